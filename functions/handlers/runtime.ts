@@ -1,0 +1,67 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { QueueContext } from '../queue/context';
+import { createQueueContext } from '../queue/service';
+import { DynamoQueueStore } from '../store/dynamo-store';
+import { tableNames } from '../store/table-layout';
+import { loadReceiptHandleSecret } from './secret';
+
+/**
+ * What a handler needs at run time, read once per container from the environment:
+ *   MESSAGES_TABLE, DEAD_LETTERS_TABLE  table names (default `queue-messages`, `queue-dead-letters`)
+ *   DYNAMODB_ENDPOINT                   a local DynamoDB (unset on AWS)
+ *   RECEIPT_HANDLE_SECRET               the handle-signing secret, or
+ *   RECEIPT_HANDLE_SECRET_ARN           a Secrets Manager secret holding it (deployed stack)
+ *   QUEUE_ACCOUNT_ID, AWS_REGION        the account and region queues live in
+ *   QUEUE_SHARDS                        ready-index shards for new queues (default 4)
+ */
+export interface Runtime {
+  queue: QueueContext;
+  account: string;
+  region: string;
+}
+
+export const defaultAccountId = '000000000000';
+
+let runtime: Promise<Runtime> | undefined;
+
+/** The runtime of this container, built on first use. Tests and the local host may set their own. */
+export function getRuntime(): Promise<Runtime> {
+  runtime ??= buildRuntime(process.env);
+  return runtime;
+}
+
+export function setRuntime(value: Runtime): void {
+  runtime = Promise.resolve(value);
+}
+
+export function createDynamoClient(env: NodeJS.ProcessEnv): DynamoDBClient {
+  const endpoint = env.DYNAMODB_ENDPOINT;
+  return new DynamoDBClient({
+    region: env.AWS_REGION ?? 'us-east-1',
+    maxAttempts: 3,
+    // Bounded waits: a stuck connection becomes a retryable error, never a hung request.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 }),
+    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+}
+
+async function buildRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
+  const defaults = tableNames();
+  const store = new DynamoQueueStore({
+    client: createDynamoClient(env),
+    tables: {
+      messages: env.MESSAGES_TABLE ?? defaults.messages,
+      deadLetters: env.DEAD_LETTERS_TABLE ?? defaults.deadLetters,
+    },
+  });
+  return {
+    queue: createQueueContext({
+      store,
+      receiptHandleSecret: await loadReceiptHandleSecret(env),
+      defaultShardCount: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
+    }),
+    account: env.QUEUE_ACCOUNT_ID ?? defaultAccountId,
+    region: env.AWS_REGION ?? 'us-east-1',
+  };
+}

@@ -1,0 +1,67 @@
+import type { Arrivals } from './arrivals';
+import type { Clock } from './clock';
+import { QueueError } from './errors';
+import type { QueueRecord, QueueRef } from './model';
+import type { QueueStore } from './port';
+import type { ReceiptHandleCodec } from './receipt-handle';
+
+/** What every operation needs: storage, time, the handle codec and a few settings. */
+export interface QueueContext {
+  store: QueueStore;
+  clock: Clock;
+  receiptHandles: ReceiptHandleCodec;
+  arrivals: Arrivals;
+  queues: QueueCache;
+  /** Shards of the ready index for new queues. */
+  defaultShardCount: number;
+  /** How often a long poll asks the store again when nothing arrives in this process. */
+  pollIntervalMs: number;
+}
+
+/**
+ * Queue settings are read on every send and receive; caching them for a short time saves a
+ * read per call. Changes made in this process are seen at once; changes made elsewhere within
+ * `ttlMs` (SQS itself documents up to 60 s for attribute changes to propagate).
+ */
+export class QueueCache {
+  private readonly entries = new Map<string, { record: QueueRecord | undefined; readAt: number }>();
+
+  constructor(
+    private readonly store: QueueStore,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {}
+
+  async find(ref: QueueRef): Promise<QueueRecord | undefined> {
+    const key = cacheKey(ref);
+    const cached = this.entries.get(key);
+    const now = this.clock.now();
+    if (cached && now - cached.readAt < this.ttlMs && now >= cached.readAt) return cached.record;
+    const record = await this.store.getQueue(ref);
+    this.entries.set(key, { record, readAt: now });
+    return record;
+  }
+
+  async require(ref: QueueRef): Promise<QueueRecord> {
+    const record = await this.find(ref);
+    if (!record) throw queueDoesNotExist(ref);
+    return record;
+  }
+
+  remember(ref: QueueRef, record: QueueRecord | undefined): void {
+    this.entries.set(cacheKey(ref), { record, readAt: this.clock.now() });
+  }
+
+  forget(ref: QueueRef): void {
+    this.entries.delete(cacheKey(ref));
+  }
+}
+
+const cacheKey = (ref: QueueRef) => `${ref.account}/${ref.region}/${ref.name}`;
+
+export function queueDoesNotExist(ref: QueueRef): QueueError {
+  return new QueueError('QueueDoesNotExist', `The queue ${ref.name} does not exist`, {
+    field: 'queue',
+    given: ref.name,
+  });
+}

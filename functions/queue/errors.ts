@@ -1,0 +1,124 @@
+/**
+ * Every error the queue can report, defined once. Both dialects render these same objects:
+ * the REST dialect as a problem+json body with `status`, the SQS dialect with `code` (the
+ * AWS JSON `__type` short name) and `queryCode` (the legacy Query protocol code).
+ */
+export interface ErrorKind {
+  /** HTTP status for the REST dialect. */
+  status: number;
+  /** HTTP status SQS uses for this error. */
+  sqsStatus: number;
+  /** Code used by the Query protocol and the x-amzn-query-error header. */
+  queryCode: string;
+  /** Whose fault: the caller's (Sender) or ours (Receiver). */
+  fault: 'Sender' | 'Receiver';
+  /** A client may retry the same request later. */
+  retryable: boolean;
+  title: string;
+}
+
+const sender = (status: number, queryCode: string, title: string, sqsStatus = 400): ErrorKind => ({
+  status,
+  sqsStatus,
+  queryCode,
+  fault: 'Sender',
+  retryable: false,
+  title,
+});
+
+export const errorKinds = {
+  InvalidParameterValue: sender(400, 'InvalidParameterValue', 'Invalid parameter value'),
+  MissingParameter: sender(400, 'MissingParameter', 'Missing parameter'),
+  InvalidAttributeName: sender(400, 'InvalidAttributeName', 'Invalid attribute name'),
+  InvalidAttributeValue: sender(400, 'InvalidAttributeValue', 'Invalid attribute value'),
+  InvalidMessageContents: sender(400, 'InvalidMessageContents', 'Invalid message contents'),
+  MalformedRequest: sender(400, 'MalformedQueryString', 'Malformed request'),
+  QueueDoesNotExist: sender(404, 'AWS.SimpleQueueService.NonExistentQueue', 'Queue does not exist'),
+  QueueNameExists: sender(409, 'QueueAlreadyExists', 'Queue already exists with other attributes'),
+  ReceiptHandleIsInvalid: sender(410, 'ReceiptHandleIsInvalid', 'Receipt handle is invalid'),
+  MessageNotInflight: sender(409, 'AWS.SimpleQueueService.MessageNotInflight', 'Message is not in flight'),
+  EmptyBatchRequest: sender(400, 'AWS.SimpleQueueService.EmptyBatchRequest', 'Empty batch'),
+  TooManyEntriesInBatchRequest: sender(
+    400,
+    'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+    'Too many entries in batch',
+  ),
+  BatchEntryIdsNotDistinct: sender(
+    400,
+    'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
+    'Batch entry ids are not distinct',
+  ),
+  InvalidBatchEntryId: sender(400, 'AWS.SimpleQueueService.InvalidBatchEntryId', 'Invalid batch entry id'),
+  BatchRequestTooLong: sender(413, 'AWS.SimpleQueueService.BatchRequestTooLong', 'Batch request too long'),
+  UnsupportedOperation: sender(400, 'AWS.SimpleQueueService.UnsupportedOperation', 'Unsupported operation'),
+  NotFound: sender(404, 'InvalidAction', 'Not found'),
+  MethodNotAllowed: sender(405, 'InvalidAction', 'Method not allowed'),
+  UnsupportedMediaType: sender(415, 'InvalidParameterValue', 'Unsupported media type'),
+  RequestThrottled: {
+    status: 429,
+    sqsStatus: 400,
+    queryCode: 'RequestThrottled',
+    fault: 'Sender',
+    retryable: true,
+    title: 'Request throttled',
+  },
+  ServiceUnavailable: {
+    status: 503,
+    sqsStatus: 503,
+    queryCode: 'ServiceUnavailable',
+    fault: 'Receiver',
+    retryable: true,
+    title: 'Service unavailable',
+  },
+  InternalError: {
+    status: 500,
+    sqsStatus: 500,
+    queryCode: 'InternalError',
+    fault: 'Receiver',
+    retryable: true,
+    title: 'Internal error',
+  },
+} satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof errorKinds;
+
+/** Context that helps a caller fix the request: which field, what was given, what is allowed. */
+export interface ErrorDetails {
+  field?: string;
+  given?: unknown;
+  allowed?: string;
+}
+
+export class QueueError extends Error {
+  readonly kind: ErrorKind;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'QueueError';
+    this.kind = errorKinds[code];
+  }
+}
+
+export const isQueueError = (error: unknown): error is QueueError => error instanceof QueueError;
+
+/** Renders a given value for an error message without echoing huge or sensitive input. */
+export function describeGiven(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function invalidParameter(field: string, given: unknown, allowed: string): QueueError {
+  return new QueueError(
+    'InvalidParameterValue',
+    `${field} must be ${allowed}, but ${describeGiven(given)} was given`,
+    { field, given, allowed },
+  );
+}
+
+export function missingParameter(field: string, allowed: string): QueueError {
+  return new QueueError('MissingParameter', `${field} is required: ${allowed}`, { field, allowed });
+}

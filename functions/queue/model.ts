@@ -1,0 +1,103 @@
+/**
+ * The vocabulary of the queue: queues, messages and the states a message moves through.
+ *
+ * A message's state is derived from three timestamps, never stored as a separate field:
+ *   delayed    visibleAt > now and never received
+ *   visible    visibleAt <= now and expiresAt > now
+ *   in flight  visibleAt > now and received at least once (the current lease holds `leaseToken`)
+ *   expired    expiresAt <= now (never delivered again, removed when met)
+ */
+
+/** Where a queue lives: queues are namespaced by account and region, as in SQS. */
+export interface QueueRef {
+  account: string;
+  region: string;
+  name: string;
+}
+
+/** The settings a caller chooses. */
+export interface QueueSettings {
+  visibilityTimeoutSeconds: number;
+  retentionSeconds: number;
+  delaySeconds: number;
+  maxMessageBytes: number;
+  receiveWaitSeconds: number;
+  /** Receives after which a message is dead-lettered; requires deadLetterQueue. */
+  maxReceiveCount?: number;
+  /** Name of the dead-letter queue in the same account and region. */
+  deadLetterQueue?: string;
+}
+
+export interface QueueRecord extends QueueSettings {
+  ref: QueueRef;
+  /** Random id, fixed at creation: a queue deleted and created again is a new queue. */
+  id: string;
+  /** Number of shards of the ready index, fixed at creation. */
+  shardCount: number;
+  createdAt: number;
+  updatedAt: number;
+  /** Messages sent at or before this time are purged. */
+  purgedAt?: number;
+  tags: Record<string, string>;
+  /** SQS attributes the core stores but does not act on (Policy, KmsMasterKeyId, ...). */
+  extraAttributes: Record<string, string>;
+}
+
+export interface MessageAttributeValue {
+  /** String, Number or Binary, optionally with a custom suffix such as `Number.float`. */
+  dataType: string;
+  stringValue?: string;
+  /** Base64 of the bytes. */
+  binaryValue?: string;
+}
+
+export type MessageAttributes = Record<string, MessageAttributeValue>;
+
+/** A message as a sender hands it over. */
+export interface OutgoingMessage {
+  body: string;
+  delaySeconds?: number;
+  attributes?: MessageAttributes;
+  /** AWS X-Ray trace header (SQS system attribute AWSTraceHeader). */
+  traceHeader?: string;
+}
+
+/** A message as the store keeps it. */
+export interface StoredMessage {
+  id: string;
+  queueId: string;
+  shard: number;
+  body: string;
+  attributes: MessageAttributes;
+  traceHeader?: string;
+  senderId: string;
+  sentAt: number;
+  visibleAt: number;
+  expiresAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  lastReceivedAt?: number;
+}
+
+/** A message handed to a receiver under a lease. */
+export interface ReceivedMessage extends StoredMessage {
+  receiptHandle: string;
+}
+
+export interface MessageCounts {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+}
+
+export interface BatchFailure {
+  id: string;
+  code: string;
+  message: string;
+  senderFault: boolean;
+}
+
+export interface BatchResult<T> {
+  successful: T[];
+  failed: BatchFailure[];
+}

@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { type QueueContext, queueDoesNotExist } from '../context';
+import { invalidParameter, QueueError } from '../errors';
+import { limits } from '../limits';
+import type { MessageCounts, QueueRecord, QueueRef, QueueSettings } from '../model';
+import { integerInRange, validateQueueName, validateSettings } from '../validation';
+
+/** Queue administration: create, read, change, list, delete and purge queues. */
+
+export const defaultSettings: QueueSettings = {
+  visibilityTimeoutSeconds: limits.visibilityTimeoutSeconds.default,
+  retentionSeconds: limits.retentionSeconds.default,
+  delaySeconds: limits.delaySeconds.default,
+  maxMessageBytes: limits.maxMessageBytes.default,
+  receiveWaitSeconds: limits.receiveWaitSeconds.default,
+};
+
+export interface CreateQueueInput {
+  ref: QueueRef;
+  settings?: Partial<QueueSettings>;
+  shardCount?: number;
+  tags?: Record<string, string>;
+  extraAttributes?: Record<string, string>;
+}
+
+/**
+ * Creates a queue. Creating one that exists with the same settings returns it unchanged (as
+ * SQS does); with other settings it fails with QueueNameExists.
+ */
+export async function createQueue(ctx: QueueContext, input: CreateQueueInput): Promise<QueueRecord> {
+  validateQueueName(input.ref.name);
+  const settings = validateSettings({ ...defaultSettings, ...definedOnly(input.settings ?? {}) });
+  await requireDeadLetterQueue(ctx, input.ref, settings);
+  const shardCount = integerInRange(
+    'shardCount',
+    input.shardCount ?? ctx.defaultShardCount,
+    limits.shardCount,
+  );
+  const now = ctx.clock.now();
+  const record: QueueRecord = {
+    ...settings,
+    ref: input.ref,
+    id: randomBytes(8).toString('base64url'),
+    shardCount,
+    createdAt: now,
+    updatedAt: now,
+    tags: input.tags ?? {},
+    extraAttributes: input.extraAttributes ?? {},
+  };
+  const result = await ctx.store.createQueue(record);
+  if (result.created) {
+    ctx.queues.remember(input.ref, record);
+    return record;
+  }
+  if (!sameSettings(result.existing, record)) {
+    throw new QueueError(
+      'QueueNameExists',
+      `A queue named ${input.ref.name} already exists with different attributes; ` +
+        'change them with an update, or delete the queue first',
+      { field: 'name', given: input.ref.name },
+    );
+  }
+  ctx.queues.remember(input.ref, result.existing);
+  return result.existing;
+}
+
+export async function getQueue(ctx: QueueContext, ref: QueueRef): Promise<QueueRecord> {
+  validateQueueName(ref.name);
+  return ctx.queues.require(ref);
+}
+
+/** A fresh read, bypassing the cache, with approximate message counts. */
+export async function describeQueue(
+  ctx: QueueContext,
+  ref: QueueRef,
+): Promise<{ queue: QueueRecord; counts: MessageCounts }> {
+  validateQueueName(ref.name);
+  const queue = await ctx.store.getQueue(ref);
+  if (!queue) throw queueDoesNotExist(ref);
+  const counts = await ctx.store.countMessages(queue.id, queue.shardCount, ctx.clock.now());
+  return { queue, counts };
+}
+
+export interface UpdateQueueInput {
+  ref: QueueRef;
+  settings?: Partial<QueueSettings>;
+  /** Set `deadLetterQueue`/`maxReceiveCount` to null to remove the redrive policy. */
+  removeRedrivePolicy?: boolean;
+  tags?: Record<string, string>;
+  removeTags?: string[];
+  extraAttributes?: Record<string, string>;
+}
+
+export async function updateQueue(ctx: QueueContext, input: UpdateQueueInput): Promise<QueueRecord> {
+  validateQueueName(input.ref.name);
+  const current = await ctx.store.getQueue(input.ref);
+  if (!current) throw queueDoesNotExist(input.ref);
+  const merged: QueueSettings = { ...settingsOf(current), ...definedOnly(input.settings ?? {}) };
+  if (input.removeRedrivePolicy) {
+    delete merged.deadLetterQueue;
+    delete merged.maxReceiveCount;
+  }
+  const settings = validateSettings(merged);
+  await requireDeadLetterQueue(ctx, input.ref, settings);
+  const tags = { ...current.tags, ...input.tags };
+  for (const key of input.removeTags ?? []) delete tags[key];
+  const updated: QueueRecord = {
+    ...current,
+    ...settings,
+    deadLetterQueue: settings.deadLetterQueue,
+    maxReceiveCount: settings.maxReceiveCount,
+    tags,
+    extraAttributes: { ...current.extraAttributes, ...input.extraAttributes },
+    updatedAt: ctx.clock.now(),
+  };
+  if (!(await ctx.store.updateQueue(updated))) throw queueDoesNotExist(input.ref);
+  ctx.queues.remember(input.ref, updated);
+  return updated;
+}
+
+export interface ListQueuesInput {
+  account: string;
+  region: string;
+  prefix?: string;
+  limit?: number;
+  nextToken?: string;
+}
+
+export async function listQueues(ctx: QueueContext, input: ListQueuesInput) {
+  if (
+    input.prefix !== undefined &&
+    (typeof input.prefix !== 'string' || !/^[A-Za-z0-9_-]{0,80}$/.test(input.prefix))
+  ) {
+    throw invalidParameter('prefix', input.prefix, 'up to 80 characters from A-Z, a-z, 0-9, - and _');
+  }
+  const limit = integerInRange('limit', input.limit ?? limits.listQueuesMaxResults, {
+    min: 1,
+    max: limits.listQueuesMaxResults,
+  });
+  return ctx.store.listQueues({ ...input, limit });
+}
+
+/**
+ * Deletes a queue at once: its record goes first (so nothing new is accepted), then its
+ * messages, within a time budget; a queue created again with the same name has a new id and
+ * never sees the old messages.
+ */
+export async function deleteQueue(ctx: QueueContext, ref: QueueRef): Promise<void> {
+  validateQueueName(ref.name);
+  const queue = await ctx.store.getQueue(ref);
+  if (!queue) throw queueDoesNotExist(ref);
+  await ctx.store.deleteQueue(ref);
+  ctx.queues.forget(ref);
+  await ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+}
+
+/**
+ * Purges a queue: every message sent until now stops being deliverable at once (by the purge
+ * mark, which receives check), and is removed from storage within a time budget; the rest is
+ * removed when met.
+ */
+export async function purgeQueue(ctx: QueueContext, ref: QueueRef): Promise<{ removed: number }> {
+  validateQueueName(ref.name);
+  const queue = await ctx.store.getQueue(ref);
+  if (!queue) throw queueDoesNotExist(ref);
+  const purged: QueueRecord = { ...queue, purgedAt: ctx.clock.now() };
+  await ctx.store.updateQueue(purged);
+  ctx.queues.remember(ref, purged);
+  const { removed } = await ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+  return { removed };
+}
+
+export function settingsOf(queue: QueueRecord): QueueSettings {
+  const settings: QueueSettings = {
+    visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+    retentionSeconds: queue.retentionSeconds,
+    delaySeconds: queue.delaySeconds,
+    maxMessageBytes: queue.maxMessageBytes,
+    receiveWaitSeconds: queue.receiveWaitSeconds,
+  };
+  if (queue.maxReceiveCount !== undefined) settings.maxReceiveCount = queue.maxReceiveCount;
+  if (queue.deadLetterQueue !== undefined) settings.deadLetterQueue = queue.deadLetterQueue;
+  return settings;
+}
+
+function sameSettings(a: QueueRecord, b: QueueRecord): boolean {
+  const left = settingsOf(a);
+  const right = settingsOf(b);
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]) as Set<keyof QueueSettings>;
+  for (const key of keys) if (left[key] !== right[key]) return false;
+  const extraKeys = new Set([...Object.keys(a.extraAttributes), ...Object.keys(b.extraAttributes)]);
+  for (const key of extraKeys) if (a.extraAttributes[key] !== b.extraAttributes[key]) return false;
+  return true;
+}
+
+async function requireDeadLetterQueue(
+  ctx: QueueContext,
+  ref: QueueRef,
+  settings: QueueSettings,
+): Promise<void> {
+  if (settings.deadLetterQueue === undefined) return;
+  if (settings.deadLetterQueue === ref.name) {
+    throw invalidParameter(
+      'deadLetterQueue',
+      settings.deadLetterQueue,
+      'another queue than the queue itself',
+    );
+  }
+  const target = await ctx.queues.find({ ...ref, name: settings.deadLetterQueue });
+  if (!target) {
+    throw invalidParameter('deadLetterQueue', settings.deadLetterQueue, 'the name of an existing queue');
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

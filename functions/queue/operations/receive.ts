@@ -1,0 +1,112 @@
+import { performance } from 'node:perf_hooks';
+import type { QueueContext } from '../context';
+import { limits } from '../limits';
+import type { QueueRecord, QueueRef, ReceivedMessage } from '../model';
+import { newLeaseToken } from '../receipt-handle';
+import { optionalInteger } from '../validation';
+
+/**
+ * Receiving: find candidates in the ready index (eventually consistent, may be stale), then
+ * take each with a conditional write on the base table. Only that write decides who holds a
+ * message: two receivers can see the same candidate, but one of them wins it.
+ */
+
+export interface ReceiveInput {
+  maxMessages?: number;
+  visibilityTimeoutSeconds?: number;
+  waitTimeSeconds?: number;
+}
+
+/** Successive receives start at different shards so that every shard is drained. */
+let shardCursor = Math.floor(Math.random() * 1_000);
+
+export async function receiveMessages(
+  ctx: QueueContext,
+  ref: QueueRef,
+  input: ReceiveInput = {},
+): Promise<ReceivedMessage[]> {
+  const queue = await ctx.queues.require(ref);
+  const maxMessages = optionalInteger('maxMessages', input.maxMessages, limits.maxMessages) ?? 1;
+  const visibilityTimeoutSeconds =
+    optionalInteger(
+      'visibilityTimeoutSeconds',
+      input.visibilityTimeoutSeconds,
+      limits.visibilityTimeoutSeconds,
+    ) ?? queue.visibilityTimeoutSeconds;
+  const waitTimeSeconds =
+    optionalInteger('waitTimeSeconds', input.waitTimeSeconds, limits.receiveWaitSeconds) ??
+    queue.receiveWaitSeconds;
+
+  // Long polling waits in real time (it is bounded by 20 s), while message times use the clock.
+  const deadline = performance.now() + waitTimeSeconds * 1000;
+  for (;;) {
+    const received = await leaseAvailable(ctx, queue, maxMessages, visibilityTimeoutSeconds);
+    const remaining = deadline - performance.now();
+    if (received.length > 0 || remaining <= 0) return received;
+    await ctx.arrivals.wait(queue.id, Math.min(remaining, ctx.pollIntervalMs));
+  }
+}
+
+async function leaseAvailable(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  maxMessages: number,
+  visibilityTimeoutSeconds: number,
+): Promise<ReceivedMessage[]> {
+  const received: ReceivedMessage[] = [];
+  const start = shardCursor++;
+  for (let i = 0; i < queue.shardCount && received.length < maxMessages; i++) {
+    const shard = (start + i) % queue.shardCount;
+    const now = ctx.clock.now();
+    const wanted = maxMessages - received.length;
+    // Read a wider window than needed and try it in random order: concurrent receivers then
+    // rarely race for the same message, and a lost race costs a retry, not an empty answer.
+    const candidates = shuffle(
+      await ctx.store.findVisible(queue.id, shard, now, Math.min(100, wanted * 3 + 2)),
+    );
+    while (candidates.length > 0 && received.length < maxMessages) {
+      const attempt = candidates.splice(0, maxMessages - received.length);
+      const leased = await Promise.all(
+        attempt.map((messageId) => leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds)),
+      );
+      for (const message of leased) if (message) received.push(message);
+    }
+  }
+  return received;
+}
+
+async function leaseOne(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  messageId: string,
+  now: number,
+  visibilityTimeoutSeconds: number,
+): Promise<ReceivedMessage | undefined> {
+  const leaseToken = newLeaseToken();
+  const request = {
+    queueId: queue.id,
+    messageId,
+    now,
+    visibleUntil: now + visibilityTimeoutSeconds * 1000,
+    leaseToken,
+    ...(queue.purgedAt === undefined ? {} : { purgedAt: queue.purgedAt }),
+  };
+  const outcome = await ctx.store.lease(request);
+  if (outcome.status === 'undeliverable') {
+    // Expired or purged messages are never delivered; removing them here keeps the index clean
+    // between sweeps.
+    await ctx.store.removeUndeliverable(queue.id, messageId, now, queue.purgedAt);
+    return undefined;
+  }
+  if (outcome.status !== 'leased') return undefined;
+  const receiptHandle = ctx.receiptHandles.encode({ queueId: queue.id, messageId, leaseToken });
+  return { ...outcome.message, receiptHandle };
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}

@@ -1,0 +1,88 @@
+import type { QueueRecord, QueueRef, StoredMessage } from './model';
+
+/**
+ * The storage port: everything the queue needs from a database, in the queue's own terms.
+ * The DynamoDB adapter in functions/store implements it; lease decisions are made there by
+ * conditional writes, and reported here as outcomes.
+ */
+export interface QueueStore {
+  /** Creates the queue unless one of that name exists; returns the existing one if so. */
+  createQueue(queue: QueueRecord): Promise<{ created: true } | { created: false; existing: QueueRecord }>;
+  getQueue(ref: QueueRef): Promise<QueueRecord | undefined>;
+  /** Replaces the stored settings of an existing queue; false when it no longer exists. */
+  updateQueue(queue: QueueRecord): Promise<boolean>;
+  deleteQueue(ref: QueueRef): Promise<boolean>;
+  listQueues(query: ListQueuesQuery): Promise<{ queues: QueueRecord[]; nextToken?: string }>;
+
+  /** Writes messages; returns the indexes of those that could not be written. */
+  putMessages(messages: StoredMessage[]): Promise<{ failedIndexes: number[] }>;
+  /** Keys of messages that looked visible at `now` in one shard (eventually consistent). */
+  findVisible(queueId: string, shard: number, now: number, limit: number): Promise<string[]>;
+  /** Tries to take a lease; only one concurrent caller can win a given message. */
+  lease(request: LeaseRequest): Promise<LeaseOutcome>;
+  /** Removes a message that can no longer be delivered (expired or purged), if it still is so. */
+  removeUndeliverable(queueId: string, messageId: string, now: number, purgedAt?: number): Promise<void>;
+  deleteMessage(queueId: string, messageId: string, leaseToken: string): Promise<DeleteOutcome>;
+  /** Deletes many messages in few round trips; see the adapter for how leases are honoured. */
+  deleteMessages(requests: DeleteRequest[], now: number): Promise<DeleteOutcome[]>;
+  changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome>;
+  countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult>;
+  /** Deletes every message of a queue, within a time budget; returns how many it removed. */
+  purgeMessages(
+    queueId: string,
+    shardCount: number,
+    budgetMs: number,
+  ): Promise<{ removed: number; done: boolean }>;
+}
+
+export interface ListQueuesQuery {
+  account: string;
+  region: string;
+  prefix?: string;
+  limit: number;
+  nextToken?: string;
+}
+
+export interface LeaseRequest {
+  queueId: string;
+  messageId: string;
+  now: number;
+  visibleUntil: number;
+  leaseToken: string;
+  /** Messages sent at or before this time were purged and must not be delivered. */
+  purgedAt?: number;
+}
+
+export type LeaseOutcome =
+  | { status: 'leased'; message: StoredMessage }
+  /** Someone else holds it, or it is not visible yet. */
+  | { status: 'unavailable' }
+  /** Past retention or purged: must be removed, never delivered. */
+  | { status: 'undeliverable' }
+  | { status: 'gone' };
+
+export interface DeleteRequest {
+  queueId: string;
+  messageId: string;
+  leaseToken: string;
+}
+
+/** `stale`: the message was received again since this lease: the handle no longer holds it. */
+export type DeleteOutcome = 'deleted' | 'gone' | 'stale';
+
+export interface VisibilityRequest {
+  queueId: string;
+  messageId: string;
+  leaseToken: string;
+  now: number;
+  visibleAt: number;
+}
+
+/** `limit`: the new lease would end more than 12 hours after the message was received. */
+export type VisibilityOutcome = 'changed' | 'gone' | 'stale' | 'notInFlight' | 'limit';
+
+export interface MessageCountsResult {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one route table: the CDK stack creates an API Gateway route per entry and the local host
+ * serves the same entries, so local and deployed routes cannot drift. `function` names the
+ * Lambda function (functions/handlers/<function>.ts) that serves the route.
+ */
+export type FunctionName = 'queues' | 'send' | 'receive' | 'delete';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway path syntax: `{name}` is a path parameter. */
+  path: string;
+  function: FunctionName;
+  /** Name of the REST operation in functions/dialects/rest/operations.ts. */
+  operation: string;
+}
+
+export const routes: RouteDefinition[] = [
+  { method: 'GET', path: '/openapi.json', function: 'queues', operation: 'openApi' },
+  { method: 'POST', path: '/queues', function: 'queues', operation: 'createQueue' },
+  { method: 'GET', path: '/queues', function: 'queues', operation: 'listQueues' },
+  { method: 'GET', path: '/queues/{name}', function: 'queues', operation: 'getQueue' },
+  { method: 'PATCH', path: '/queues/{name}', function: 'queues', operation: 'updateQueue' },
+  { method: 'DELETE', path: '/queues/{name}', function: 'queues', operation: 'deleteQueue' },
+  { method: 'POST', path: '/queues/{name}/purge', function: 'queues', operation: 'purgeQueue' },
+  { method: 'POST', path: '/queues/{name}/messages', function: 'send', operation: 'sendMessages' },
+  {
+    method: 'POST',
+    path: '/queues/{name}/messages/receive',
+    function: 'receive',
+    operation: 'receiveMessages',
+  },
+  {
+    method: 'POST',
+    path: '/queues/{name}/messages/visibility',
+    function: 'receive',
+    operation: 'changeVisibility',
+  },
+  { method: 'POST', path: '/queues/{name}/messages/delete', function: 'delete', operation: 'deleteMessages' },
+  {
+    method: 'DELETE',
+    path: '/queues/{name}/messages/{receiptHandle}',
+    function: 'delete',
+    operation: 'deleteMessage',
+  },
+];
+
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>) => `${route.method} ${route.path}`;

@@ -1,0 +1,22 @@
+/**
+ * The rules of a lease, as named DynamoDB condition expressions, so a reader sees the rule and
+ * not the syntax. Attribute names: v visibleAt, x expiresAt, s sentAt, l lease token,
+ * lr last receive time (see items.ts).
+ */
+export const conditions = {
+  /** The message exists, is visible now and within retention, and was not purged. */
+  deliverable: (purged: boolean) =>
+    `attribute_exists(pk) AND v <= :now AND x > :now${purged ? ' AND s > :purgedAt' : ''}`,
+  /** Past retention or sent before the purge mark: may be removed. */
+  undeliverable: (purged: boolean) => `x <= :now${purged ? ' OR s <= :purgedAt' : ''}`,
+  /** The caller holds the current lease (its token is the one last issued). */
+  holdsLease: 'l = :token',
+  /** The caller holds the current lease, it has not expired, and the new end is within 12 h of the receive. */
+  holdsLiveLease: 'l = :token AND v > :now AND lr >= :earliestReceive',
+  queueAbsent: 'attribute_not_exists(pk)',
+  sameQueueIncarnation: 'attribute_exists(pk) AND id = :id',
+} as const;
+
+/** Takes a lease: new visibility, new token, one more receive, first receive kept. */
+export const takeLease =
+  'SET v = :visibleUntil, l = :token, rc = rc + :one, fr = if_not_exists(fr, :now), lr = :now';

@@ -1,0 +1,486 @@
+import {
+  type ConsumedCapacity,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { invalidParameter } from '../queue/errors';
+import type { QueueRecord, QueueRef, StoredMessage } from '../queue/model';
+import type {
+  DeleteOutcome,
+  DeleteRequest,
+  LeaseOutcome,
+  LeaseRequest,
+  ListQueuesQuery,
+  MessageCountsResult,
+  QueueStore,
+  VisibilityOutcome,
+  VisibilityRequest,
+} from '../queue/port';
+import { getAll, keyString, writeAll } from './batch';
+import { conditions, takeLease } from './conditions';
+import {
+  type Item,
+  itemToMessage,
+  itemToQueue,
+  messageIdOf,
+  messageKey,
+  messageToItems,
+  partCount,
+  partKey,
+  queueKey,
+  queuePartition,
+  queueToItem,
+  readyPartition,
+} from './items';
+import { isConditionFailure, translateSdkError } from './sdk-errors';
+import { readyIndexName, type TableNames } from './table-layout';
+
+export interface DynamoStoreOptions {
+  client: DynamoDBClient;
+  tables: TableNames;
+  /** Called with the capacity each call consumed; turns on ReturnConsumedCapacity. */
+  onConsumed?: (operation: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) => void;
+}
+
+/** A batch delete deletes without a condition only leases with at least this much time left. */
+const unconditionalDeleteMarginMs = 5_000;
+
+/** The DynamoDB adapter of the queue's storage port. */
+export class DynamoQueueStore implements QueueStore {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+
+  constructor(private readonly options: DynamoStoreOptions) {
+    this.client = options.client;
+    this.table = options.tables.messages;
+  }
+
+  async createQueue(queue: QueueRecord) {
+    try {
+      await this.run('createQueue', (capacity) =>
+        this.client.send(
+          new PutItemCommand({
+            ...capacity,
+            TableName: this.table,
+            Item: queueToItem(queue),
+            ConditionExpression: conditions.queueAbsent,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return { created: true as const };
+    } catch (error) {
+      if (isConditionFailure(error) && error.Item) {
+        return { created: false as const, existing: itemToQueue(error.Item as Item) };
+      }
+      throw error;
+    }
+  }
+
+  async getQueue(ref: QueueRef) {
+    const out = await this.run('getQueue', (capacity) =>
+      this.client.send(
+        new GetItemCommand({ ...capacity, TableName: this.table, Key: queueKey(ref), ConsistentRead: true }),
+      ),
+    );
+    return out.Item ? itemToQueue(out.Item) : undefined;
+  }
+
+  async updateQueue(queue: QueueRecord) {
+    try {
+      await this.run('updateQueue', (capacity) =>
+        this.client.send(
+          new PutItemCommand({
+            ...capacity,
+            TableName: this.table,
+            Item: queueToItem(queue),
+            ConditionExpression: conditions.sameQueueIncarnation,
+            ExpressionAttributeValues: { ':id': { S: queue.id } },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async deleteQueue(ref: QueueRef) {
+    const out = await this.run('deleteQueue', (capacity) =>
+      this.client.send(
+        new DeleteItemCommand({
+          ...capacity,
+          TableName: this.table,
+          Key: queueKey(ref),
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    return out.Attributes !== undefined;
+  }
+
+  async listQueues(query: ListQueuesQuery) {
+    const input: QueryCommandInput = {
+      TableName: this.table,
+      KeyConditionExpression: query.prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': { S: queuePartition(query.account, query.region) },
+        ...(query.prefix ? { ':prefix': { S: query.prefix } } : {}),
+      },
+      Limit: query.limit,
+    };
+    if (query.nextToken !== undefined) {
+      const after = Buffer.from(query.nextToken, 'base64url').toString('utf8');
+      if (!/^[A-Za-z0-9_.-]{1,80}$/.test(after))
+        throw invalidParameter('nextToken', query.nextToken, 'a token from an earlier listing');
+      input.ExclusiveStartKey = { pk: { S: queuePartition(query.account, query.region) }, sk: { S: after } };
+    }
+    const out = await this.run('listQueues', (capacity) =>
+      this.client.send(new QueryCommand({ ...capacity, ...input })),
+    );
+    const queues = (out.Items ?? []).map(itemToQueue);
+    const last = out.LastEvaluatedKey?.sk?.S;
+    return last ? { queues, nextToken: Buffer.from(last).toString('base64url') } : { queues };
+  }
+
+  async putMessages(messages: StoredMessage[]) {
+    const items = messages.map(messageToItems);
+    // Body parts first: a message item is only ever visible with its whole body in place.
+    const partRequests = items.flatMap((m) => m.parts.map((Item) => ({ PutRequest: { Item } })));
+    const failedParts =
+      partRequests.length > 0 ? await this.writeAll('putParts', partRequests) : new Set<string>();
+    const failedIndexes: number[] = [];
+    const ready: number[] = [];
+    items.forEach((m, index) => {
+      if (m.parts.some((part) => failedParts.has(keyString(part)))) failedIndexes.push(index);
+      else ready.push(index);
+    });
+    const failed = await this.writeAll(
+      'putMessages',
+      ready.map((index) => ({ PutRequest: { Item: items[index]!.message } })),
+    );
+    for (const index of ready) if (failed.has(keyString(items[index]!.message))) failedIndexes.push(index);
+    return { failedIndexes: failedIndexes.sort((a, b) => a - b) };
+  }
+
+  async findVisible(queueId: string, shard: number, now: number, limit: number) {
+    const out = await this.run('findVisible', (capacity) =>
+      this.client.send(
+        new QueryCommand({
+          ...capacity,
+          TableName: this.table,
+          IndexName: readyIndexName,
+          KeyConditionExpression: 'g = :g AND v <= :now',
+          ExpressionAttributeValues: {
+            ':g': { S: readyPartition(queueId, shard) },
+            ':now': { N: String(now) },
+          },
+          ProjectionExpression: 'pk',
+          Limit: limit,
+        }),
+      ),
+    );
+    return (out.Items ?? []).map((item) => messageIdOf(item.pk!.S!));
+  }
+
+  async lease(request: LeaseRequest): Promise<LeaseOutcome> {
+    const purged = request.purgedAt !== undefined;
+    try {
+      const out = await this.run('lease', (capacity) =>
+        this.client.send(
+          new UpdateItemCommand({
+            ...capacity,
+            TableName: this.table,
+            Key: messageKey(request.queueId, request.messageId),
+            ConditionExpression: conditions.deliverable(purged),
+            UpdateExpression: takeLease,
+            ExpressionAttributeValues: {
+              ':now': { N: String(request.now) },
+              ':visibleUntil': { N: String(request.visibleUntil) },
+              ':token': { S: request.leaseToken },
+              ':one': { N: '1' },
+              ...(purged ? { ':purgedAt': { N: String(request.purgedAt) } } : {}),
+            },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      const item = out.Attributes!;
+      const parts = partCount(item);
+      const body = parts > 0 ? await this.readBody(request.queueId, request.messageId, parts) : undefined;
+      return { status: 'leased', message: itemToMessage(item, body) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = error.Item as Item | undefined;
+      if (!old) return { status: 'gone' };
+      const expired = Number(old.x?.N) <= request.now;
+      const wasPurged = purged && Number(old.s?.N) <= request.purgedAt!;
+      return expired || wasPurged ? { status: 'undeliverable' } : { status: 'unavailable' };
+    }
+  }
+
+  async removeUndeliverable(queueId: string, messageId: string, now: number, purgedAt?: number) {
+    const purged = purgedAt !== undefined;
+    try {
+      const out = await this.run('removeUndeliverable', (capacity) =>
+        this.client.send(
+          new DeleteItemCommand({
+            ...capacity,
+            TableName: this.table,
+            Key: messageKey(queueId, messageId),
+            ConditionExpression: conditions.undeliverable(purged),
+            ExpressionAttributeValues: {
+              ':now': { N: String(now) },
+              ...(purged ? { ':purgedAt': { N: String(purgedAt) } } : {}),
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
+      await this.deleteParts(queueId, messageId, partCount(out.Attributes));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async deleteMessage(queueId: string, messageId: string, leaseToken: string): Promise<DeleteOutcome> {
+    try {
+      const out = await this.run('deleteMessage', (capacity) =>
+        this.client.send(
+          new DeleteItemCommand({
+            ...capacity,
+            TableName: this.table,
+            Key: messageKey(queueId, messageId),
+            ConditionExpression: conditions.holdsLease,
+            ExpressionAttributeValues: { ':token': { S: leaseToken } },
+            ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      await this.deleteParts(queueId, messageId, partCount(out.Attributes));
+      return 'deleted';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return error.Item ? 'stale' : 'gone';
+    }
+  }
+
+  /**
+   * Batch delete in two round trips: one consistent read of every message, then one
+   * unconditional batch delete of those whose lease the caller holds with at least
+   * `unconditionalDeleteMarginMs` to run (no one else can take them before the delete lands).
+   * Leases about to end are deleted one by one under the lease condition instead.
+   */
+  async deleteMessages(requests: DeleteRequest[], now: number): Promise<DeleteOutcome[]> {
+    if (requests.length === 1) {
+      const [only] = requests;
+      return [await this.deleteMessage(only!.queueId, only!.messageId, only!.leaseToken)];
+    }
+    const keys = requests.map((r) => messageKey(r.queueId, r.messageId));
+    const found = await getAll(this.client, this.table, keys);
+    const outcomes: DeleteOutcome[] = [];
+    const safe: number[] = [];
+    const careful: number[] = [];
+    requests.forEach((request, index) => {
+      const item = found.get(keyString(keys[index]!));
+      if (!item) outcomes[index] = 'gone';
+      else if (item.l?.S !== request.leaseToken) outcomes[index] = 'stale';
+      else if (Number(item.v?.N) - now >= unconditionalDeleteMarginMs) safe.push(index);
+      else careful.push(index);
+    });
+    const deletions = safe.flatMap((index) => {
+      const request = requests[index]!;
+      const item = found.get(keyString(keys[index]!));
+      const partKeys = Array.from({ length: partCount(item) }, (_, n) =>
+        partKey(request.queueId, request.messageId, n),
+      );
+      return [keys[index]!, ...partKeys].map((Key) => ({ DeleteRequest: { Key } }));
+    });
+    const failed =
+      deletions.length > 0 ? await this.writeAll('deleteMessages', deletions) : new Set<string>();
+    for (const index of safe) {
+      // A delete that could not be written is retried under the lease condition.
+      if (failed.has(keyString(keys[index]!))) careful.push(index);
+      else outcomes[index] = 'deleted';
+    }
+    await Promise.all(
+      careful.map(async (index) => {
+        const r = requests[index]!;
+        outcomes[index] = await this.deleteMessage(r.queueId, r.messageId, r.leaseToken);
+      }),
+    );
+    return outcomes;
+  }
+
+  async changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome> {
+    try {
+      await this.run('changeVisibility', (capacity) =>
+        this.client.send(
+          new UpdateItemCommand({
+            ...capacity,
+            TableName: this.table,
+            Key: messageKey(request.queueId, request.messageId),
+            ConditionExpression: conditions.holdsLiveLease,
+            UpdateExpression: 'SET v = :visibleAt',
+            ExpressionAttributeValues: {
+              ':token': { S: request.leaseToken },
+              ':now': { N: String(request.now) },
+              ':visibleAt': { N: String(request.visibleAt) },
+              ':earliestReceive': { N: String(request.visibleAt - 43_200_000) },
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return 'changed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = error.Item as Item | undefined;
+      if (!old) return 'gone';
+      if (old.l?.S !== request.leaseToken) return 'stale';
+      if (Number(old.v?.N) <= request.now) return 'notInFlight';
+      return 'limit';
+    }
+  }
+
+  /**
+   * Counts from the ready index (keys and receive counts only, so reads are cheap), two queries
+   * per shard: visible ones, and the rest split by whether they were ever received.
+   */
+  async countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult> {
+    const perShard = await Promise.all(
+      Array.from({ length: shardCount }, async (_, shard) => {
+        const values = { ':g': { S: readyPartition(queueId, shard) }, ':now': { N: String(now) } };
+        const visible = await this.countPages({
+          TableName: this.table,
+          IndexName: readyIndexName,
+          KeyConditionExpression: 'g = :g AND v <= :now',
+          ExpressionAttributeValues: values,
+          Select: 'COUNT',
+        });
+        const hidden = await this.countPages({
+          TableName: this.table,
+          IndexName: readyIndexName,
+          KeyConditionExpression: 'g = :g AND v > :now',
+          FilterExpression: 'rc > :zero',
+          ExpressionAttributeValues: { ...values, ':zero': { N: '0' } },
+          Select: 'COUNT',
+        });
+        return { visible: visible.count, inFlight: hidden.count, delayed: hidden.scanned - hidden.count };
+      }),
+    );
+    return perShard.reduce(
+      (sum, s) => ({
+        visible: sum.visible + s.visible,
+        inFlight: sum.inFlight + s.inFlight,
+        delayed: sum.delayed + s.delayed,
+      }),
+      { visible: 0, inFlight: 0, delayed: 0 },
+    );
+  }
+
+  async purgeMessages(queueId: string, shardCount: number, budgetMs: number) {
+    const deadline = Date.now() + budgetMs;
+    let removed = 0;
+    for (let shard = 0; shard < shardCount; shard++) {
+      let startKey: Item | undefined;
+      do {
+        if (Date.now() > deadline) return { removed, done: false };
+        const out = await this.run('purgeMessages', (capacity) =>
+          this.client.send(
+            new QueryCommand({
+              ...capacity,
+              TableName: this.table,
+              IndexName: readyIndexName,
+              KeyConditionExpression: 'g = :g',
+              ExpressionAttributeValues: { ':g': { S: readyPartition(queueId, shard) } },
+              ProjectionExpression: 'pk, p',
+              Limit: 500,
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          ),
+        );
+        const deletions = (out.Items ?? []).flatMap((item) => {
+          const messageId = messageIdOf(item.pk!.S!);
+          const parts = Array.from({ length: partCount(item) }, (_, n) => partKey(queueId, messageId, n));
+          return [messageKey(queueId, messageId), ...parts].map((Key) => ({ DeleteRequest: { Key } }));
+        });
+        await this.writeAll('purgeMessages', deletions);
+        removed += out.Items?.length ?? 0;
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return { removed, done: true };
+  }
+
+  private async countPages(input: QueryCommandInput): Promise<{ count: number; scanned: number }> {
+    let count = 0;
+    let scanned = 0;
+    let startKey: Item | undefined;
+    do {
+      const out = await this.run('countMessages', (capacity) =>
+        this.client.send(
+          new QueryCommand({ ...capacity, ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+        ),
+      );
+      count += out.Count ?? 0;
+      scanned += out.ScannedCount ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return { count, scanned };
+  }
+
+  private async readBody(queueId: string, messageId: string, parts: number): Promise<string> {
+    const keys = Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n));
+    const found = await getAll(this.client, this.table, keys);
+    const chunks = keys.map((key) => found.get(keyString(key))?.d?.B);
+    if (chunks.some((chunk) => chunk === undefined)) {
+      throw translateSdkError(new Error('missing body part'), 'reading a message body');
+    }
+    return Buffer.concat(chunks as Uint8Array[]).toString('utf8');
+  }
+
+  private async deleteParts(queueId: string, messageId: string, parts: number): Promise<void> {
+    if (parts === 0) return;
+    const keys = Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n));
+    // Parts left behind by a failure here carry the message's TTL and expire with it.
+    await this.writeAll(
+      'deleteParts',
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    );
+  }
+
+  private writeAll(operation: string, requests: Parameters<typeof writeAll>[2]) {
+    const report = this.options.onConsumed;
+    return writeAll(
+      this.client,
+      this.table,
+      requests,
+      report ? (c) => report(operation, c as ConsumedCapacity[]) : undefined,
+    );
+  }
+
+  /** Runs one call; condition failures pass through (callers decide), the rest are translated. */
+  private async run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
+    operation: string,
+    send: (capacity: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
+  ): Promise<O> {
+    const report = this.options.onConsumed;
+    try {
+      const out = await send(report ? { ReturnConsumedCapacity: 'INDEXES' } : {});
+      report?.(operation, out.ConsumedCapacity);
+      return out;
+    } catch (error) {
+      if (isConditionFailure(error)) throw error;
+      throw translateSdkError(error, operation);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { QueueRecord, QueueRef, StoredMessage } from '../queue/model';
+
+/**
+ * How queue records and messages map to DynamoDB items. Message attribute names are one or two
+ * letters because every byte of a name is billed on every write of the item.
+ */
+export type Item = Record<string, AttributeValue>;
+
+export const queuePartition = (account: string, region: string) => `q#${account}#${region}`;
+export const queueKey = (ref: QueueRef): Item => ({
+  pk: { S: queuePartition(ref.account, ref.region) },
+  sk: { S: ref.name },
+});
+
+export const messagePartition = (queueId: string, messageId: string) => `m#${queueId}#${messageId}`;
+export const messageKey = (queueId: string, messageId: string): Item => ({
+  pk: { S: messagePartition(queueId, messageId) },
+  sk: { S: 'm' },
+});
+export const partKey = (queueId: string, messageId: string, part: number): Item => ({
+  pk: { S: messagePartition(queueId, messageId) },
+  sk: { S: `b#${part}` },
+});
+export const readyPartition = (queueId: string, shard: number) => `${queueId}#${shard}`;
+
+/** Message id from a message partition key `m#<queue id>#<message id>`. */
+export function messageIdOf(pk: string): string {
+  return pk.slice(pk.lastIndexOf('#') + 1);
+}
+
+const num = (n: number): AttributeValue => ({ N: String(n) });
+const str = (s: string): AttributeValue => ({ S: s });
+const readNum = (value: AttributeValue | undefined): number | undefined =>
+  value?.N === undefined ? undefined : Number(value.N);
+
+/**
+ * Bodies up to this many bytes (with the rest of the item) stay inline in the message item: a
+ * lease write then costs at most 2 write units. Larger bodies move to part items written once,
+ * so a lease write on a 200 KB message costs 1 unit, like a tiny one.
+ */
+export const inlineItemBytes = 2_048;
+/** Body bytes per part item (a DynamoDB item holds at most 400 KB). */
+export const partBytes = 300_000;
+
+export interface MessageItems {
+  message: Item;
+  parts: Item[];
+}
+
+export function messageToItems(m: StoredMessage): MessageItems {
+  const attributes = Object.keys(m.attributes).length > 0 ? JSON.stringify(m.attributes) : undefined;
+  const item: Item = {
+    ...messageKey(m.queueId, m.id),
+    g: str(readyPartition(m.queueId, m.shard)),
+    v: num(m.visibleAt),
+    x: num(m.expiresAt),
+    ttl: num(Math.ceil(m.expiresAt / 1000)),
+    s: num(m.sentAt),
+    rc: num(m.receiveCount),
+    si: str(m.senderId),
+  };
+  if (attributes) item.a = str(attributes);
+  if (m.traceHeader) item.th = str(m.traceHeader);
+  const bodyBytes = Buffer.byteLength(m.body, 'utf8');
+  const estimated = 160 + bodyBytes + (attributes ? Buffer.byteLength(attributes) : 0) + m.senderId.length;
+  if (estimated <= inlineItemBytes) {
+    item.b = str(m.body);
+    return { message: item, parts: [] };
+  }
+  const bytes = Buffer.from(m.body, 'utf8');
+  const parts: Item[] = [];
+  for (let offset = 0, n = 0; offset < bytes.length; offset += partBytes, n++) {
+    parts.push({
+      ...partKey(m.queueId, m.id, n),
+      d: { B: bytes.subarray(offset, offset + partBytes) },
+      ttl: item.ttl!,
+    });
+  }
+  item.p = num(parts.length);
+  return { message: item, parts };
+}
+
+/** A message item back to a message; `body` is filled from parts by the caller when `p` is set. */
+export function itemToMessage(item: Item, body?: string): StoredMessage {
+  const pk = item.pk!.S!;
+  const [, queueId = '', id = ''] = pk.split('#');
+  const g = item.g!.S!;
+  const message: StoredMessage = {
+    id,
+    queueId,
+    shard: Number(g.slice(g.lastIndexOf('#') + 1)),
+    body: body ?? item.b?.S ?? '',
+    attributes: item.a?.S ? JSON.parse(item.a.S) : {},
+    senderId: item.si?.S ?? '',
+    sentAt: readNum(item.s)!,
+    visibleAt: readNum(item.v)!,
+    expiresAt: readNum(item.x)!,
+    receiveCount: readNum(item.rc) ?? 0,
+  };
+  if (item.th?.S) message.traceHeader = item.th.S;
+  const first = readNum(item.fr);
+  if (first !== undefined) message.firstReceivedAt = first;
+  const last = readNum(item.lr);
+  if (last !== undefined) message.lastReceivedAt = last;
+  return message;
+}
+
+export const partCount = (item: Item | undefined): number => readNum(item?.p) ?? 0;
+
+export function queueToItem(q: QueueRecord): Item {
+  const item: Item = {
+    ...queueKey(q.ref),
+    id: str(q.id),
+    shardCount: num(q.shardCount),
+    visibilityTimeoutSeconds: num(q.visibilityTimeoutSeconds),
+    retentionSeconds: num(q.retentionSeconds),
+    delaySeconds: num(q.delaySeconds),
+    maxMessageBytes: num(q.maxMessageBytes),
+    receiveWaitSeconds: num(q.receiveWaitSeconds),
+    createdAt: num(q.createdAt),
+    updatedAt: num(q.updatedAt),
+    tags: str(JSON.stringify(q.tags)),
+    extraAttributes: str(JSON.stringify(q.extraAttributes)),
+  };
+  if (q.maxReceiveCount !== undefined) item.maxReceiveCount = num(q.maxReceiveCount);
+  if (q.deadLetterQueue !== undefined) item.deadLetterQueue = str(q.deadLetterQueue);
+  if (q.purgedAt !== undefined) item.purgedAt = num(q.purgedAt);
+  return item;
+}
+
+export function itemToQueue(item: Item): QueueRecord {
+  const [, account = '', region = ''] = item.pk!.S!.split('#');
+  const record: QueueRecord = {
+    ref: { account, region, name: item.sk!.S! },
+    id: item.id!.S!,
+    shardCount: readNum(item.shardCount)!,
+    visibilityTimeoutSeconds: readNum(item.visibilityTimeoutSeconds)!,
+    retentionSeconds: readNum(item.retentionSeconds)!,
+    delaySeconds: readNum(item.delaySeconds)!,
+    maxMessageBytes: readNum(item.maxMessageBytes)!,
+    receiveWaitSeconds: readNum(item.receiveWaitSeconds)!,
+    createdAt: readNum(item.createdAt)!,
+    updatedAt: readNum(item.updatedAt)!,
+    tags: JSON.parse(item.tags?.S ?? '{}'),
+    extraAttributes: JSON.parse(item.extraAttributes?.S ?? '{}'),
+  };
+  const maxReceiveCount = readNum(item.maxReceiveCount);
+  if (maxReceiveCount !== undefined) record.maxReceiveCount = maxReceiveCount;
+  if (item.deadLetterQueue?.S) record.deadLetterQueue = item.deadLetterQueue.S;
+  const purgedAt = readNum(item.purgedAt);
+  if (purgedAt !== undefined) record.purgedAt = purgedAt;
+  return record;
+}
