@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Clock } from '../queue/clock';
 import type { QueueContext } from '../queue/context';
 import { createQueueContext } from '../queue/service';
 import { DynamoQueueStore } from '../store/dynamo-store';
-import { tableNames } from '../store/table-layout';
+import { type TableNames, tableNames } from '../store/table-layout';
 import { loadReceiptHandleSecret } from './secret';
 
 /**
@@ -46,22 +47,43 @@ export function createDynamoClient(env: NodeJS.ProcessEnv): DynamoDBClient {
   });
 }
 
+export interface RuntimeOptions {
+  client: DynamoDBClient;
+  tables: TableNames;
+  receiptHandleSecret: string;
+  account?: string;
+  region?: string;
+  defaultShardCount?: number;
+  clock?: Clock;
+  queueCacheMs?: number;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const store = new DynamoQueueStore({ client: options.client, tables: options.tables });
+  return {
+    queue: createQueueContext({
+      store,
+      receiptHandleSecret: options.receiptHandleSecret,
+      defaultShardCount: options.defaultShardCount,
+      clock: options.clock,
+      queueCacheMs: options.queueCacheMs,
+    }),
+    account: options.account ?? defaultAccountId,
+    region: options.region ?? 'us-east-1',
+  };
+}
+
 async function buildRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
   const defaults = tableNames();
-  const store = new DynamoQueueStore({
+  return createRuntime({
     client: createDynamoClient(env),
     tables: {
       messages: env.MESSAGES_TABLE ?? defaults.messages,
       deadLetters: env.DEAD_LETTERS_TABLE ?? defaults.deadLetters,
     },
+    receiptHandleSecret: await loadReceiptHandleSecret(env),
+    account: env.QUEUE_ACCOUNT_ID,
+    region: env.AWS_REGION,
+    defaultShardCount: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
   });
-  return {
-    queue: createQueueContext({
-      store,
-      receiptHandleSecret: await loadReceiptHandleSecret(env),
-      defaultShardCount: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
-    }),
-    account: env.QUEUE_ACCOUNT_ID ?? defaultAccountId,
-    region: env.AWS_REGION ?? 'us-east-1',
-  };
 }

@@ -27,7 +27,10 @@ export interface CreateQueueInput {
  * Creates a queue. Creating one that exists with the same settings returns it unchanged (as
  * SQS does); with other settings it fails with QueueNameExists.
  */
-export async function createQueue(ctx: QueueContext, input: CreateQueueInput): Promise<QueueRecord> {
+export async function createQueue(
+  ctx: QueueContext,
+  input: CreateQueueInput,
+): Promise<{ queue: QueueRecord; created: boolean }> {
   validateQueueName(input.ref.name);
   const settings = validateSettings({ ...defaultSettings, ...definedOnly(input.settings ?? {}) });
   await requireDeadLetterQueue(ctx, input.ref, settings);
@@ -50,7 +53,7 @@ export async function createQueue(ctx: QueueContext, input: CreateQueueInput): P
   const result = await ctx.store.createQueue(record);
   if (result.created) {
     ctx.queues.remember(input.ref, record);
-    return record;
+    return { queue: record, created: true };
   }
   if (!sameSettings(result.existing, record)) {
     throw new QueueError(
@@ -61,7 +64,7 @@ export async function createQueue(ctx: QueueContext, input: CreateQueueInput): P
     );
   }
   ctx.queues.remember(input.ref, result.existing);
-  return result.existing;
+  return { queue: result.existing, created: false };
 }
 
 export async function getQueue(ctx: QueueContext, ref: QueueRef): Promise<QueueRecord> {

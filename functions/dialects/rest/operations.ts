@@ -1,0 +1,155 @@
+import type { Runtime } from '../../handlers/runtime';
+import { QueueError } from '../../queue/errors';
+import type { QueueRef } from '../../queue/model';
+import {
+  changeVisibility,
+  changeVisibilityBatch,
+  deleteMessage,
+  deleteMessageBatch,
+} from '../../queue/operations/acknowledge';
+import {
+  createQueue,
+  deleteQueue,
+  describeQueue,
+  listQueues,
+  purgeQueue,
+  updateQueue,
+} from '../../queue/operations/queues';
+import { receiveMessages } from '../../queue/operations/receive';
+import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
+import { type HttpEvent, type HttpResult, json, noContent } from '../http';
+import { openApiDocument } from './openapi';
+import { check, parseBody } from './parse';
+import { attributesFromRest, messageRepresentation, queueRepresentation } from './representations';
+import * as schemas from './schemas';
+
+/**
+ * The REST operations, by the name the route table gives them. Each decodes the request, calls
+ * one queue operation and shapes the reply; all rules live in the queue core.
+ */
+export type RestOperation = (event: HttpEvent, runtime: Runtime) => Promise<HttpResult>;
+
+const refOf = (event: HttpEvent, runtime: Runtime): QueueRef => ({
+  account: runtime.account,
+  region: runtime.region,
+  name: event.pathParameters?.name ?? '',
+});
+
+/** Who is calling, for the SenderId system attribute: the IAM caller when deployed. */
+function senderOf(event: HttpEvent, runtime: Runtime): string {
+  const iam = (event.requestContext as { authorizer?: { iam?: { userId?: string; accessKey?: string } } })
+    .authorizer?.iam;
+  return iam?.userId ?? iam?.accessKey ?? runtime.account;
+}
+
+export const restOperations: Record<string, RestOperation> = {
+  openApi: async () => json(200, openApiDocument()),
+
+  createQueue: async (event, runtime) => {
+    const { name, shardCount, tags, ...settings } = parseBody(event, schemas.createQueueRequest);
+    const ref = { account: runtime.account, region: runtime.region, name };
+    const { queue, created } = await createQueue(runtime.queue, { ref, settings, shardCount, tags });
+    const result = json(created ? 201 : 200, queueRepresentation(queue));
+    result.headers = { ...result.headers, location: `/queues/${queue.ref.name}` };
+    return result;
+  },
+
+  listQueues: async (event, runtime) => {
+    const query = check(schemas.listQueuesQuery, event.queryStringParameters ?? {});
+    const { queues, nextToken } = await listQueues(runtime.queue, {
+      account: runtime.account,
+      region: runtime.region,
+      ...query,
+    });
+    return json(200, {
+      queues: queues.map((q) => queueRepresentation(q)),
+      ...(nextToken ? { nextToken } : {}),
+    });
+  },
+
+  getQueue: async (event, runtime) => {
+    const { queue, counts } = await describeQueue(runtime.queue, refOf(event, runtime));
+    return json(200, queueRepresentation(queue, counts));
+  },
+
+  updateQueue: async (event, runtime) => {
+    const { tags, maxReceiveCount, deadLetterQueue, ...settings } = parseBody(
+      event,
+      schemas.updateQueueRequest,
+    );
+    const removing = maxReceiveCount === null || deadLetterQueue === null;
+    if (removing && (maxReceiveCount ?? null) !== null) {
+      throw new QueueError(
+        'InvalidParameterValue',
+        'To remove the redrive policy set both deadLetterQueue and maxReceiveCount to null',
+      );
+    }
+    const queue = await updateQueue(runtime.queue, {
+      ref: refOf(event, runtime),
+      settings: {
+        ...settings,
+        ...(maxReceiveCount == null ? {} : { maxReceiveCount }),
+        ...(deadLetterQueue == null ? {} : { deadLetterQueue }),
+      },
+      removeRedrivePolicy: removing,
+      tags,
+    });
+    return json(200, queueRepresentation(queue));
+  },
+
+  deleteQueue: async (event, runtime) => {
+    await deleteQueue(runtime.queue, refOf(event, runtime));
+    return noContent();
+  },
+
+  purgeQueue: async (event, runtime) => json(200, await purgeQueue(runtime.queue, refOf(event, runtime))),
+
+  sendMessages: async (event, runtime) => {
+    const ref = refOf(event, runtime);
+    const sender = { senderId: senderOf(event, runtime) };
+    // One message, or {"messages": [...]} for a batch: the shape decides which schema applies.
+    const raw = parseBody(event, schemas.anyObject);
+    if ('messages' in raw) {
+      const { messages } = check(schemas.sendBatchRequest, raw);
+      const entries = messages.map((m) => ({ ...m, attributes: attributesFromRest(m.attributes) }));
+      const result = await sendMessageBatch(runtime.queue, ref, entries, sender);
+      return json(200, {
+        successful: result.successful.map(({ id, messageId }) => ({ id, messageId })),
+        failed: result.failed,
+      });
+    }
+    const message = check(schemas.sendMessageRequest, raw);
+    const sent = await sendMessage(
+      runtime.queue,
+      ref,
+      { ...message, attributes: attributesFromRest(message.attributes) },
+      sender,
+    );
+    return json(201, { messageId: sent.messageId });
+  },
+
+  receiveMessages: async (event, runtime) => {
+    const input = parseBody(event, schemas.receiveRequest, { optional: true });
+    const messages = await receiveMessages(runtime.queue, refOf(event, runtime), input);
+    return json(200, { messages: messages.map(messageRepresentation) });
+  },
+
+  deleteMessage: async (event, runtime) => {
+    await deleteMessage(runtime.queue, refOf(event, runtime), event.pathParameters?.receiptHandle);
+    return noContent();
+  },
+
+  deleteMessages: async (event, runtime) => {
+    const { entries } = parseBody(event, schemas.deleteBatchRequest);
+    return json(200, await deleteMessageBatch(runtime.queue, refOf(event, runtime), entries));
+  },
+
+  changeVisibility: async (event, runtime) => {
+    const request = parseBody(event, schemas.changeVisibilityRequest);
+    const ref = refOf(event, runtime);
+    if ('entries' in request)
+      return json(200, await changeVisibilityBatch(runtime.queue, ref, request.entries));
+    await changeVisibility(runtime.queue, ref, request.receiptHandle, request.visibilityTimeoutSeconds);
+    return noContent();
+  },
+};

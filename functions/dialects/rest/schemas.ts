@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { limits } from '../../queue/limits';
+
+/**
+ * Request and response shapes of the REST API, written once: they validate requests and they
+ * are the schemas of the OpenAPI document, so the document cannot disagree with the service.
+ * Ranges come from the queue's limits; the queue validates them again for the SQS dialect.
+ */
+const int = (range: { min: number; max: number }) => z.int().min(range.min).max(range.max);
+
+const queueName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, '1 to 80 characters from A-Z, a-z, 0-9, hyphen and underscore')
+  .describe('1 to 80 characters [A-Za-z0-9_-]');
+
+const settingsShape = {
+  visibilityTimeoutSeconds: int(limits.visibilityTimeoutSeconds).optional(),
+  retentionSeconds: int(limits.retentionSeconds).optional(),
+  delaySeconds: int(limits.delaySeconds).optional(),
+  maxMessageBytes: int(limits.maxMessageBytes).optional(),
+  receiveWaitSeconds: int(limits.receiveWaitSeconds).optional(),
+};
+
+const tags = z.record(z.string().min(1).max(128), z.string().max(256));
+
+export const createQueueRequest = z.strictObject({
+  name: queueName,
+  ...settingsShape,
+  maxReceiveCount: int(limits.maxReceiveCount).optional(),
+  deadLetterQueue: queueName.optional(),
+  shardCount: int(limits.shardCount).optional().describe('Shards of the ready index; fixed at creation'),
+  tags: tags.optional(),
+});
+
+export const updateQueueRequest = z.strictObject({
+  ...settingsShape,
+  maxReceiveCount: int(limits.maxReceiveCount)
+    .nullable()
+    .optional()
+    .describe('null removes the redrive policy'),
+  deadLetterQueue: queueName.nullable().optional().describe('null removes the redrive policy'),
+  tags: tags.optional(),
+});
+
+const attributeValue = z.union([
+  z.string().min(1).describe('shorthand for a String attribute'),
+  z.strictObject({
+    dataType: z.string().describe('String, Number or Binary, optionally with a .suffix'),
+    stringValue: z.string().optional(),
+    binaryValue: z.base64().optional().describe('base64 of the bytes'),
+  }),
+]);
+
+export const messageAttributes = z.record(z.string(), attributeValue);
+
+const messageShape = {
+  body: z.string().min(1).describe('UTF-8 text; with attributes at most the queue maxMessageBytes'),
+  delaySeconds: int(limits.delaySeconds).optional(),
+  attributes: messageAttributes.optional(),
+};
+
+export const anyObject = z.record(z.string(), z.unknown());
+
+export const sendMessageRequest = z.strictObject(messageShape);
+
+export const sendBatchRequest = z.strictObject({
+  messages: z.array(z.strictObject({ id: z.string(), ...messageShape })),
+});
+
+export const receiveRequest = z.strictObject({
+  maxMessages: int(limits.maxMessages).optional(),
+  visibilityTimeoutSeconds: int(limits.visibilityTimeoutSeconds).optional(),
+  waitTimeSeconds: int(limits.receiveWaitSeconds).optional(),
+});
+
+export const deleteBatchRequest = z.strictObject({
+  entries: z.array(z.strictObject({ id: z.string(), receiptHandle: z.string() })),
+});
+
+const visibilityEntry = {
+  receiptHandle: z.string(),
+  visibilityTimeoutSeconds: int(limits.visibilityTimeoutSeconds),
+};
+
+export const changeVisibilityRequest = z.union([
+  z.strictObject(visibilityEntry),
+  z.strictObject({ entries: z.array(z.strictObject({ id: z.string(), ...visibilityEntry })) }),
+]);
+
+export const listQueuesQuery = z.strictObject({
+  prefix: z.string().optional(),
+  limit: z.coerce.number().pipe(z.int().min(1).max(limits.listQueuesMaxResults)).optional(),
+  nextToken: z.string().optional(),
+});
+
+// Responses (documentation only: the service builds them, tests check them against these).
+
+const counts = z.object({ visible: z.int(), inFlight: z.int(), delayed: z.int() });
+
+export const queueResponse = z.object({
+  name: z.string(),
+  arn: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  visibilityTimeoutSeconds: z.int(),
+  retentionSeconds: z.int(),
+  delaySeconds: z.int(),
+  maxMessageBytes: z.int(),
+  receiveWaitSeconds: z.int(),
+  maxReceiveCount: z.int().optional(),
+  deadLetterQueue: z.string().optional(),
+  shardCount: z.int(),
+  tags: z.record(z.string(), z.string()),
+  messages: counts.optional().describe('approximate counts; present on GET /queues/{name}'),
+});
+
+export const listQueuesResponse = z.object({
+  queues: z.array(queueResponse),
+  nextToken: z.string().optional(),
+});
+
+export const sendMessageResponse = z.object({ messageId: z.string() });
+
+const batchFailure = z.object({
+  id: z.string(),
+  code: z.string(),
+  message: z.string(),
+  senderFault: z.boolean(),
+});
+export const batchResponse = z.object({
+  successful: z.array(z.object({ id: z.string(), messageId: z.string().optional() })),
+  failed: z.array(batchFailure),
+});
+
+export const receiveResponse = z.object({
+  messages: z.array(
+    z.object({
+      messageId: z.string(),
+      body: z.string(),
+      receiptHandle: z.string(),
+      receiveCount: z.int(),
+      sentAt: z.iso.datetime(),
+      firstReceivedAt: z.iso.datetime().optional(),
+      attributes: z.record(
+        z.string(),
+        z.object({
+          dataType: z.string(),
+          stringValue: z.string().optional(),
+          binaryValue: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const purgeResponse = z.object({ removed: z.int() });
+
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.string(),
+  field: z.string().optional(),
+  allowed: z.string().optional(),
+});

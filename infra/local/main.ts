@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { defaultAccountId } from '../../functions/handlers/runtime';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
+import { persistentSecret, startLocalService } from './service';
+
+/**
+ * `npm start`: the whole service on this machine. Starts DynamoDB Local (persisting under
+ * QUEUE_DATA_DIR, or in memory with --in-memory / QUEUE_IN_MEMORY=1) unless DYNAMODB_ENDPOINT
+ * names a running DynamoDB, then serves the API on PORT.
+ */
+const env = process.env;
+// The SDK's notice about Node 22 is for maintainers (see README), not for every start.
+env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const port = Number(env.PORT ?? 9324);
+const host = env.HOST ?? '127.0.0.1';
+const inMemory = process.argv.includes('--in-memory') || env.QUEUE_IN_MEMORY === '1';
+const dataDir = resolve(env.QUEUE_DATA_DIR ?? '.data');
+const accountId = env.QUEUE_ACCOUNT_ID ?? defaultAccountId;
+const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+
+async function main(): Promise<void> {
+  let dynamodb: RunningDynamoDbLocal | undefined;
+  let endpoint = env.DYNAMODB_ENDPOINT;
+  if (!endpoint) {
+    dynamodb = await startDynamoDbLocal(
+      inMemory ? { inMemory: true } : { inMemory: false, dataDir: join(dataDir, 'dynamodb') },
+    );
+    endpoint = dynamodb.endpoint;
+  }
+  const service = await startLocalService({
+    dynamodbEndpoint: endpoint,
+    port,
+    host,
+    accountId,
+    region,
+    receiptHandleSecret:
+      env.RECEIPT_HANDLE_SECRET ??
+      (inMemory ? randomBytes(32).toString('base64url') : persistentSecret(dataDir)),
+    ...(env.QUEUE_SHARDS ? { defaultShardCount: Number(env.QUEUE_SHARDS) } : {}),
+  });
+  const storage = dynamodb
+    ? inMemory
+      ? 'DynamoDB Local in memory'
+      : `DynamoDB Local, data in ${dataDir}`
+    : endpoint;
+  console.log(`Queue service listening on ${service.url} (account ${accountId}, region ${region})`);
+  console.log(`  REST API: ${service.url}/queues   OpenAPI: ${service.url}/openapi.json`);
+  console.log(`  Storage: ${storage}`);
+  console.log('  Press Ctrl-C to stop.');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping...`);
+    await service.close();
+    await dynamodb?.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(
+    `Could not start the queue service: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});

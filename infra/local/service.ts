@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createDynamoClient,
+  createRuntime,
+  type Runtime,
+  setRuntime,
+} from '../../functions/handlers/runtime';
+import type { Clock } from '../../functions/queue/clock';
+import { type TableNames, tableNames } from '../../functions/store/table-layout';
+import { type HttpHost, startHttpHost } from './http-host';
+import { ensureTables } from './tables';
+
+/**
+ * The local service over an already running DynamoDB: creates the tables, builds the same
+ * runtime the Lambda functions build, and serves the route table over HTTP.
+ */
+export interface LocalServiceOptions {
+  dynamodbEndpoint: string;
+  port?: number;
+  host?: string;
+  accountId?: string;
+  region?: string;
+  tables?: TableNames;
+  receiptHandleSecret?: string;
+  defaultShardCount?: number;
+  clock?: Clock;
+}
+
+export interface LocalService extends HttpHost {
+  runtime: Runtime;
+}
+
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  const env = {
+    ...process.env,
+    DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+    AWS_REGION: options.region ?? 'us-east-1',
+  };
+  const client = createDynamoClient(env);
+  const tables = options.tables ?? tableNames();
+  await ensureTables(client, tables);
+  const runtime = createRuntime({
+    client,
+    tables,
+    receiptHandleSecret: options.receiptHandleSecret ?? randomBytes(32).toString('base64url'),
+    account: options.accountId,
+    region: options.region,
+    defaultShardCount: options.defaultShardCount,
+    clock: options.clock,
+  });
+  // The handlers read their runtime from here instead of building one from the environment.
+  setRuntime(runtime);
+  const host = await startHttpHost({
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    accountId: runtime.account,
+  });
+  return { ...host, runtime };
+}
+
+/** A secret kept beside the data, so receipt handles stay valid across restarts. */
+export function persistentSecret(dataDir: string): string {
+  const file = join(dataDir, 'receipt-handle-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
