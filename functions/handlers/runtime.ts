@@ -3,6 +3,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Clock } from '../queue/clock';
 import type { QueueContext } from '../queue/context';
 import { createQueueContext } from '../queue/service';
+import { DynamoDeadLetterStore } from '../store/dead-letter-store';
 import { DynamoQueueStore } from '../store/dynamo-store';
 import { type TableNames, tableNames } from '../store/table-layout';
 import { loadReceiptHandleSecret } from './secret';
@@ -60,9 +61,11 @@ export interface RuntimeOptions {
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const store = new DynamoQueueStore({ client: options.client, tables: options.tables });
+  const deadLetters = new DynamoDeadLetterStore({ client: options.client, tables: options.tables });
   return {
     queue: createQueueContext({
       store,
+      deadLetters,
       receiptHandleSecret: options.receiptHandleSecret,
       defaultShardCount: options.defaultShardCount,
       clock: options.clock,

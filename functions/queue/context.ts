@@ -1,5 +1,6 @@
 import type { Arrivals } from './arrivals';
 import type { Clock } from './clock';
+import type { DeadLetterStore } from './dead-letter-port';
 import { QueueError } from './errors';
 import type { QueueRecord, QueueRef } from './model';
 import type { QueueStore } from './port';
@@ -8,6 +9,7 @@ import type { ReceiptHandleCodec } from './receipt-handle';
 /** What every operation needs: storage, time, the handle codec and a few settings. */
 export interface QueueContext {
   store: QueueStore;
+  deadLetters: DeadLetterStore;
   clock: Clock;
   receiptHandles: ReceiptHandleCodec;
   arrivals: Arrivals;

@@ -51,7 +51,14 @@ export const errorKinds = {
   InvalidBatchEntryId: sender(400, 'AWS.SimpleQueueService.InvalidBatchEntryId', 'Invalid batch entry id'),
   BatchRequestTooLong: sender(413, 'AWS.SimpleQueueService.BatchRequestTooLong', 'Batch request too long'),
   UnsupportedOperation: sender(400, 'AWS.SimpleQueueService.UnsupportedOperation', 'Unsupported operation'),
+  /** An SQS action name the service does not know. */
+  InvalidAction: sender(400, 'InvalidAction', 'Unknown action'),
+  /** An SQS queue URL that cannot be parsed. */
+  InvalidAddress: sender(400, 'InvalidAddress', 'Invalid queue address'),
+  /** More of something than SQS allows (actions in a permission, tags on a queue). */
+  OverLimit: sender(400, 'OverLimit', 'Over limit', 403),
   NotFound: sender(404, 'InvalidAction', 'Not found'),
+  ResourceNotFoundException: sender(404, 'ResourceNotFoundException', 'Resource not found'),
   MethodNotAllowed: sender(405, 'InvalidAction', 'Method not allowed'),
   UnsupportedMediaType: sender(415, 'InvalidParameterValue', 'Unsupported media type'),
   RequestThrottled: {

@@ -77,6 +77,20 @@ export interface StoredMessage {
   receiveCount: number;
   firstReceivedAt?: number;
   lastReceivedAt?: number;
+  /** Present on messages in a dead-letter queue: where they came from and why. */
+  deadLetter?: DeadLetterInfo;
+}
+
+/** The history a dead letter keeps so a person can tell what happened. */
+export interface DeadLetterInfo {
+  sourceQueue: string;
+  sourceQueueId: string;
+  deadLetteredAt: number;
+  reason: string;
+  /** Receives in the source queue before it was set aside. */
+  receiveCount: number;
+  firstReceivedAt?: number;
+  lastReceivedAt?: number;
 }
 
 /** A message handed to a receiver under a lease. */
@@ -100,4 +114,35 @@ export interface BatchFailure {
 export interface BatchResult<T> {
   successful: T[];
   failed: BatchFailure[];
+}
+
+export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
+
+/** Which dead letters a redrive moves; all of them when empty. */
+export interface RedriveFilter {
+  messageIds?: string[];
+  attribute?: { name: string; value: string };
+  deadLetteredAfter?: number;
+  deadLetteredBefore?: number;
+}
+
+/** A redrive: dead letters moved back, at a rate, tracked across invocations. */
+export interface MoveTask {
+  taskId: string;
+  /** The dead-letter queue the messages come from. */
+  source: QueueRef;
+  sourceQueueId: string;
+  /** Where they go; each message's own source queue when absent. */
+  destination?: string;
+  maxPerSecond: number;
+  filter: RedriveFilter;
+  status: MoveTaskStatus;
+  startedAt: number;
+  updatedAt: number;
+  moved: number;
+  /** Dead letters the queue held when the task started (approximate, as in SQS). */
+  toMove: number;
+  failureReason?: string;
+  /** Where the task resumes in the dead-letter queue's index. */
+  cursor?: string;
 }

@@ -51,6 +51,8 @@ export interface LeaseRequest {
   leaseToken: string;
   /** Messages sent at or before this time were purged and must not be delivered. */
   purgedAt?: number;
+  /** With a redrive policy: a message received this many times is not leased again. */
+  maxReceiveCount?: number;
 }
 
 export type LeaseOutcome =
@@ -59,6 +61,8 @@ export type LeaseOutcome =
   | { status: 'unavailable' }
   /** Past retention or purged: must be removed, never delivered. */
   | { status: 'undeliverable' }
+  /** Visible, but its receives are used up: it belongs in the dead-letter queue. */
+  | { status: 'exhausted' }
   | { status: 'gone' };
 
 export interface DeleteRequest {

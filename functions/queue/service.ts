@@ -1,12 +1,14 @@
 import { Arrivals } from './arrivals';
 import { type Clock, systemClock } from './clock';
 import { QueueCache, type QueueContext } from './context';
+import type { DeadLetterStore } from './dead-letter-port';
 import { limits } from './limits';
 import type { QueueStore } from './port';
 import { ReceiptHandleCodec } from './receipt-handle';
 
 export interface QueueContextOptions {
   store: QueueStore;
+  deadLetters: DeadLetterStore;
   receiptHandleSecret: string;
   clock?: Clock;
   /** How long queue settings are cached; 0 reads them on every call. */
@@ -20,6 +22,7 @@ export function createQueueContext(options: QueueContextOptions): QueueContext {
   const clock = options.clock ?? systemClock;
   return {
     store: options.store,
+    deadLetters: options.deadLetters,
     clock,
     receiptHandles: new ReceiptHandleCodec(options.receiptHandleSecret),
     arrivals: new Arrivals(),

@@ -5,8 +5,8 @@
  */
 export const conditions = {
   /** The message exists, is visible now and within retention, and was not purged. */
-  deliverable: (purged: boolean) =>
-    `attribute_exists(pk) AND v <= :now AND x > :now${purged ? ' AND s > :purgedAt' : ''}`,
+  deliverable: (purged: boolean, limited: boolean) =>
+    `attribute_exists(pk) AND v <= :now AND x > :now${purged ? ' AND s > :purgedAt' : ''}${limited ? ' AND rc < :max' : ''}`,
   /** Past retention or sent before the purge mark: may be removed. */
   undeliverable: (purged: boolean) => `x <= :now${purged ? ' OR s <= :purgedAt' : ''}`,
   /** The caller holds the current lease (its token is the one last issued). */

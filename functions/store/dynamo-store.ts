@@ -22,6 +22,7 @@ import type {
   VisibilityRequest,
 } from '../queue/port';
 import { getAll, keyString, writeAll } from './batch';
+import { runCall } from './calls';
 import { conditions, takeLease } from './conditions';
 import {
   type Item,
@@ -33,7 +34,8 @@ import {
   partCount,
   partKey,
   queueKey,
-  queuePartition,
+  queueSortKey,
+  queuesPartition,
   queueToItem,
   readyPartition,
 } from './items';
@@ -128,10 +130,10 @@ export class DynamoQueueStore implements QueueStore {
   async listQueues(query: ListQueuesQuery) {
     const input: QueryCommandInput = {
       TableName: this.table,
-      KeyConditionExpression: query.prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: {
-        ':pk': { S: queuePartition(query.account, query.region) },
-        ...(query.prefix ? { ':prefix': { S: query.prefix } } : {}),
+        ':pk': { S: queuesPartition },
+        ':prefix': { S: queueSortKey(query.account, query.region, query.prefix ?? '') },
       },
       Limit: query.limit,
     };
@@ -139,13 +141,16 @@ export class DynamoQueueStore implements QueueStore {
       const after = Buffer.from(query.nextToken, 'base64url').toString('utf8');
       if (!/^[A-Za-z0-9_.-]{1,80}$/.test(after))
         throw invalidParameter('nextToken', query.nextToken, 'a token from an earlier listing');
-      input.ExclusiveStartKey = { pk: { S: queuePartition(query.account, query.region) }, sk: { S: after } };
+      input.ExclusiveStartKey = {
+        pk: { S: queuesPartition },
+        sk: { S: queueSortKey(query.account, query.region, after) },
+      };
     }
     const out = await this.run('listQueues', (capacity) =>
       this.client.send(new QueryCommand({ ...capacity, ...input })),
     );
     const queues = (out.Items ?? []).map(itemToQueue);
-    const last = out.LastEvaluatedKey?.sk?.S;
+    const last = out.LastEvaluatedKey ? queues.at(-1)?.ref.name : undefined;
     return last ? { queues, nextToken: Buffer.from(last).toString('base64url') } : { queues };
   }
 
@@ -191,6 +196,7 @@ export class DynamoQueueStore implements QueueStore {
 
   async lease(request: LeaseRequest): Promise<LeaseOutcome> {
     const purged = request.purgedAt !== undefined;
+    const limited = request.maxReceiveCount !== undefined;
     try {
       const out = await this.run('lease', (capacity) =>
         this.client.send(
@@ -198,7 +204,7 @@ export class DynamoQueueStore implements QueueStore {
             ...capacity,
             TableName: this.table,
             Key: messageKey(request.queueId, request.messageId),
-            ConditionExpression: conditions.deliverable(purged),
+            ConditionExpression: conditions.deliverable(purged, limited),
             UpdateExpression: takeLease,
             ExpressionAttributeValues: {
               ':now': { N: String(request.now) },
@@ -206,6 +212,7 @@ export class DynamoQueueStore implements QueueStore {
               ':token': { S: request.leaseToken },
               ':one': { N: '1' },
               ...(purged ? { ':purgedAt': { N: String(request.purgedAt) } } : {}),
+              ...(limited ? { ':max': { N: String(request.maxReceiveCount) } } : {}),
             },
             ReturnValues: 'ALL_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -222,7 +229,10 @@ export class DynamoQueueStore implements QueueStore {
       if (!old) return { status: 'gone' };
       const expired = Number(old.x?.N) <= request.now;
       const wasPurged = purged && Number(old.s?.N) <= request.purgedAt!;
-      return expired || wasPurged ? { status: 'undeliverable' } : { status: 'unavailable' };
+      if (expired || wasPurged) return { status: 'undeliverable' };
+      const visible = Number(old.v?.N) <= request.now;
+      if (limited && visible && Number(old.rc?.N) >= request.maxReceiveCount!) return { status: 'exhausted' };
+      return { status: 'unavailable' };
     }
   }
 
@@ -468,19 +478,10 @@ export class DynamoQueueStore implements QueueStore {
     );
   }
 
-  /** Runs one call; condition failures pass through (callers decide), the rest are translated. */
-  private async run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
+  private run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
     operation: string,
     send: (capacity: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
   ): Promise<O> {
-    const report = this.options.onConsumed;
-    try {
-      const out = await send(report ? { ReturnConsumedCapacity: 'INDEXES' } : {});
-      report?.(operation, out.ConsumedCapacity);
-      return out;
-    } catch (error) {
-      if (isConditionFailure(error)) throw error;
-      throw translateSdkError(error, operation);
-    }
+    return runCall(this.options.onConsumed, operation, send);
   }
 }

@@ -7,10 +7,15 @@ import type { QueueRecord, QueueRef, StoredMessage } from '../queue/model';
  */
 export type Item = Record<string, AttributeValue>;
 
-export const queuePartition = (account: string, region: string) => `q#${account}#${region}`;
+/**
+ * Every queue record lives in one partition, sorted by account, region and name: listing by
+ * prefix is a range query, and the sweeper walks all queues without a scan.
+ */
+export const queuesPartition = 'q';
+export const queueSortKey = (account: string, region: string, name: string) => `${account}#${region}#${name}`;
 export const queueKey = (ref: QueueRef): Item => ({
-  pk: { S: queuePartition(ref.account, ref.region) },
-  sk: { S: ref.name },
+  pk: { S: queuesPartition },
+  sk: { S: queueSortKey(ref.account, ref.region, ref.name) },
 });
 
 export const messagePartition = (queueId: string, messageId: string) => `m#${queueId}#${messageId}`;
@@ -62,6 +67,7 @@ export function messageToItems(m: StoredMessage): MessageItems {
   };
   if (attributes) item.a = str(attributes);
   if (m.traceHeader) item.th = str(m.traceHeader);
+  if (m.deadLetter) item.dl = str(JSON.stringify(m.deadLetter));
   const bodyBytes = Buffer.byteLength(m.body, 'utf8');
   const estimated = 160 + bodyBytes + (attributes ? Buffer.byteLength(attributes) : 0) + m.senderId.length;
   if (estimated <= inlineItemBytes) {
@@ -99,6 +105,7 @@ export function itemToMessage(item: Item, body?: string): StoredMessage {
     receiveCount: readNum(item.rc) ?? 0,
   };
   if (item.th?.S) message.traceHeader = item.th.S;
+  if (item.dl?.S) message.deadLetter = JSON.parse(item.dl.S);
   const first = readNum(item.fr);
   if (first !== undefined) message.firstReceivedAt = first;
   const last = readNum(item.lr);
@@ -130,9 +137,9 @@ export function queueToItem(q: QueueRecord): Item {
 }
 
 export function itemToQueue(item: Item): QueueRecord {
-  const [, account = '', region = ''] = item.pk!.S!.split('#');
+  const [account = '', region = '', name = ''] = item.sk!.S!.split('#');
   const record: QueueRecord = {
-    ref: { account, region, name: item.sk!.S! },
+    ref: { account, region, name },
     id: item.id!.S!,
     shardCount: readNum(item.shardCount)!,
     visibilityTimeoutSeconds: readNum(item.visibilityTimeoutSeconds)!,

@@ -3,11 +3,12 @@
  * stack declares them from it, so both always agree on names, keys and indexes.
  *
  * messages table
- *   queue record   pk = `q#<account>#<region>`  sk = <queue name>
+ *   queue record   pk = `q`  sk = `<account>#<region>#<queue name>`
  *   message        pk = `m#<queue id>#<message id>`  sk = `m`   (small: lease state + inline body)
  *   body part      pk = `m#<queue id>#<message id>`  sk = `b#<n>` (large bodies, written once)
  *   ready index    g = `<queue id>#<shard>`, v = visibleAt (ms), projecting rc (receive count)
- *                  and p (body part count): receivers query `v <= now` per shard.
+ *                  p (body part count) and x (expires at): receivers query `v <= now` per shard,
+ *                  the sweeper filters on rc and x without reading message items.
  */
 export const messageAttributes = {
   partitionKey: 'pk',
@@ -46,7 +47,7 @@ export const messagesTable: TableLayout = {
       name: readyIndexName,
       partitionKey: { name: 'g', type: 'S' },
       sortKey: { name: 'v', type: 'N' },
-      projected: ['rc', 'p'],
+      projected: ['rc', 'p', 'x'],
     },
   ],
 };

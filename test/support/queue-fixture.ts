@@ -6,6 +6,7 @@ import { ManualClock } from '../../functions/queue/clock';
 import type { QueueContext } from '../../functions/queue/context';
 import type { QueueRef } from '../../functions/queue/model';
 import { createQueueContext } from '../../functions/queue/service';
+import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
 import { DynamoQueueStore } from '../../functions/store/dynamo-store';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { ensureTables } from '../../infra/local/tables';
@@ -62,6 +63,7 @@ export function capacityLog(): CapacityLog & {
 
 export interface Fixture {
   ctx: QueueContext;
+  deadLetters: DynamoDeadLetterStore;
   clock: ManualClock;
   store: DynamoQueueStore;
   capacity: ReturnType<typeof capacityLog>;
@@ -75,14 +77,20 @@ export function queueContext(
   const clock = options.clock ?? new ManualClock(Date.now());
   const capacity = capacityLog();
   const store = new DynamoQueueStore({ client: dynamoClient(), tables, onConsumed: capacity.record });
+  const deadLetters = new DynamoDeadLetterStore({
+    client: dynamoClient(),
+    tables,
+    onConsumed: capacity.record,
+  });
   const ctx = createQueueContext({
     store,
+    deadLetters,
     clock,
     receiptHandleSecret: testSecret,
     defaultShardCount: options.shards ?? 4,
     pollIntervalMs: 50,
   });
-  return { ctx, clock, store, capacity };
+  return { ctx, clock, store, deadLetters, capacity };
 }
 
 let counter = 0;

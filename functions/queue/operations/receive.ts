@@ -4,6 +4,7 @@ import { limits } from '../limits';
 import type { QueueRecord, QueueRef, ReceivedMessage } from '../model';
 import { newLeaseToken } from '../receipt-handle';
 import { optionalInteger } from '../validation';
+import { moveExhausted, reasons } from './dead-letters';
 
 /**
  * Receiving: find candidates in the ready index (eventually consistent, may be stale), then
@@ -90,8 +91,15 @@ async function leaseOne(
     visibleUntil: now + visibilityTimeoutSeconds * 1000,
     leaseToken,
     ...(queue.purgedAt === undefined ? {} : { purgedAt: queue.purgedAt }),
+    ...(queue.deadLetterQueue === undefined || queue.maxReceiveCount === undefined
+      ? {}
+      : { maxReceiveCount: queue.maxReceiveCount }),
   };
   const outcome = await ctx.store.lease(request);
+  if (outcome.status === 'exhausted') {
+    await moveExhausted(ctx, queue, messageId, reasons.receive);
+    return undefined;
+  }
   if (outcome.status === 'undeliverable') {
     // Expired or purged messages are never delivered; removing them here keeps the index clean
     // between sweeps.

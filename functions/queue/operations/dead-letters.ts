@@ -1,0 +1,140 @@
+import { performance } from 'node:perf_hooks';
+import { type QueueContext, queueDoesNotExist } from '../context';
+import { invalidParameter } from '../errors';
+import type { QueueRecord, QueueRef, StoredMessage } from '../model';
+import { integerInRange, validateQueueName } from '../validation';
+
+/**
+ * Dead letters: a message received maxReceiveCount times without being deleted is set aside in
+ * its queue's dead-letter queue, by the sweeper when its lease expires and at the latest by the
+ * receive that would deliver it again. The move is one transaction in the store.
+ */
+
+export const reasons = {
+  sweep: 'maxReceiveCount reached: the last lease expired without a delete',
+  receive: 'maxReceiveCount reached: found by a receive after the last lease expired',
+} as const;
+
+/** Moves one exhausted message; false if it changed meanwhile or there is no dead-letter queue. */
+export async function moveExhausted(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  messageId: string,
+  reason: string,
+): Promise<boolean> {
+  if (queue.deadLetterQueue === undefined) return false;
+  const target = await ctx.queues.find({ ...queue.ref, name: queue.deadLetterQueue });
+  // A deleted dead-letter queue: the message stays (undelivered) until the policy is fixed.
+  if (!target) return false;
+  const outcome = await ctx.deadLetters.moveToDeadLetterQueue({
+    source: queue,
+    messageId,
+    now: ctx.clock.now(),
+    target,
+    reason,
+  });
+  return outcome === 'moved';
+}
+
+export interface SweepReport {
+  queues: number;
+  deadLettered: number;
+  expired: number;
+  /** False when the time budget ran out first; the next sweep resumes where this one stopped. */
+  complete: boolean;
+}
+
+/**
+ * One sweep over every queue: moves exhausted messages whose lease expired to their dead-letter
+ * queue and removes messages past retention (DynamoDB TTL is late, and DynamoDB Local never
+ * applies it). Bounded by `budgetMs`; it resumes from a saved cursor.
+ */
+export async function sweep(
+  ctx: QueueContext,
+  options: { budgetMs?: number; perShard?: number } = {},
+): Promise<SweepReport> {
+  const deadline = performance.now() + (options.budgetMs ?? 50_000);
+  const perShard = options.perShard ?? 200;
+  const report: SweepReport = { queues: 0, deadLettered: 0, expired: 0, complete: false };
+  let after = await ctx.deadLetters.getSweepCursor();
+  for (;;) {
+    const page = await ctx.deadLetters.listAllQueues(after, 50);
+    for (const { queue, cursor } of page.queues) {
+      if (performance.now() > deadline) {
+        await ctx.deadLetters.setSweepCursor(after);
+        return report;
+      }
+      await sweepQueue(ctx, queue, perShard, report);
+      report.queues++;
+      after = cursor;
+    }
+    if (!page.next) break;
+    after = page.next;
+  }
+  await ctx.deadLetters.setSweepCursor(undefined);
+  report.complete = true;
+  return report;
+}
+
+async function sweepQueue(ctx: QueueContext, queue: QueueRecord, perShard: number, report: SweepReport) {
+  const limit = queue.deadLetterQueue === undefined ? undefined : queue.maxReceiveCount;
+  for (let shard = 0; shard < queue.shardCount; shard++) {
+    const now = ctx.clock.now();
+    const found = await ctx.deadLetters.findSweepable(queue.id, shard, now, limit, perShard);
+    for (const { messageId, expired } of found) {
+      if (expired) {
+        await ctx.store.removeUndeliverable(queue.id, messageId, now);
+        report.expired++;
+      } else if (await moveExhausted(ctx, queue, messageId, reasons.sweep)) {
+        report.deadLettered++;
+      }
+    }
+  }
+}
+
+export interface BrowseInput {
+  order?: unknown;
+  limit?: unknown;
+  nextToken?: string;
+  deadLetteredAfter?: number;
+  deadLetteredBefore?: number;
+}
+
+/** Dead letters of a queue, newest or oldest first, without leasing them. */
+export async function browseDeadLetters(
+  ctx: QueueContext,
+  ref: QueueRef,
+  input: BrowseInput = {},
+): Promise<{ messages: StoredMessage[]; nextToken?: string }> {
+  validateQueueName(ref.name);
+  const queue = await ctx.queues.find(ref);
+  if (!queue) throw queueDoesNotExist(ref);
+  const order = input.order ?? 'newest';
+  if (order !== 'newest' && order !== 'oldest') throw invalidParameter('order', order, 'newest or oldest');
+  const limit = integerInRange('limit', input.limit ?? 20, { min: 1, max: 100 });
+  return ctx.deadLetters.listDeadLetters({
+    queueId: queue.id,
+    order,
+    limit,
+    ...(input.nextToken === undefined ? {} : { nextToken: input.nextToken }),
+    ...(input.deadLetteredAfter === undefined ? {} : { deadLetteredAfter: input.deadLetteredAfter }),
+    ...(input.deadLetteredBefore === undefined ? {} : { deadLetteredBefore: input.deadLetteredBefore }),
+  });
+}
+
+/** Queues whose redrive policy names this queue as their dead-letter queue. */
+export async function deadLetterSources(ctx: QueueContext, ref: QueueRef): Promise<QueueRecord[]> {
+  const sources: QueueRecord[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ctx.store.listQueues({
+      account: ref.account,
+      region: ref.region,
+      limit: 1000,
+      nextToken,
+    });
+    sources.push(...page.queues.filter((q) => q.deadLetterQueue === ref.name));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return sources;
+}

@@ -1,0 +1,498 @@
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import type {
+  DeadLetterMove,
+  DeadLetterQuery,
+  DeadLetterStore,
+  RedriveMove,
+  RedriveOutcome,
+} from '../queue/dead-letter-port';
+import { invalidParameter } from '../queue/errors';
+import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../queue/model';
+import { getAll, keyString, writeAll } from './batch';
+import { isConditionCancellation, runCall } from './calls';
+import type { DynamoStoreOptions } from './dynamo-store';
+import {
+  type Item,
+  itemToMessage,
+  itemToQueue,
+  messageIdOf,
+  messageKey,
+  messageToItems,
+  partCount,
+  partKey,
+  queuesPartition,
+  readyPartition,
+} from './items';
+import { isConditionFailure } from './sdk-errors';
+import { readyIndexName } from './table-layout';
+
+/**
+ * Dead letters, the sweeper's bookkeeping and redrive tasks.
+ *
+ * dead-letters table
+ *   record       pk = `d#<dead-letter queue id>`  sk = `<dead-lettered at, 13 digits>#<message id>`
+ *   move task    pk = `t#<dead-letter queue id>`  sk = <task id> (time-ordered)
+ *   running      pk = `running`  sk = <dead-letter queue id>: one active task per queue, and the
+ *                list of tasks the scheduler continues
+ *   sweep cursor pk = `sweep`  sk = `cursor`
+ *
+ * A dead letter is a message of the dead-letter queue (so clients receive it like any message)
+ * carrying its history in `dl`; the record orders dead letters by time for browsing.
+ */
+const pad = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(13, '0');
+const recordKey = (queueId: string, deadLetteredAt: number, messageId: string): Item => ({
+  pk: { S: `d#${queueId}` },
+  sk: { S: `${pad(deadLetteredAt)}#${messageId}` },
+});
+const taskKey = (queueId: string, taskId: string): Item => ({ pk: { S: `t#${queueId}` }, sk: { S: taskId } });
+const lockKey = (queueId: string): Item => ({ pk: { S: 'running' }, sk: { S: queueId } });
+const sweepKey: Item = { pk: { S: 'sweep' }, sk: { S: 'cursor' } };
+const terminal = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+
+export class DynamoDeadLetterStore implements DeadLetterStore {
+  private readonly client: DynamoDBClient;
+  private readonly messages: string;
+  private readonly deadLetters: string;
+
+  constructor(private readonly options: DynamoStoreOptions) {
+    this.client = options.client;
+    this.messages = options.tables.messages;
+    this.deadLetters = options.tables.deadLetters;
+  }
+
+  async listAllQueues(after: string | undefined, limit: number) {
+    const out = await this.run('listAllQueues', (c) =>
+      this.client.send(
+        new QueryCommand({
+          ...c,
+          TableName: this.messages,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: queuesPartition } },
+          Limit: limit,
+          ...(after ? { ExclusiveStartKey: { pk: { S: queuesPartition }, sk: { S: after } } } : {}),
+        }),
+      ),
+    );
+    const next = out.LastEvaluatedKey?.sk?.S;
+    const queues = (out.Items ?? []).map((item) => ({ queue: itemToQueue(item), cursor: item.sk!.S! }));
+    return { queues, ...(next ? { next } : {}) };
+  }
+
+  async findSweepable(
+    queueId: string,
+    shard: number,
+    now: number,
+    maxReceiveCount: number | undefined,
+    limit: number,
+  ) {
+    const found: { messageId: string; expired: boolean }[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await this.run('findSweepable', (c) =>
+        this.client.send(
+          new QueryCommand({
+            ...c,
+            TableName: this.messages,
+            IndexName: readyIndexName,
+            KeyConditionExpression: 'g = :g AND v <= :now',
+            FilterExpression: maxReceiveCount === undefined ? 'x <= :now' : 'x <= :now OR rc >= :max',
+            ExpressionAttributeValues: {
+              ':g': { S: readyPartition(queueId, shard) },
+              ':now': { N: String(now) },
+              ...(maxReceiveCount === undefined ? {} : { ':max': { N: String(maxReceiveCount) } }),
+            },
+            ProjectionExpression: 'pk, x',
+            Limit: 500,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) {
+        found.push({ messageId: messageIdOf(item.pk!.S!), expired: Number(item.x?.N) <= now });
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && found.length < limit);
+    return found.slice(0, limit);
+  }
+
+  async moveToDeadLetterQueue(request: DeadLetterMove): Promise<'moved' | 'skipped'> {
+    const { source, target, now } = request;
+    const current = await this.readMessage(source.id, request.messageId);
+    if (!current) return 'skipped';
+    const { item, message } = current;
+    const exhausted = source.maxReceiveCount !== undefined && message.receiveCount >= source.maxReceiveCount;
+    if (!(message.visibleAt <= now && message.expiresAt > now && exhausted)) return 'skipped';
+    const deadLetter: StoredMessage = {
+      ...message,
+      queueId: target.id,
+      shard: Math.floor(Math.random() * target.shardCount),
+      visibleAt: now,
+      // Counted from the move, not the first send: a dead letter stays for the whole retention
+      // of its dead-letter queue (SQS counts from the first send and may drop it sooner).
+      expiresAt: now + target.retentionSeconds * 1000,
+      receiveCount: 0,
+      deadLetter: {
+        sourceQueue: source.ref.name,
+        sourceQueueId: source.id,
+        deadLetteredAt: now,
+        reason: request.reason,
+        receiveCount: message.receiveCount,
+        ...(message.firstReceivedAt === undefined ? {} : { firstReceivedAt: message.firstReceivedAt }),
+        ...(message.lastReceivedAt === undefined ? {} : { lastReceivedAt: message.lastReceivedAt }),
+      },
+    };
+    delete deadLetter.firstReceivedAt;
+    delete deadLetter.lastReceivedAt;
+    const actions = [
+      ...this.removeUnchanged(item, source.id, message.id),
+      ...this.putNew(deadLetter),
+      {
+        Put: {
+          TableName: this.deadLetters,
+          Item: { ...recordKey(target.id, now, message.id), id: { S: message.id } },
+        },
+      },
+    ];
+    return (await this.transact('moveToDeadLetterQueue', actions)) ? 'moved' : 'skipped';
+  }
+
+  async redriveMessage(request: RedriveMove): Promise<RedriveOutcome> {
+    const dlq = request.deadLetterQueue;
+    const current = await this.readMessage(dlq.id, request.messageId);
+    if (!current) return 'gone';
+    const { item, message } = current;
+    if (message.visibleAt > request.now) return 'busy';
+    if (!matches(message, request.filter)) return 'filtered';
+    const destination = await request.destination(message);
+    if (!destination) return 'noDestination';
+    // A redriven message is a new message, as in SQS: new id, no receives, fresh retention.
+    const fresh: StoredMessage = {
+      id: request.newMessageId,
+      queueId: destination.id,
+      shard: Math.floor(Math.random() * destination.shardCount),
+      body: message.body,
+      attributes: message.attributes,
+      senderId: message.senderId,
+      sentAt: request.now,
+      visibleAt: request.now,
+      expiresAt: request.now + destination.retentionSeconds * 1000,
+      receiveCount: 0,
+      ...(message.traceHeader === undefined ? {} : { traceHeader: message.traceHeader }),
+    };
+    const actions: TransactWriteItem[] = [
+      ...this.removeUnchanged(item, dlq.id, message.id),
+      ...this.putNew(fresh),
+    ];
+    if (message.deadLetter) {
+      actions.push({
+        Delete: {
+          TableName: this.deadLetters,
+          Key: recordKey(dlq.id, message.deadLetter.deadLetteredAt, message.id),
+        },
+      });
+    }
+    return (await this.transact('redriveMessage', actions)) ? 'moved' : 'busy';
+  }
+
+  async scanDeadLetterQueue(
+    queueId: string,
+    shardCount: number,
+    now: number,
+    cursor: string | undefined,
+    limit: number,
+  ) {
+    let position = cursor ? decodeCursor(cursor) : { shard: 0 };
+    while (position.shard < shardCount) {
+      const shard = position.shard;
+      const out = await this.run('scanDeadLetterQueue', (c) =>
+        this.client.send(
+          new QueryCommand({
+            ...c,
+            TableName: this.messages,
+            IndexName: readyIndexName,
+            KeyConditionExpression: 'g = :g AND v <= :now',
+            ExpressionAttributeValues: {
+              ':g': { S: readyPartition(queueId, shard) },
+              ':now': { N: String(now) },
+            },
+            ProjectionExpression: 'pk',
+            Limit: limit,
+            ...(position.key ? { ExclusiveStartKey: position.key } : {}),
+          }),
+        ),
+      );
+      const messageIds = (out.Items ?? []).map((i) => messageIdOf(i.pk!.S!));
+      position = out.LastEvaluatedKey ? { shard, key: out.LastEvaluatedKey } : { shard: shard + 1 };
+      if (messageIds.length > 0) {
+        return { messageIds, ...(position.shard < shardCount ? { cursor: encodeCursor(position) } : {}) };
+      }
+    }
+    return { messageIds: [] };
+  }
+
+  async listDeadLetters(query: DeadLetterQuery) {
+    const from = `${pad(query.deadLetteredAfter ?? 0)}`;
+    const to = `${pad(query.deadLetteredBefore ?? 9_999_999_999_999)}~`;
+    let startKey: Item | undefined;
+    if (query.nextToken) {
+      const sk = Buffer.from(query.nextToken, 'base64url').toString('utf8');
+      if (!/^\d{13}#[\w-]+$/.test(sk))
+        throw invalidParameter('nextToken', query.nextToken, 'a token from an earlier page');
+      startKey = { pk: { S: `d#${query.queueId}` }, sk: { S: sk } };
+    }
+    const out = await this.run('listDeadLetters', (c) =>
+      this.client.send(
+        new QueryCommand({
+          ...c,
+          TableName: this.deadLetters,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': { S: `d#${query.queueId}` },
+            ':from': { S: from },
+            ':to': { S: to },
+          },
+          ScanIndexForward: query.order === 'oldest',
+          Limit: query.limit,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      ),
+    );
+    const records = out.Items ?? [];
+    const keys = records.map((r) => messageKey(query.queueId, r.id!.S!));
+    const found = await getAll(this.client, this.messages, keys);
+    const messages: StoredMessage[] = [];
+    const dangling: Item[] = [];
+    for (const [index, record] of records.entries()) {
+      const item = found.get(keyString(keys[index]!));
+      // A consumer deleted the dead letter (or retention removed it): drop its record too.
+      if (!item) dangling.push({ pk: record.pk!, sk: record.sk! });
+      else messages.push(itemToMessage(item, await this.bodyOf(query.queueId, item)));
+    }
+    if (dangling.length > 0) {
+      await writeAll(
+        this.client,
+        this.deadLetters,
+        dangling.map((Key) => ({ DeleteRequest: { Key } })),
+      );
+    }
+    const last = out.LastEvaluatedKey?.sk?.S;
+    return { messages, ...(last ? { nextToken: Buffer.from(last).toString('base64url') } : {}) };
+  }
+
+  async createMoveTask(task: MoveTask): Promise<'created' | 'busy'> {
+    const created = await this.transact('createMoveTask', [
+      {
+        Put: {
+          TableName: this.deadLetters,
+          Item: { ...lockKey(task.sourceQueueId), taskId: { S: task.taskId } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: this.deadLetters, Item: taskItem(task) } },
+    ]);
+    return created ? 'created' : 'busy';
+  }
+
+  async getMoveTask(sourceQueueId: string, taskId: string) {
+    const out = await this.run('getMoveTask', (c) =>
+      this.client.send(
+        new GetItemCommand({
+          ...c,
+          TableName: this.deadLetters,
+          Key: taskKey(sourceQueueId, taskId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item ? itemToTask(out.Item) : undefined;
+  }
+
+  async listMoveTasks(sourceQueueId: string, limit: number) {
+    const out = await this.run('listMoveTasks', (c) =>
+      this.client.send(
+        new QueryCommand({
+          ...c,
+          TableName: this.deadLetters,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `t#${sourceQueueId}` } },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      ),
+    );
+    return (out.Items ?? []).map(itemToTask);
+  }
+
+  async listRunningMoveTasks() {
+    const out = await this.run('listRunningMoveTasks', (c) =>
+      this.client.send(
+        new QueryCommand({
+          ...c,
+          TableName: this.deadLetters,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: 'running' } },
+        }),
+      ),
+    );
+    const keys = (out.Items ?? []).map((lock) => taskKey(lock.sk!.S!, lock.taskId!.S!));
+    const found = await getAll(this.client, this.deadLetters, keys);
+    return [...found.values()].map(itemToTask);
+  }
+
+  async saveMoveTask(task: MoveTask, expectedStatus: MoveTask['status']) {
+    const put: TransactWriteItem = {
+      Put: {
+        TableName: this.deadLetters,
+        Item: taskItem(task),
+        ConditionExpression: 'st = :expected',
+        ExpressionAttributeValues: { ':expected': { S: expectedStatus } },
+      },
+    };
+    if (!terminal.has(task.status)) {
+      try {
+        await this.run('saveMoveTask', (c) => this.client.send(new PutItemCommand({ ...c, ...put.Put! })));
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    }
+    // A finished task releases its queue for the next one in the same write.
+    return this.transact('finishMoveTask', [
+      put,
+      { Delete: { TableName: this.deadLetters, Key: lockKey(task.sourceQueueId) } },
+    ]);
+  }
+
+  async getSweepCursor() {
+    const out = await this.run('getSweepCursor', (c) =>
+      this.client.send(
+        new GetItemCommand({ ...c, TableName: this.deadLetters, Key: sweepKey, ConsistentRead: true }),
+      ),
+    );
+    return out.Item?.after?.S;
+  }
+
+  async setSweepCursor(cursor: string | undefined) {
+    await this.run('setSweepCursor', (c) =>
+      this.client.send(
+        new PutItemCommand({
+          ...c,
+          TableName: this.deadLetters,
+          Item: { ...sweepKey, ...(cursor ? { after: { S: cursor } } : {}) },
+        }),
+      ),
+    );
+  }
+
+  /** A message item and its whole body, read consistently. */
+  private async readMessage(queueId: string, messageId: string) {
+    const out = await this.run('readMessage', (c) =>
+      this.client.send(
+        new GetItemCommand({
+          ...c,
+          TableName: this.messages,
+          Key: messageKey(queueId, messageId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!out.Item) return undefined;
+    return { item: out.Item, message: itemToMessage(out.Item, await this.bodyOf(queueId, out.Item)) };
+  }
+
+  private async bodyOf(queueId: string, item: Item): Promise<string | undefined> {
+    const parts = partCount(item);
+    if (parts === 0) return undefined;
+    const messageId = messageIdOf(item.pk!.S!);
+    const keys = Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n));
+    const found = await getAll(this.client, this.messages, keys);
+    return Buffer.concat(keys.map((k) => found.get(keyString(k))?.d?.B ?? new Uint8Array())).toString('utf8');
+  }
+
+  /** Deletes a message (and its parts) only if no one leased or changed it since it was read. */
+  private removeUnchanged(item: Item, queueId: string, messageId: string): TransactWriteItem[] {
+    const parts = Array.from({ length: partCount(item) }, (_, n) => partKey(queueId, messageId, n));
+    return [
+      {
+        Delete: {
+          TableName: this.messages,
+          Key: messageKey(queueId, messageId),
+          ConditionExpression: 'v = :v AND rc = :rc',
+          ExpressionAttributeValues: { ':v': item.v!, ':rc': item.rc! },
+        },
+      },
+      ...parts.map((Key) => ({ Delete: { TableName: this.messages, Key } })),
+    ];
+  }
+
+  private putNew(message: StoredMessage): TransactWriteItem[] {
+    const { message: item, parts } = messageToItems(message);
+    return [
+      { Put: { TableName: this.messages, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...parts.map((Item) => ({ Put: { TableName: this.messages, Item } })),
+    ];
+  }
+
+  /** One atomic write; false when a condition failed (someone else changed the items first). */
+  private async transact(operation: string, actions: TransactWriteItem[]): Promise<boolean> {
+    try {
+      await this.run(operation, (c) =>
+        this.client.send(new TransactWriteItemsCommand({ ...c, TransactItems: actions })),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionCancellation(error)) return false;
+      throw error;
+    }
+  }
+
+  private run<O extends { ConsumedCapacity?: unknown }>(
+    operation: string,
+    send: (c: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
+  ) {
+    return runCall(this.options.onConsumed, operation, send as never) as Promise<O>;
+  }
+}
+
+function matches(message: StoredMessage, filter: RedriveFilter): boolean {
+  if (filter.messageIds && !filter.messageIds.includes(message.id)) return false;
+  if (filter.attribute && message.attributes[filter.attribute.name]?.stringValue !== filter.attribute.value)
+    return false;
+  const at = message.deadLetter?.deadLetteredAt ?? message.sentAt;
+  if (filter.deadLetteredAfter !== undefined && at < filter.deadLetteredAfter) return false;
+  if (filter.deadLetteredBefore !== undefined && at > filter.deadLetteredBefore) return false;
+  return true;
+}
+
+function taskItem(task: MoveTask): Item {
+  return {
+    ...taskKey(task.sourceQueueId, task.taskId),
+    st: { S: task.status },
+    data: { S: JSON.stringify(task) },
+  };
+}
+
+const itemToTask = (item: Item): MoveTask => JSON.parse(item.data!.S!) as MoveTask;
+
+const encodeCursor = (position: { shard: number; key?: Item }) =>
+  Buffer.from(JSON.stringify(position)).toString('base64url');
+
+function decodeCursor(cursor: string): { shard: number; key?: Item } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof value.shard === 'number') return value;
+  } catch {
+    // fall through
+  }
+  return { shard: 0 };
+}
+
+export type { QueueRecord };
