@@ -3,7 +3,7 @@
  * serves the same entries, so local and deployed routes cannot drift. `function` names the
  * Lambda function (functions/handlers/<function>.ts) that serves the route.
  */
-export type FunctionName = 'queues' | 'send' | 'receive' | 'delete';
+export type FunctionName = 'queues' | 'send' | 'receive' | 'delete' | 'redrive';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -44,6 +44,25 @@ export const routes: RouteDefinition[] = [
     function: 'delete',
     operation: 'deleteMessage',
   },
+  { method: 'GET', path: '/queues/{name}/dead-letters', function: 'redrive', operation: 'browseDeadLetters' },
+  { method: 'POST', path: '/queues/{name}/redrive', function: 'redrive', operation: 'startRedrive' },
+  { method: 'GET', path: '/queues/{name}/redrive', function: 'redrive', operation: 'listRedrives' },
+  { method: 'GET', path: '/queues/{name}/redrive/{taskId}', function: 'redrive', operation: 'getRedrive' },
+  {
+    method: 'POST',
+    path: '/queues/{name}/redrive/{taskId}/cancel',
+    function: 'redrive',
+    operation: 'cancelRedrive',
+  },
 ];
+
+/**
+ * Functions run on a schedule (EventBridge when deployed, a timer locally), outside the API:
+ * the sweeper moves dead letters and removes expired messages; redrive continues move tasks.
+ */
+export const schedules = [
+  { function: 'sweeper', everySeconds: 60, localEverySeconds: 10 },
+  { function: 'redrive', everySeconds: 60, localEverySeconds: 1 },
+] as const;
 
 export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>) => `${route.method} ${route.path}`;

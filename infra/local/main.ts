@@ -38,6 +38,10 @@ async function main(): Promise<void> {
       env.RECEIPT_HANDLE_SECRET ??
       (inMemory ? randomBytes(32).toString('base64url') : persistentSecret(dataDir)),
     ...(env.QUEUE_SHARDS ? { defaultShardCount: Number(env.QUEUE_SHARDS) } : {}),
+    schedules: {
+      everySeconds: env.QUEUE_SWEEP_SECONDS ? { sweeper: Number(env.QUEUE_SWEEP_SECONDS) } : {},
+      log: (line) => console.error(line),
+    },
   });
   const storage = dynamodb
     ? inMemory

@@ -10,6 +10,7 @@ import {
 import type { Clock } from '../../functions/queue/clock';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { type HttpHost, startHttpHost } from './http-host';
+import { type ScheduleOptions, startSchedules } from './schedules';
 import { ensureTables } from './tables';
 
 /**
@@ -26,6 +27,8 @@ export interface LocalServiceOptions {
   receiptHandleSecret?: string;
   defaultShardCount?: number;
   clock?: Clock;
+  /** Run the scheduled functions (sweeper, redrive) on timers; off by default for tests. */
+  schedules?: boolean | ScheduleOptions;
 }
 
 export interface LocalService extends HttpHost {
@@ -57,7 +60,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     host: options.host ?? '127.0.0.1',
     accountId: runtime.account,
   });
-  return { ...host, runtime };
+  const stopSchedules = options.schedules
+    ? startSchedules(options.schedules === true ? {} : options.schedules)
+    : () => undefined;
+  return {
+    ...host,
+    runtime,
+    close: async () => {
+      stopSchedules();
+      await host.close();
+    },
+  };
 }
 
 /** A secret kept beside the data, so receipt handles stay valid across restarts. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { routes } from '../../routes';
+import * as redrive from './redrive-schemas';
 import * as schemas from './schemas';
 
 /**
@@ -57,6 +58,22 @@ const operations: Record<string, Operation> = {
     response: [200, schemas.batchResponse],
   },
   deleteMessage: { summary: 'Delete a message by receipt handle', response: [204, null] },
+  browseDeadLetters: {
+    summary: 'Browse dead letters without leasing them, newest or oldest first',
+    query: redrive.browseQuery,
+    response: [200, redrive.deadLettersResponse],
+  },
+  startRedrive: {
+    summary: 'Start moving dead letters back (all, or selected by ids, an attribute or time), at a rate',
+    request: redrive.startRedriveRequest,
+    response: [202, redrive.taskResponse],
+  },
+  listRedrives: {
+    summary: 'The 10 most recent redrive tasks of this dead-letter queue',
+    response: [200, null],
+  },
+  getRedrive: { summary: 'Progress of a redrive task', response: [200, redrive.taskResponse] },
+  cancelRedrive: { summary: 'Cancel a running redrive task', response: [200, redrive.taskResponse] },
 };
 
 const jsonSchema = (schema: z.ZodType) =>
@@ -99,7 +116,7 @@ function build(): object {
       ...(operation.request
         ? {
             requestBody: {
-              required: route.operation !== 'receiveMessages',
+              required: !['receiveMessages', 'startRedrive'].includes(route.operation),
               content: { 'application/json': { schema: jsonSchema(operation.request) } },
             },
           }

@@ -20,6 +20,7 @@ import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
 import { type HttpEvent, type HttpResult, json, noContent } from '../http';
 import { openApiDocument } from './openapi';
 import { check, parseBody } from './parse';
+import { redriveOperations } from './redrive-operations';
 import { attributesFromRest, messageRepresentation, queueRepresentation } from './representations';
 import * as schemas from './schemas';
 
@@ -43,6 +44,7 @@ function senderOf(event: HttpEvent, runtime: Runtime): string {
 }
 
 export const restOperations: Record<string, RestOperation> = {
+  ...redriveOperations,
   openApi: async () => json(200, openApiDocument()),
 
   createQueue: async (event, runtime) => {

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** Shapes of the dead-letter and redrive routes (validation and OpenAPI, as in schemas.ts). */
+const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
+
+export const browseQuery = z.strictObject({
+  order: z.enum(['newest', 'oldest']).optional(),
+  limit: z.coerce.number().pipe(z.int().min(1).max(100)).optional(),
+  nextToken: z.string().optional(),
+  deadLetteredAfter: timestamp.optional(),
+  deadLetteredBefore: timestamp.optional(),
+});
+
+export const startRedriveRequest = z.strictObject({
+  destination: z
+    .string()
+    .optional()
+    .describe('a queue name; by default each message goes back to its own source queue'),
+  maxMessagesPerSecond: z.int().min(1).max(500).optional(),
+  messageIds: z.array(z.string()).min(1).max(1000).optional(),
+  attribute: z.strictObject({ name: z.string(), value: z.string() }).optional(),
+  deadLetteredAfter: timestamp.optional(),
+  deadLetteredBefore: timestamp.optional(),
+});
+
+export const taskResponse = z.object({
+  taskId: z.string(),
+  status: z.enum(['RUNNING', 'COMPLETED', 'CANCELLING', 'CANCELLED', 'FAILED']),
+  source: z.string(),
+  destination: z.string().optional(),
+  maxMessagesPerSecond: z.int(),
+  moved: z.int(),
+  toMove: z.int(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  failureReason: z.string().optional(),
+});
+
+export const deadLettersResponse = z.object({
+  messages: z.array(
+    z.object({
+      messageId: z.string(),
+      body: z.string(),
+      sentAt: z.string(),
+      deadLetter: z
+        .object({
+          sourceQueue: z.string(),
+          reason: z.string(),
+          receiveCount: z.int(),
+          deadLetteredAt: z.string(),
+        })
+        .optional(),
+    }),
+  ),
+  nextToken: z.string().optional(),
+});
