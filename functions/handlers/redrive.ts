@@ -24,7 +24,8 @@ export async function handler(
       moved: t.moved,
       toMove: t.toMove,
     }));
-    if (summary.length > 0) console.log(JSON.stringify({ level: 'INFO', message: 'redrive slice', tasks: summary }));
+    if (summary.length > 0)
+      console.log(JSON.stringify({ level: 'INFO', message: 'redrive slice', tasks: summary }));
     return { tasks: summary };
   } catch (error) {
     logError({ routeKey: 'schedule redrive' }, error);

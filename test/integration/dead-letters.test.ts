@@ -17,14 +17,7 @@ import { createQueueContext } from '../../functions/queue/service';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
 import { DynamoQueueStore } from '../../functions/store/dynamo-store';
 import type { TableNames } from '../../functions/store/table-layout';
-import {
-  dynamoClient,
-  type Fixture,
-  freshTables,
-  queueContext,
-  queueRef,
-  testSecret,
-} from '../support/queue-fixture';
+import { type Fixture, freshTables, queueContext, queueRef, testSecret } from '../support/queue-fixture';
 
 /** Dead letters, the sweeper and redrive tasks, against DynamoDB Local with an injected clock. */
 let tables: TableNames;

@@ -1,0 +1,26 @@
+import middy from '@middy/core';
+import type { HttpEvent, HttpResult } from '../dialects/http';
+import { handleSqsRequest } from '../dialects/sqs/dispatch';
+import { protocolOf } from '../dialects/sqs/protocol';
+import { sqsErrorResponse, toSqsError } from '../dialects/sqs/sqs-errors';
+import { logError } from './log';
+import { getRuntime } from './runtime';
+
+/**
+ * Lambda entry of the `sqs` function: the Amazon SQS wire protocol (AWS JSON 1.0 and Query) on
+ * the routes functions/routes.ts gives it. Every failure becomes an SQS error in the caller's
+ * protocol, never a stack trace.
+ */
+export const handler = middy<HttpEvent, HttpResult>()
+  .use({
+    onError: async (request) => {
+      const { requestId, routeKey } = request.event.requestContext ?? {};
+      logError({ requestId, routeKey }, request.error);
+      request.response = sqsErrorResponse(
+        toSqsError(request.error),
+        protocolOf(request.event),
+        requestId ?? '',
+      );
+    },
+  })
+  .handler(async (event) => handleSqsRequest(event, await getRuntime()));
