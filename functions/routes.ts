@@ -3,7 +3,7 @@
  * serves the same entries, so local and deployed routes cannot drift. `function` names the
  * Lambda function (functions/handlers/<function>.ts) that serves the route.
  */
-export type FunctionName = 'queues' | 'send' | 'receive' | 'delete' | 'redrive';
+export type FunctionName = 'queues' | 'send' | 'receive' | 'delete' | 'sqs' | 'redrive';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -12,7 +12,7 @@ export interface RouteDefinition {
   /** API Gateway path syntax: `{name}` is a path parameter. */
   path: string;
   function: FunctionName;
-  /** Name of the REST operation in functions/dialects/rest/operations.ts. */
+  /** Name of the REST operation in functions/dialects/rest/operations.ts (`sqs` for the SQS protocol). */
   operation: string;
 }
 
@@ -54,6 +54,13 @@ export const routes: RouteDefinition[] = [
     function: 'redrive',
     operation: 'cancelRedrive',
   },
+  // The Amazon SQS wire protocol: JSON clients post to `/`, Query clients to `/` or to the queue URL's
+  // path, with GET for Query requests in the query string. `/{accountId}/{queueName}` has more path
+  // variables than any REST route, so API Gateway prefers the REST routes where both match.
+  { method: 'POST', path: '/', function: 'sqs', operation: 'sqs' },
+  { method: 'GET', path: '/', function: 'sqs', operation: 'sqs' },
+  { method: 'POST', path: '/{accountId}/{queueName}', function: 'sqs', operation: 'sqs' },
+  { method: 'GET', path: '/{accountId}/{queueName}', function: 'sqs', operation: 'sqs' },
 ];
 
 /**

@@ -1,0 +1,116 @@
+import { type ErrorCode, errorKinds, isQueueError } from '../../../queue/errors';
+import { limits } from '../../../queue/limits';
+import type { BatchFailure, BatchResult } from '../../../queue/model';
+import { changeVisibilityBatch, deleteMessageBatch } from '../../../queue/operations/acknowledge';
+import { type BatchEntry, sendMessageBatch } from '../../../queue/operations/send';
+import { validateBatch } from '../../../queue/validation';
+import { messageAttributesFromSqs, traceHeaderFrom } from '../message-attributes';
+import { type ActionInput, objectList, optionalInteger, requiredString } from '../params';
+import type { ActionOutput } from '../responses';
+import { type SqsAction, targetQueue } from './call';
+import { rejectFifoParameters } from './fifo-parameters';
+import { digests } from './messages';
+
+/**
+ * The batch actions. The batch as a whole is checked first (1 to 10 entries, distinct valid
+ * ids); then each entry succeeds or fails on its own and is reported under its id.
+ */
+
+export const SendMessageBatch: SqsAction = async (call) => {
+  const ref = targetQueue(call);
+  const entries = batchEntries(call.input);
+  const failed: BatchFailure[] = [];
+  const accepted: (BatchEntry & { systemAttributes: ReturnType<typeof traceHeaderFrom>['attributes'] })[] =
+    [];
+  entries.forEach((entry, index) => {
+    const id = entry.Id as string;
+    try {
+      const prefix = `SendMessageBatchRequestEntry.${index + 1}.`;
+      rejectFifoParameters(entry, prefix);
+      const body = requiredString(entry, 'MessageBody');
+      const delaySeconds = optionalInteger(entry, 'DelaySeconds', limits.delaySeconds);
+      const system = traceHeaderFrom(entry.MessageSystemAttributes, `${prefix}MessageSystemAttributes`);
+      accepted.push({
+        id,
+        body,
+        attributes: messageAttributesFromSqs(entry.MessageAttributes, `${prefix}MessageAttributes`),
+        ...(delaySeconds === undefined ? {} : { delaySeconds }),
+        ...(system.traceHeader === undefined ? {} : { traceHeader: system.traceHeader }),
+        systemAttributes: system.attributes,
+      });
+    } catch (error) {
+      failed.push(failure(id, error));
+    }
+  });
+  const successful: ActionOutput[] = [];
+  if (accepted.length > 0) {
+    const result = await sendMessageBatch(
+      call.runtime.queue,
+      ref,
+      accepted.map(({ systemAttributes: _, ...entry }) => entry),
+      { senderId: call.senderId },
+    );
+    for (const sent of result.successful) {
+      const system = accepted.find((entry) => entry.id === sent.id)!.systemAttributes;
+      successful.push({
+        Id: sent.id,
+        MessageId: sent.messageId,
+        ...digests(sent.message.body, sent.message.attributes, system),
+      });
+    }
+    failed.push(...result.failed);
+  }
+  return batchOutput({ successful, failed });
+};
+
+export const DeleteMessageBatch: SqsAction = async (call) => {
+  const ref = targetQueue(call);
+  const entries = batchEntries(call.input).map((entry) => ({
+    id: entry.Id as string,
+    receiptHandle: entry.ReceiptHandle,
+  }));
+  const result = await deleteMessageBatch(call.runtime.queue, ref, entries);
+  return batchOutput({ successful: result.successful.map(({ id }) => ({ Id: id })), failed: result.failed });
+};
+
+export const ChangeMessageVisibilityBatch: SqsAction = async (call) => {
+  const ref = targetQueue(call);
+  const entries = batchEntries(call.input).map((entry) => ({
+    id: entry.Id as string,
+    receiptHandle: entry.ReceiptHandle,
+    // Query sends numbers as text; the core checks the range and reports it for this entry.
+    visibilityTimeoutSeconds:
+      typeof entry.VisibilityTimeout === 'string' && /^\d+$/.test(entry.VisibilityTimeout)
+        ? Number(entry.VisibilityTimeout)
+        : entry.VisibilityTimeout,
+  }));
+  const result = await changeVisibilityBatch(call.runtime.queue, ref, entries);
+  return batchOutput({ successful: result.successful.map(({ id }) => ({ Id: id })), failed: result.failed });
+};
+
+function batchEntries(input: ActionInput): ActionInput[] {
+  const entries = objectList(input, 'Entries');
+  validateBatch(
+    'Entries',
+    entries.map((entry) => ({ id: entry.Id })),
+  );
+  return entries;
+}
+
+function failure(id: string, error: unknown): BatchFailure {
+  if (!isQueueError(error)) throw error;
+  return { id, code: error.code, message: error.message, senderFault: error.kind.fault === 'Sender' };
+}
+
+/** Entry failures carry the Query error code, as SQS reports them in both protocols. */
+function batchOutput(result: BatchResult<ActionOutput>): ActionOutput {
+  return {
+    Successful: result.successful,
+    Failed: result.failed.map((entry) => ({
+      Id: entry.id,
+      SenderFault: entry.senderFault,
+      Code: errorKinds[entry.code as ErrorCode]?.queryCode ?? entry.code,
+      Message: entry.message,
+    })),
+  };
+}

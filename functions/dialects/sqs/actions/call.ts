@@ -1,0 +1,54 @@
+import type { Runtime } from '../../../handlers/runtime';
+import { QueueError } from '../../../queue/errors';
+import type { QueueRef } from '../../../queue/model';
+import type { ActionInput } from '../params';
+import { optionalString } from '../params';
+import { parseQueueUrl, queueUrl } from '../queue-url';
+import type { ActionOutput } from '../responses';
+
+/** One decoded SQS call, as every action receives it. */
+export interface SqsCall {
+  runtime: Runtime;
+  input: ActionInput;
+  /** Queues are namespaced by account and region; the region comes from the signature. */
+  region: string;
+  /** `<scheme>://<host>` of the request, for the queue URLs in replies. */
+  baseUrl: string;
+  /** The queue named by the request path (`/<account>/<name>`), for Query clients that post there. */
+  pathQueue?: { account: string; name: string };
+  /** Who sent the messages of this call (SQS SenderId). */
+  senderId: string;
+}
+
+export type SqsAction = (call: SqsCall) => Promise<ActionOutput>;
+
+/** A queue in the caller's namespace, by name. */
+export const refFor = (call: SqsCall, name: string): QueueRef => ({
+  account: call.runtime.account,
+  region: call.region,
+  name,
+});
+
+export const urlOf = (call: SqsCall, ref: QueueRef) => queueUrl(call.baseUrl, ref);
+
+/**
+ * The queue a call acts on: its QueueUrl parameter, else the request path. A URL naming another
+ * account names a queue that does not exist here.
+ */
+export function targetQueue(call: SqsCall): QueueRef {
+  const url = optionalString(call.input, 'QueueUrl');
+  const named = url ? parseQueueUrl(url) : call.pathQueue;
+  if (!named) {
+    throw new QueueError('MissingParameter', 'The request must contain the parameter QueueUrl.', {
+      field: 'QueueUrl',
+    });
+  }
+  const ref = refFor(call, named.name);
+  if (named.account !== call.runtime.account) {
+    throw new QueueError('QueueDoesNotExist', 'The specified queue does not exist.', {
+      field: 'QueueUrl',
+      given: url,
+    });
+  }
+  return ref;
+}

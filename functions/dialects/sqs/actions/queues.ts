@@ -1,0 +1,176 @@
+import { isQueueError, QueueError } from '../../../queue/errors';
+import { limits } from '../../../queue/limits';
+import type { QueueRecord, QueueRef } from '../../../queue/model';
+import {
+  createQueue,
+  deleteQueue,
+  describeQueue,
+  getQueue,
+  listQueues,
+  purgeQueue,
+  settingsOf,
+  updateQueue,
+} from '../../../queue/operations/queues';
+import { validateQueueName } from '../../../queue/validation';
+import { missing, optionalInteger, optionalString, requiredString, stringList, stringMap } from '../params';
+import {
+  type AttributeChanges,
+  attributeChanges,
+  needsCounts,
+  queueAttributes,
+  requestedAttributes,
+} from '../queue-attributes';
+import { refFor, type SqsAction, type SqsCall, targetQueue, urlOf } from './call';
+
+/** Queue administration: CreateQueue, GetQueueUrl, ListQueues, attributes, purge and delete. */
+
+export const CreateQueue: SqsAction = async (call) => {
+  const name = queueName(call.input, 'QueueName');
+  const ref = refFor(call, name);
+  const changes = attributeChanges(stringMap(call.input, 'Attributes'), ref);
+  // The JSON protocol names CreateQueue's tags `tags`; the Query codec decodes Tag.N to `Tags`.
+  const tags = { ...stringMap(call.input, 'tags'), ...stringMap(call.input, 'Tags') };
+  // As in SQS, creating an existing queue succeeds when the attributes given match it; only the
+  // attributes given are compared, not the defaults of those left out.
+  const existing = await findQueue(call, ref);
+  if (existing) {
+    if (!matches(existing, changes)) {
+      throw new QueueError(
+        'QueueNameExists',
+        `A queue named ${name} already exists with different attributes; change them with SetQueueAttributes, or delete the queue first.`,
+        { field: 'QueueName', given: name },
+      );
+    }
+    return { QueueUrl: urlOf(call, ref) };
+  }
+  await createQueue(call.runtime.queue, {
+    ref,
+    settings: changes.settings,
+    tags,
+    extraAttributes: changes.extraAttributes,
+  });
+  return { QueueUrl: urlOf(call, ref) };
+};
+
+export const GetQueueUrl: SqsAction = async (call) => {
+  const name = queueName(call.input, 'QueueName');
+  const owner = optionalString(call.input, 'QueueOwnerAWSAccountId');
+  if (owner !== undefined && owner !== call.runtime.account) {
+    throw new QueueError('QueueDoesNotExist', 'The specified queue does not exist.', { given: name });
+  }
+  const ref = refFor(call, name);
+  await getQueue(call.runtime.queue, ref);
+  return { QueueUrl: urlOf(call, ref) };
+};
+
+export const ListQueues: SqsAction = async (call) => {
+  const maxResults = optionalInteger(call.input, 'MaxResults', { min: 1, max: limits.listQueuesMaxResults });
+  const prefix = optionalString(call.input, 'QueueNamePrefix');
+  const nextToken = optionalString(call.input, 'NextToken');
+  const { queues, nextToken: next } = await listQueues(call.runtime.queue, {
+    account: call.runtime.account,
+    region: call.region,
+    ...(prefix ? { prefix } : {}),
+    ...(maxResults === undefined ? {} : { limit: maxResults }),
+    ...(nextToken ? { nextToken } : {}),
+  });
+  return {
+    ...(queues.length > 0 ? { QueueUrls: queues.map((queue) => urlOf(call, queue.ref)) } : {}),
+    // SQS pages only when asked to (MaxResults); otherwise it returns up to 1,000 queues.
+    ...(maxResults !== undefined && next ? { NextToken: next } : {}),
+  };
+};
+
+export const DeleteQueue: SqsAction = async (call) => {
+  await deleteQueue(call.runtime.queue, targetQueue(call));
+  return {};
+};
+
+export const PurgeQueue: SqsAction = async (call) => {
+  await purgeQueue(call.runtime.queue, targetQueue(call));
+  return {};
+};
+
+export const GetQueueAttributes: SqsAction = async (call) => {
+  const ref = targetQueue(call);
+  const names = requestedAttributes(stringList(call.input, 'AttributeNames'));
+  if (needsCounts(names)) {
+    const { queue, counts } = await describeQueue(call.runtime.queue, ref);
+    return { Attributes: queueAttributes(queue, names, counts) };
+  }
+  const queue = await getQueue(call.runtime.queue, ref);
+  const attributes = queueAttributes(queue, names);
+  return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
+};
+
+export const SetQueueAttributes: SqsAction = async (call) => {
+  const ref = targetQueue(call);
+  if (call.input.Attributes === undefined) throw missing('Attributes');
+  const changes = attributeChanges(stringMap(call.input, 'Attributes'), ref);
+  await updateQueue(call.runtime.queue, {
+    ref,
+    settings: changes.settings,
+    removeRedrivePolicy: changes.removeRedrivePolicy,
+    extraAttributes: changes.extraAttributes,
+  });
+  return {};
+};
+
+/** Queues whose RedrivePolicy names this queue (a scan of the account's queues: fine for now). */
+export const ListDeadLetterSourceQueues: SqsAction = async (call) => {
+  const ref = targetQueue(call);
+  await getQueue(call.runtime.queue, ref);
+  const maxResults = optionalInteger(call.input, 'MaxResults', { min: 1, max: limits.listQueuesMaxResults });
+  const after = optionalString(call.input, 'NextToken');
+  const sources: QueueRecord[] = [];
+  let token: string | undefined;
+  do {
+    const page = await listQueues(call.runtime.queue, {
+      account: ref.account,
+      region: ref.region,
+      ...(token ? { nextToken: token } : {}),
+    });
+    sources.push(...page.queues.filter((queue) => queue.deadLetterQueue === ref.name));
+    token = page.nextToken;
+  } while (token);
+  const start = after ? Buffer.from(after, 'base64url').toString('utf8') : '';
+  const remaining = sources.filter((queue) => queue.ref.name > start);
+  const page = remaining.slice(0, maxResults ?? limits.listQueuesMaxResults);
+  const more = maxResults !== undefined && remaining.length > page.length;
+  return {
+    queueUrls: page.map((queue) => urlOf(call, queue.ref)),
+    ...(more ? { NextToken: Buffer.from(page.at(-1)!.ref.name).toString('base64url') } : {}),
+  };
+};
+
+/** A queue name as SQS checks it; FIFO queues (`.fifo`) come with the FIFO issue. */
+function queueName(input: SqsCall['input'], parameter: string): string {
+  const name = requiredString(input, parameter);
+  if (name.endsWith('.fifo') && name.length <= 80) {
+    throw new QueueError(
+      'UnsupportedOperation',
+      `${name} names a FIFO queue; this service supports standard queues only for now.`,
+      { field: parameter, given: name },
+    );
+  }
+  return validateQueueName(name, parameter);
+}
+
+async function findQueue(call: SqsCall, ref: QueueRef): Promise<QueueRecord | undefined> {
+  try {
+    return await getQueue(call.runtime.queue, ref);
+  } catch (error) {
+    if (isQueueError(error) && error.code === 'QueueDoesNotExist') return undefined;
+    throw error;
+  }
+}
+
+function matches(queue: QueueRecord, changes: AttributeChanges): boolean {
+  const current = settingsOf(queue) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(changes.settings)) if (current[key] !== value) return false;
+  if (changes.removeRedrivePolicy && queue.deadLetterQueue !== undefined) return false;
+  for (const [key, value] of Object.entries(changes.extraAttributes)) {
+    if ((queue.extraAttributes[key] ?? '') !== value) return false;
+  }
+  return true;
+}

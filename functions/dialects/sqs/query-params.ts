@@ -1,0 +1,88 @@
+import type { ActionInput } from './params';
+
+/**
+ * Query protocol parameters (`AttributeName.1=All`, `Attribute.1.Name=VisibilityTimeout`,
+ * `SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.DataType=String`, ...) decoded into
+ * the shape the JSON protocol sends, so every action reads one shape. The names come from the
+ * SQS API's Query serialization: flattened lists take a singular member name, maps are lists of
+ * Name/Value (or Key/Value) pairs.
+ */
+const lists: Record<string, string> = {
+  AttributeName: 'AttributeNames',
+  MessageAttributeName: 'MessageAttributeNames',
+  MessageSystemAttributeName: 'MessageSystemAttributeNames',
+  TagKey: 'TagKeys',
+  AWSAccountId: 'AWSAccountIds',
+  ActionName: 'Actions',
+  SendMessageBatchRequestEntry: 'Entries',
+  DeleteMessageBatchRequestEntry: 'Entries',
+  ChangeMessageVisibilityBatchRequestEntry: 'Entries',
+};
+
+const maps: Record<string, { to: string; key: string }> = {
+  Attribute: { to: 'Attributes', key: 'Name' },
+  MessageAttribute: { to: 'MessageAttributes', key: 'Name' },
+  MessageSystemAttribute: { to: 'MessageSystemAttributes', key: 'Name' },
+  Tag: { to: 'Tags', key: 'Key' },
+};
+
+type Tree = { [key: string]: Tree | string };
+
+export function decodeQueryParameters(pairs: Iterable<[string, string]>): ActionInput {
+  return shape(unflatten(pairs));
+}
+
+/** `a.1.b=x` becomes {a: {1: {b: 'x'}}}; a bare `AttributeName=All` counts as member 0. */
+function unflatten(pairs: Iterable<[string, string]>): Tree {
+  const root: Tree = {};
+  for (const [key, value] of pairs) {
+    const segments = key.split('.');
+    let node = root;
+    segments.forEach((segment, index) => {
+      const last = index === segments.length - 1;
+      const existing = node[segment];
+      if (last) {
+        if (typeof existing === 'object') existing['0'] = value;
+        else node[segment] = value;
+        return;
+      }
+      if (typeof existing === 'string') node[segment] = { '0': existing };
+      else if (existing === undefined) node[segment] = {};
+      node = node[segment] as Tree;
+    });
+  }
+  return root;
+}
+
+function shape(tree: Tree): ActionInput {
+  const out: ActionInput = {};
+  for (const [key, value] of Object.entries(tree)) {
+    const list = lists[key];
+    const map = maps[key];
+    if (list) {
+      out[list] = members(value).map((member) => (typeof member === 'string' ? member : shape(member)));
+    } else if (map) {
+      const entries: [string, unknown][] = [];
+      for (const member of members(value)) {
+        if (typeof member === 'string') continue;
+        const name = member[map.key];
+        const item = member.Value;
+        if (typeof name !== 'string' || item === undefined) continue;
+        entries.push([name, typeof item === 'string' ? item : shape(item)]);
+      }
+      out[map.to] = Object.fromEntries(entries);
+    } else {
+      out[key] = typeof value === 'string' ? value : shape(value);
+    }
+  }
+  return out;
+}
+
+/** The numbered members of a flattened list, in index order. */
+function members(value: Tree | string): (Tree | string)[] {
+  if (typeof value === 'string') return [value];
+  return Object.keys(value)
+    .filter((key) => /^\d+$/.test(key))
+    .sort((a, b) => Number(a) - Number(b))
+    .map((key) => value[key]!);
+}

@@ -1,0 +1,52 @@
+import { type ErrorCode, isQueueError, QueueError } from '../../queue/errors';
+import type { HttpResult } from '../http';
+import type { SqsProtocol } from './protocol';
+import { buildXml } from './xml';
+
+/**
+ * Queue errors as SQS sends them. JSON: the error's SQS status, `__type` naming the error shape
+ * and `x-amzn-query-error: <query code>;<Sender|Receiver>` (SDKs that speak JSON read the code
+ * from that header, so it matches what Query clients see). Query: an ErrorResponse document.
+ */
+
+/** Shapes SQS does not model under its own namespace; every other code is `com.amazonaws.sqs#<code>`. */
+const jsonTypes: Partial<Record<ErrorCode, string>> = {
+  MissingParameter: 'com.amazon.coral.service#MissingRequiredParameterException',
+  InvalidAction: 'com.amazon.coral.service#UnknownOperationException',
+  MalformedRequest: 'com.amazon.coral.service#SerializationException',
+};
+
+export function sqsErrorResponse(error: QueueError, protocol: SqsProtocol, requestId: string): HttpResult {
+  const { kind } = error;
+  if (protocol === 'json') {
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': requestId,
+    };
+    // An unknown operation has no Query counterpart a JSON SDK should map it to.
+    if (error.code !== 'InvalidAction') headers['x-amzn-query-error'] = `${kind.queryCode};${kind.fault}`;
+    return {
+      statusCode: kind.sqsStatus,
+      headers,
+      body: JSON.stringify({
+        __type: jsonTypes[error.code] ?? `com.amazonaws.sqs#${error.code}`,
+        message: error.message,
+      }),
+    };
+  }
+  return {
+    statusCode: kind.sqsStatus,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+    body: buildXml('ErrorResponse', {
+      Error: { Type: kind.fault, Code: kind.queryCode, Message: error.message, Detail: '' },
+      RequestId: requestId,
+    }),
+  };
+}
+
+/** Anything that is not a queue error is our fault: logged by the handler, never shown. */
+export function toSqsError(error: unknown): QueueError {
+  return isQueueError(error)
+    ? error
+    : new QueueError('InternalError', 'The service failed unexpectedly; retry the request');
+}
