@@ -51,20 +51,20 @@ export interface SweepReport {
  */
 export async function sweep(
   ctx: QueueContext,
-  options: { budgetMs?: number; perShard?: number } = {},
+  options: { budgetMs?: number; pageSize?: number } = {},
 ): Promise<SweepReport> {
   const deadline = performance.now() + (options.budgetMs ?? 50_000);
-  const perShard = options.perShard ?? 200;
+  const pageSize = options.pageSize ?? 100;
   const report: SweepReport = { queues: 0, deadLettered: 0, expired: 0, complete: false };
   let after = await ctx.deadLetters.getSweepCursor();
   for (;;) {
     const page = await ctx.deadLetters.listAllQueues(after, 50);
     for (const { queue, cursor } of page.queues) {
-      if (performance.now() > deadline) {
+      // A queue cut short is swept again from its start next time: resume before it.
+      if (performance.now() > deadline || !(await sweepQueue(ctx, queue, pageSize, deadline, report))) {
         await ctx.deadLetters.setSweepCursor(after);
         return report;
       }
-      await sweepQueue(ctx, queue, perShard, report);
       report.queues++;
       after = cursor;
     }
@@ -76,20 +76,40 @@ export async function sweep(
   return report;
 }
 
-async function sweepQueue(ctx: QueueContext, queue: QueueRecord, perShard: number, report: SweepReport) {
+/** Sweeps every shard of a queue page by page; false when the time budget ran out first. */
+async function sweepQueue(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  pageSize: number,
+  deadline: number,
+  report: SweepReport,
+): Promise<boolean> {
   const limit = queue.deadLetterQueue === undefined ? undefined : queue.maxReceiveCount;
   for (let shard = 0; shard < queue.shardCount; shard++) {
-    const now = ctx.clock.now();
-    const found = await ctx.deadLetters.findSweepable(queue.id, shard, now, limit, perShard);
-    for (const { messageId, expired } of found) {
-      if (expired) {
-        await ctx.store.removeUndeliverable(queue.id, messageId, now);
-        report.expired++;
-      } else if (await moveExhausted(ctx, queue, messageId, reasons.sweep)) {
-        report.deadLettered++;
+    for (;;) {
+      if (performance.now() > deadline) return false;
+      const now = ctx.clock.now();
+      const found = await ctx.deadLetters.findSweepable(queue.id, shard, now, limit, pageSize);
+      const before = report.expired + report.deadLettered;
+      // Moves are independent transactions: run a few at once.
+      for (let i = 0; i < found.length; i += 16) {
+        await Promise.all(
+          found.slice(i, i + 16).map(async ({ messageId, expired }) => {
+            if (expired) {
+              await ctx.store.removeUndeliverable(queue.id, messageId, now);
+              report.expired++;
+            } else if (await moveExhausted(ctx, queue, messageId, reasons.sweep)) {
+              report.deadLettered++;
+            }
+          }),
+        );
       }
+      // Done with the shard, or some messages could not move now (taken by a receiver, or no
+      // dead-letter queue): they are tried again next sweep rather than read over and over.
+      if (found.length < pageSize || report.expired + report.deadLettered - before < found.length) break;
     }
   }
+  return true;
 }
 
 export interface BrowseInput {
