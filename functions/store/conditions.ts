@@ -1,3 +1,7 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { readyPartition } from './items';
+import { readyIndexName } from './table-layout';
+
 /**
  * The rules of a lease, as named DynamoDB condition expressions, so a reader sees the rule and
  * not the syntax. Attribute names: v visibleAt, x expiresAt, s sentAt, l lease token,
@@ -20,3 +24,15 @@ export const conditions = {
 /** Takes a lease: new visibility, new token, one more receive, first receive kept. */
 export const takeLease =
   'SET v = :visibleUntil, l = :token, rc = rc + :one, fr = if_not_exists(fr, :now), lr = :now';
+
+/** The part of the ready index that is visible at `now` in one shard of a queue. */
+export function visibleInShard(queueId: string, shard: number, now: number) {
+  return {
+    IndexName: readyIndexName,
+    KeyConditionExpression: 'g = :g AND v <= :now',
+    ExpressionAttributeValues: {
+      ':g': { S: readyPartition(queueId, shard) },
+      ':now': { N: String(now) },
+    } as Record<string, AttributeValue>,
+  };
+}

@@ -17,6 +17,7 @@ import { invalidParameter } from '../queue/errors';
 import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../queue/model';
 import { getAll, keyString, writeAll } from './batch';
 import { isConditionCancellation, runCall } from './calls';
+import { visibleInShard } from './conditions';
 import type { DynamoStoreOptions } from './dynamo-store';
 import {
   type Item,
@@ -28,10 +29,8 @@ import {
   partCount,
   partKey,
   queuesPartition,
-  readyPartition,
 } from './items';
 import { isConditionFailure } from './sdk-errors';
-import { readyIndexName } from './table-layout';
 
 /**
  * Dead letters, the sweeper's bookkeeping and redrive tasks.
@@ -93,6 +92,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     limit: number,
   ) {
     const found: { messageId: string; expired: boolean }[] = [];
+    const visible = visibleInShard(queueId, shard, now);
     let startKey: Item | undefined;
     do {
       const out = await this.run('findSweepable', (c) =>
@@ -100,12 +100,10 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
           new QueryCommand({
             ...c,
             TableName: this.messages,
-            IndexName: readyIndexName,
-            KeyConditionExpression: 'g = :g AND v <= :now',
+            ...visible,
             FilterExpression: maxReceiveCount === undefined ? 'x <= :now' : 'x <= :now OR rc >= :max',
             ExpressionAttributeValues: {
-              ':g': { S: readyPartition(queueId, shard) },
-              ':now': { N: String(now) },
+              ...visible.ExpressionAttributeValues,
               ...(maxReceiveCount === undefined ? {} : { ':max': { N: String(maxReceiveCount) } }),
             },
             ProjectionExpression: 'pk, x',
@@ -216,12 +214,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
           new QueryCommand({
             ...c,
             TableName: this.messages,
-            IndexName: readyIndexName,
-            KeyConditionExpression: 'g = :g AND v <= :now',
-            ExpressionAttributeValues: {
-              ':g': { S: readyPartition(queueId, shard) },
-              ':now': { N: String(now) },
-            },
+            ...visibleInShard(queueId, shard, now),
             ProjectionExpression: 'pk',
             Limit: limit,
             ...(position.key ? { ExclusiveStartKey: position.key } : {}),

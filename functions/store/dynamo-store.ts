@@ -23,7 +23,7 @@ import type {
 } from '../queue/port';
 import { getAll, keyString, writeAll } from './batch';
 import { runCall } from './calls';
-import { conditions, takeLease } from './conditions';
+import { conditions, takeLease, visibleInShard } from './conditions';
 import {
   type Item,
   itemToMessage,
@@ -180,12 +180,7 @@ export class DynamoQueueStore implements QueueStore {
         new QueryCommand({
           ...capacity,
           TableName: this.table,
-          IndexName: readyIndexName,
-          KeyConditionExpression: 'g = :g AND v <= :now',
-          ExpressionAttributeValues: {
-            ':g': { S: readyPartition(queueId, shard) },
-            ':now': { N: String(now) },
-          },
+          ...visibleInShard(queueId, shard, now),
           ProjectionExpression: 'pk',
           Limit: limit,
         }),
@@ -368,20 +363,14 @@ export class DynamoQueueStore implements QueueStore {
   async countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult> {
     const perShard = await Promise.all(
       Array.from({ length: shardCount }, async (_, shard) => {
-        const values = { ':g': { S: readyPartition(queueId, shard) }, ':now': { N: String(now) } };
-        const visible = await this.countPages({
-          TableName: this.table,
-          IndexName: readyIndexName,
-          KeyConditionExpression: 'g = :g AND v <= :now',
-          ExpressionAttributeValues: values,
-          Select: 'COUNT',
-        });
+        const visibleNow = visibleInShard(queueId, shard, now);
+        const visible = await this.countPages({ TableName: this.table, ...visibleNow, Select: 'COUNT' });
         const hidden = await this.countPages({
           TableName: this.table,
-          IndexName: readyIndexName,
+          ...visibleNow,
           KeyConditionExpression: 'g = :g AND v > :now',
           FilterExpression: 'rc > :zero',
-          ExpressionAttributeValues: { ...values, ':zero': { N: '0' } },
+          ExpressionAttributeValues: { ...visibleNow.ExpressionAttributeValues, ':zero': { N: '0' } },
           Select: 'COUNT',
         });
         return { visible: visible.count, inFlight: hidden.count, delayed: hidden.scanned - hidden.count };
