@@ -1,10 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
+import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
 import type { QueueContext } from '../queue/context';
 import { createQueueContext } from '../queue/service';
+import { DynamoAccessKeyStore } from '../store/access-key-store';
 import { DynamoDeadLetterStore } from '../store/dead-letter-store';
 import { DynamoQueueStore } from '../store/dynamo-store';
+import { DynamoFifoStore } from '../store/fifo-store';
 import { type TableNames, tableNames } from '../store/table-layout';
 import { loadReceiptHandleSecret } from './secret';
 
@@ -16,11 +20,17 @@ import { loadReceiptHandleSecret } from './secret';
  *   RECEIPT_HANDLE_SECRET_ARN           a Secrets Manager secret holding it (deployed stack)
  *   QUEUE_ACCOUNT_ID, AWS_REGION        the account and region queues live in
  *   QUEUE_SHARDS                        ready-index shards for new queues (default 4)
+ *   SQS_AUTH                            `required`: every SQS request must be SigV4-signed with an
+ *                                       active access key (the deployed stack sets it); unset: only
+ *                                       once at least one key exists (local default)
  */
 export interface Runtime {
   queue: QueueContext;
   account: string;
   region: string;
+  /** The access keys SQS requests are signed with, cached per container. */
+  accessKeys: AccessKeyCache;
+  sqsAuth: SqsAuthMode;
 }
 
 export const defaultAccountId = '000000000000';
@@ -57,24 +67,34 @@ export interface RuntimeOptions {
   defaultShardCount?: number;
   clock?: Clock;
   queueCacheMs?: number;
+  /** Defaults to SQS_AUTH from the environment. */
+  sqsAuth?: SqsAuthMode;
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const store = new DynamoQueueStore({ client: options.client, tables: options.tables });
   const deadLetters = new DynamoDeadLetterStore({ client: options.client, tables: options.tables });
+  const accessKeys = new DynamoAccessKeyStore({ client: options.client, table: options.tables.messages });
+  const queue = createQueueContext({
+    store,
+    deadLetters,
+    fifo: new DynamoFifoStore({ client: options.client, tables: options.tables }),
+    receiptHandleSecret: options.receiptHandleSecret,
+    defaultShardCount: options.defaultShardCount,
+    clock: options.clock,
+    queueCacheMs: options.queueCacheMs,
+  });
   return {
-    queue: createQueueContext({
-      store,
-      deadLetters,
-      receiptHandleSecret: options.receiptHandleSecret,
-      defaultShardCount: options.defaultShardCount,
-      clock: options.clock,
-      queueCacheMs: options.queueCacheMs,
-    }),
+    queue,
     account: options.account ?? defaultAccountId,
     region: options.region ?? 'us-east-1',
+    accessKeys: new AccessKeyCache(accessKeys, queue.clock),
+    sqsAuth: options.sqsAuth ?? sqsAuthFrom(process.env),
   };
 }
+
+export const sqsAuthFrom = (env: NodeJS.ProcessEnv): SqsAuthMode =>
+  env.SQS_AUTH === 'required' ? 'required' : 'when-keys-exist';
 
 async function buildRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
   const defaults = tableNames();
@@ -88,5 +108,6 @@ async function buildRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
     account: env.QUEUE_ACCOUNT_ID,
     region: env.AWS_REGION,
     defaultShardCount: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
+    sqsAuth: sqsAuthFrom(env),
   });
 }

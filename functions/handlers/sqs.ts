@@ -2,14 +2,16 @@ import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../dialects/http';
 import { handleSqsRequest } from '../dialects/sqs/dispatch';
 import { protocolOf } from '../dialects/sqs/protocol';
+import { authenticate } from '../dialects/sqs/signature';
 import { sqsErrorResponse, toSqsError } from '../dialects/sqs/sqs-errors';
 import { logError } from './log';
 import { getRuntime } from './runtime';
 
 /**
  * Lambda entry of the `sqs` function: the Amazon SQS wire protocol (AWS JSON 1.0 and Query) on
- * the routes functions/routes.ts gives it. Every failure becomes an SQS error in the caller's
- * protocol, never a stack trace.
+ * the routes functions/routes.ts gives it, with SigV4-signed requests verified against the
+ * service's access keys. Every failure becomes an SQS error in the caller's protocol, never a
+ * stack trace.
  */
 export const handler = middy<HttpEvent, HttpResult>()
   .use({
@@ -23,4 +25,14 @@ export const handler = middy<HttpEvent, HttpResult>()
       );
     },
   })
-  .handler(async (event) => handleSqsRequest(event, await getRuntime()));
+  .handler(async (event) => {
+    const runtime = await getRuntime();
+    return handleSqsRequest(event, runtime, {
+      verifySignature: (signed) =>
+        authenticate(signed, {
+          keys: runtime.accessKeys,
+          mode: runtime.sqsAuth,
+          now: () => runtime.queue.clock.now(),
+        }),
+    });
+  });

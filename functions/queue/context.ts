@@ -2,6 +2,7 @@ import type { Arrivals } from './arrivals';
 import type { Clock } from './clock';
 import type { DeadLetterStore } from './dead-letter-port';
 import { QueueError } from './errors';
+import type { FifoStore } from './fifo/port';
 import type { QueueRecord, QueueRef } from './model';
 import type { QueueStore } from './port';
 import type { ReceiptHandleCodec } from './receipt-handle';
@@ -14,6 +15,8 @@ export interface QueueContext {
   receiptHandles: ReceiptHandleCodec;
   arrivals: Arrivals;
   queues: QueueCache;
+  /** Storage of FIFO queues; without it, FIFO queues are refused. */
+  fifo?: FifoStore;
   /** Shards of the ready index for new queues. */
   defaultShardCount: number;
   /** How often a long poll asks the store again when nothing arrives in this process. */

@@ -58,9 +58,19 @@ export const errorKinds = {
   /** More of something than SQS allows (actions in a permission, tags on a queue). */
   OverLimit: sender(400, 'OverLimit', 'Over limit', 403),
   NotFound: sender(404, 'InvalidAction', 'Not found'),
-  ResourceNotFoundException: sender(404, 'ResourceNotFoundException', 'Resource not found'),
+  ResourceNotFoundException: sender(404, 'ResourceNotFoundException', 'Resource not found', 404),
   MethodNotAllowed: sender(405, 'InvalidAction', 'Method not allowed'),
   UnsupportedMediaType: sender(415, 'InvalidParameterValue', 'Unsupported media type'),
+  /**
+   * SigV4 authentication of SQS requests, with the codes and statuses SQS uses (the REST dialect
+   * has no authentication of its own). A header-signed request outside the 15-minute clock window
+   * is SignatureDoesNotMatch, as SQS answers it; RequestExpired is for presigned URLs past expiry.
+   */
+  MissingAuthenticationToken: sender(401, 'MissingAuthenticationToken', 'Missing authentication', 403),
+  InvalidClientTokenId: sender(403, 'InvalidClientTokenId', 'Unknown access key', 403),
+  SignatureDoesNotMatch: sender(403, 'SignatureDoesNotMatch', 'Signature does not match', 403),
+  IncompleteSignature: sender(400, 'IncompleteSignature', 'Incomplete signature'),
+  RequestExpired: sender(400, 'RequestExpired', 'Request expired'),
   RequestThrottled: {
     status: 429,
     sqsStatus: 400,

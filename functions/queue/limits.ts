@@ -20,4 +20,8 @@ export const limits = {
   listQueuesMaxResults: 1_000,
   /** SQS caps a message's whole visibility extension at 12 hours from its receive. */
   maxLeaseMs: 43_200_000,
+  /** FIFO: a deduplication id, and a receive request attempt id, hold for 5 minutes. */
+  deduplicationWindowMs: 300_000,
+  /** FIFO: message group ids, deduplication ids and receive attempt ids are 1 to 128 characters. */
+  fifoIdMaxLength: 128,
 } as const;

@@ -26,6 +26,12 @@ export interface QueueSettings {
   maxReceiveCount?: number;
   /** Name of the dead-letter queue in the same account and region. */
   deadLetterQueue?: string;
+  /** FIFO only: a message without a deduplication id is deduplicated by the SHA-256 of its body. */
+  contentBasedDeduplication?: boolean;
+  /** FIFO only: whether a deduplication id is unique in the whole queue or in its message group. */
+  deduplicationScope?: 'queue' | 'messageGroup';
+  /** FIFO only: stored and reported as SQS does; this service does not throttle either way. */
+  fifoThroughputLimit?: 'perQueue' | 'perMessageGroupId';
 }
 
 export interface QueueRecord extends QueueSettings {
@@ -34,6 +40,8 @@ export interface QueueRecord extends QueueSettings {
   id: string;
   /** Number of shards of the ready index, fixed at creation. */
   shardCount: number;
+  /** A FIFO queue (name ends in `.fifo`): ordered message groups, deduplicated sends. Fixed at creation. */
+  fifo?: boolean;
   createdAt: number;
   updatedAt: number;
   /** Messages sent at or before this time are purged. */
@@ -60,6 +68,10 @@ export interface OutgoingMessage {
   attributes?: MessageAttributes;
   /** AWS X-Ray trace header (SQS system attribute AWSTraceHeader). */
   traceHeader?: string;
+  /** Message group (SQS MessageGroupId): required on FIFO queues, where it orders delivery. */
+  groupId?: string;
+  /** FIFO only (SQS MessageDeduplicationId): a second send with the same id within 5 minutes is not stored. */
+  deduplicationId?: string;
 }
 
 /** A message as the store keeps it. */
@@ -79,6 +91,12 @@ export interface StoredMessage {
   lastReceivedAt?: number;
   /** Present on messages in a dead-letter queue: where they came from and why. */
   deadLetter?: DeadLetterInfo;
+  /** The message group it was sent with, if any. */
+  groupId?: string;
+  /** FIFO only: the deduplication id it was accepted under (given, or the body's SHA-256). */
+  deduplicationId?: string;
+  /** FIFO only: SQS SequenceNumber, 20 digits, increasing within the message group. */
+  sequenceNumber?: string;
 }
 
 /** The history a dead letter keeps so a person can tell what happened. */

@@ -2,6 +2,7 @@ import { Arrivals } from './arrivals';
 import { type Clock, systemClock } from './clock';
 import { QueueCache, type QueueContext } from './context';
 import type { DeadLetterStore } from './dead-letter-port';
+import type { FifoStore } from './fifo/port';
 import { limits } from './limits';
 import type { QueueStore } from './port';
 import { ReceiptHandleCodec } from './receipt-handle';
@@ -9,6 +10,7 @@ import { ReceiptHandleCodec } from './receipt-handle';
 export interface QueueContextOptions {
   store: QueueStore;
   deadLetters: DeadLetterStore;
+  fifo?: FifoStore;
   receiptHandleSecret: string;
   clock?: Clock;
   /** How long queue settings are cached; 0 reads them on every call. */
@@ -27,6 +29,7 @@ export function createQueueContext(options: QueueContextOptions): QueueContext {
     receiptHandles: new ReceiptHandleCodec(options.receiptHandleSecret),
     arrivals: new Arrivals(),
     queues: new QueueCache(options.store, clock, options.queueCacheMs ?? 2_000),
+    ...(options.fifo ? { fifo: options.fifo } : {}),
     defaultShardCount: options.defaultShardCount ?? limits.shardCount.default,
     pollIntervalMs: options.pollIntervalMs ?? 200,
   };

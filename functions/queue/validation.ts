@@ -7,7 +7,8 @@ import type { MessageAttributes, QueueSettings } from './model';
  * what is allowed.
  */
 
-const queueNamePattern = /^[A-Za-z0-9_-]{1,80}$/;
+/** A standard queue name, or a FIFO queue name: up to 75 characters and the `.fifo` suffix. */
+const queueNamePattern = /^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$/;
 
 export function validateQueueName(name: unknown, field = 'name'): string {
   if (name === undefined || name === null || name === '') {
@@ -17,7 +18,7 @@ export function validateQueueName(name: unknown, field = 'name'): string {
     throw invalidParameter(
       field,
       name,
-      '1 to 80 characters from A-Z, a-z, 0-9, hyphen (-) and underscore (_)',
+      '1 to 80 characters from A-Z, a-z, 0-9, hyphen (-) and underscore (_), a FIFO queue name ending in .fifo',
     );
   }
   return name;

@@ -68,6 +68,7 @@ export function messageToItems(m: StoredMessage): MessageItems {
   if (attributes) item.a = str(attributes);
   if (m.traceHeader) item.th = str(m.traceHeader);
   if (m.deadLetter) item.dl = str(JSON.stringify(m.deadLetter));
+  if (m.groupId !== undefined) item.gi = str(m.groupId);
   const bodyBytes = Buffer.byteLength(m.body, 'utf8');
   const estimated = 160 + bodyBytes + (attributes ? Buffer.byteLength(attributes) : 0) + m.senderId.length;
   if (estimated <= inlineItemBytes) {
@@ -106,6 +107,7 @@ export function itemToMessage(item: Item, body?: string): StoredMessage {
   };
   if (item.th?.S) message.traceHeader = item.th.S;
   if (item.dl?.S) message.deadLetter = JSON.parse(item.dl.S);
+  if (item.gi?.S) message.groupId = item.gi.S;
   const first = readNum(item.fr);
   if (first !== undefined) message.firstReceivedAt = first;
   const last = readNum(item.lr);
@@ -133,6 +135,12 @@ export function queueToItem(q: QueueRecord): Item {
   if (q.maxReceiveCount !== undefined) item.maxReceiveCount = num(q.maxReceiveCount);
   if (q.deadLetterQueue !== undefined) item.deadLetterQueue = str(q.deadLetterQueue);
   if (q.purgedAt !== undefined) item.purgedAt = num(q.purgedAt);
+  if (q.fifo) item.fifo = { BOOL: true };
+  if (q.contentBasedDeduplication !== undefined) {
+    item.contentBasedDeduplication = { BOOL: q.contentBasedDeduplication };
+  }
+  if (q.deduplicationScope !== undefined) item.deduplicationScope = str(q.deduplicationScope);
+  if (q.fifoThroughputLimit !== undefined) item.fifoThroughputLimit = str(q.fifoThroughputLimit);
   return item;
 }
 
@@ -157,5 +165,14 @@ export function itemToQueue(item: Item): QueueRecord {
   if (item.deadLetterQueue?.S) record.deadLetterQueue = item.deadLetterQueue.S;
   const purgedAt = readNum(item.purgedAt);
   if (purgedAt !== undefined) record.purgedAt = purgedAt;
+  if (item.fifo?.BOOL) record.fifo = true;
+  if (item.contentBasedDeduplication?.BOOL !== undefined) {
+    record.contentBasedDeduplication = item.contentBasedDeduplication.BOOL;
+  }
+  const scope = item.deduplicationScope?.S;
+  if (scope === 'queue' || scope === 'messageGroup') record.deduplicationScope = scope;
+  const throughput = item.fifoThroughputLimit?.S;
+  if (throughput === 'perQueue' || throughput === 'perMessageGroupId')
+    record.fifoThroughputLimit = throughput;
   return record;
 }

@@ -111,6 +111,10 @@ describe('SendMessage and ReceiveMessage', () => {
     expect(Object.keys(prefixed.Attributes!).sort()).toEqual(['ApproximateReceiveCount', 'SentTimestamp']);
     expect(Number(prefixed.Attributes!.ApproximateReceiveCount)).toBeGreaterThanOrEqual(2);
 
+    // A prefix is what precedes `.*`, without the dot: `cu.*` takes custom.kind and custom.size.
+    const bare = await pick(['cu.*']);
+    expect(Object.keys(bare.MessageAttributes!).sort()).toEqual(['custom.kind', 'custom.size']);
+
     const everything = await pick(['.*']);
     expect(Object.keys(everything.MessageAttributes!)).toHaveLength(5);
 
@@ -155,7 +159,7 @@ describe('SendMessage and ReceiveMessage', () => {
     expect(await send({ MessageBody: 'a\u0000b' })).toBe('InvalidMessageContents');
     expect(await send({ MessageBody: 'x'.repeat(1025) })).toBe('InvalidParameterValue');
     expect(await send({ DelaySeconds: 901 })).toBe('InvalidParameterValue');
-    expect(await send({ MessageGroupId: 'g' })).toBe('InvalidParameterValue');
+    expect(await send({ MessageDeduplicationId: 'd' })).toBe('InvalidParameterValue');
     expect(await send({ MessageAttributes: { n: { DataType: 'Number', StringValue: 'abc' } } })).toBe(
       'InvalidParameterValue',
     );

@@ -6,7 +6,6 @@ import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListDeadLetterSourceQueuesCommand,
-  ListMessageMoveTasksCommand,
   ListQueuesCommand,
   ListQueueTagsCommand,
   PurgeQueueCommand,
@@ -16,7 +15,6 @@ import {
   RemovePermissionCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
-  StartMessageMoveTaskCommand,
   TagQueueCommand,
   UntagQueueCommand,
 } from '@aws-sdk/client-sqs';
@@ -71,12 +69,11 @@ describe('CreateQueue', () => {
     expect(error.message).toMatch(Object.keys(Attributes)[0]!);
   });
 
-  test('bad names and FIFO names are refused with SQS errors', async () => {
+  test('bad names, and FIFO names without FifoQueue, are refused with SQS errors', async () => {
     expect((await sqsError(create('bad name!'))).name).toBe('InvalidParameterValue');
     expect((await sqsError(create('x'.repeat(81)))).name).toBe('InvalidParameterValue');
     const fifo = await sqsError(create('orders.fifo'));
-    expect(fifo.name).toBe('UnsupportedOperation');
-    expect(fifo.Code).toBe('AWS.SimpleQueueService.UnsupportedOperation');
+    expect(fifo.name).toBe('InvalidParameterValue');
     expect((await sqsError(env.sqs.send(new CreateQueueCommand({ QueueName: '' })))).name).toBe(
       'MissingParameter',
     );
@@ -366,17 +363,6 @@ describe('PurgeQueue, tags, permissions, unsupported actions', () => {
       env.sqs.send(new RemovePermissionCommand({ QueueUrl: url, Label: 'nope' })),
     );
     expect(unknown.name).toBe('InvalidParameterValue');
-  });
-
-  test('message move tasks answer UnsupportedOperation until the dead-letter work', async () => {
-    const error = await sqsError(
-      env.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: `arn:aws:sqs:us-east-1:${accountId}:x` })),
-    );
-    expect(error.name).toBe('UnsupportedOperation');
-    const list = await sqsError(
-      env.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: `arn:aws:sqs:us-east-1:${accountId}:x` })),
-    );
-    expect(list.name).toBe('UnsupportedOperation');
   });
 
   test('unknown JSON operations and malformed bodies get SQS errors, not 500s', async () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
-import { tableNames } from '../../functions/store/table-layout';
-import { type LocalService, startLocalService } from '../../infra/local/service';
+import { type TableNames, tableNames } from '../../functions/store/table-layout';
+import { type LocalService, type LocalServiceOptions, startLocalService } from '../../infra/local/service';
 
 /**
  * The local service for one SQS test file: its own tables (so files never share queues), the
@@ -12,21 +12,25 @@ export const accountId = '123456789012';
 
 export interface SqsTestService {
   service: LocalService;
+  tables: TableNames;
   url: string;
   sqs: SQSClient;
   queueUrl(name: string): string;
   close(): Promise<void>;
 }
 
-export async function startSqsService(): Promise<SqsTestService> {
+export async function startSqsService(options: Partial<LocalServiceOptions> = {}): Promise<SqsTestService> {
+  const tables = options.tables ?? tableNames(`t-${randomBytes(4).toString('hex')}-`);
   const service = await startLocalService({
     dynamodbEndpoint: inject('dynamodbEndpoint'),
-    tables: tableNames(`t-${randomBytes(4).toString('hex')}-`),
+    tables,
     accountId,
+    ...options,
   });
   const sqs = sqsClient(service.url);
   return {
     service,
+    tables,
     url: service.url,
     sqs,
     queueUrl: (name) => `${service.url}/${accountId}/${name}`,

@@ -48,9 +48,9 @@ export const restOperations: Record<string, RestOperation> = {
   openApi: async () => json(200, openApiDocument()),
 
   createQueue: async (event, runtime) => {
-    const { name, shardCount, tags, ...settings } = parseBody(event, schemas.createQueueRequest);
+    const { name, shardCount, tags, fifo, ...settings } = parseBody(event, schemas.createQueueRequest);
     const ref = { account: runtime.account, region: runtime.region, name };
-    const { queue, created } = await createQueue(runtime.queue, { ref, settings, shardCount, tags });
+    const { queue, created } = await createQueue(runtime.queue, { ref, settings, shardCount, tags, fifo });
     const result = json(created ? 201 : 200, queueRepresentation(queue));
     result.headers = { ...result.headers, location: `/queues/${queue.ref.name}` };
     return result;
@@ -116,7 +116,11 @@ export const restOperations: Record<string, RestOperation> = {
       const entries = messages.map((m) => ({ ...m, attributes: attributesFromRest(m.attributes) }));
       const result = await sendMessageBatch(runtime.queue, ref, entries, sender);
       return json(200, {
-        successful: result.successful.map(({ id, messageId }) => ({ id, messageId })),
+        successful: result.successful.map(({ id, messageId, message }) => ({
+          id,
+          messageId,
+          ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+        })),
         failed: result.failed,
       });
     }
@@ -127,7 +131,11 @@ export const restOperations: Record<string, RestOperation> = {
       { ...message, attributes: attributesFromRest(message.attributes) },
       sender,
     );
-    return json(201, { messageId: sent.messageId });
+    const { sequenceNumber } = sent.message;
+    return json(201, {
+      messageId: sent.messageId,
+      ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+    });
   },
 
   receiveMessages: async (event, runtime) => {

@@ -28,6 +28,14 @@ export function queueRepresentation(queue: QueueRecord, counts?: MessageCounts) 
     ...(queue.maxReceiveCount === undefined ? {} : { maxReceiveCount: queue.maxReceiveCount }),
     ...(queue.deadLetterQueue === undefined ? {} : { deadLetterQueue: queue.deadLetterQueue }),
     shardCount: queue.shardCount,
+    ...(queue.fifo
+      ? {
+          fifo: true,
+          contentBasedDeduplication: queue.contentBasedDeduplication,
+          deduplicationScope: queue.deduplicationScope,
+          fifoThroughputLimit: queue.fifoThroughputLimit,
+        }
+      : {}),
     tags: queue.tags,
     ...(counts ? { messages: counts } : {}),
   };
@@ -41,6 +49,9 @@ export function messageRepresentation(message: ReceivedMessage) {
     receiveCount: message.receiveCount,
     sentAt: iso(message.sentAt),
     ...(message.firstReceivedAt === undefined ? {} : { firstReceivedAt: iso(message.firstReceivedAt) }),
+    ...(message.groupId === undefined ? {} : { groupId: message.groupId }),
+    ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+    ...(message.deduplicationId === undefined ? {} : { deduplicationId: message.deduplicationId }),
     attributes: message.attributes,
   };
 }

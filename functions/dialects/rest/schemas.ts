@@ -10,8 +10,16 @@ const int = (range: { min: number; max: number }) => z.int().min(range.min).max(
 
 const queueName = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,80}$/, '1 to 80 characters from A-Z, a-z, 0-9, hyphen and underscore')
-  .describe('1 to 80 characters [A-Za-z0-9_-]');
+  .regex(
+    /^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$/,
+    '1 to 80 characters from A-Z, a-z, 0-9, hyphen and underscore (a FIFO queue name ends in .fifo)',
+  )
+  .describe('1 to 80 characters [A-Za-z0-9_-]; a FIFO queue name ends in .fifo');
+
+/** FIFO ids (group, deduplication, receive attempt): SQS's 1 to 128 printable ASCII characters. */
+const fifoId = z
+  .string()
+  .describe('1 to 128 characters: letters, digits and the punctuation !"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
 
 const settingsShape = {
   visibilityTimeoutSeconds: int(limits.visibilityTimeoutSeconds).optional(),
@@ -19,6 +27,20 @@ const settingsShape = {
   delaySeconds: int(limits.delaySeconds).optional(),
   maxMessageBytes: int(limits.maxMessageBytes).optional(),
   receiveWaitSeconds: int(limits.receiveWaitSeconds).optional(),
+  contentBasedDeduplication: z
+    .boolean()
+    .optional()
+    .describe('FIFO only: deduplicate by the SHA-256 of the body when a message has no deduplicationId'),
+  deduplicationScope: z
+    .enum(['queue', 'messageGroup'])
+    .optional()
+    .describe('FIFO only: where a deduplication id must be unique (default queue)'),
+  fifoThroughputLimit: z
+    .enum(['perQueue', 'perMessageGroupId'])
+    .optional()
+    .describe(
+      'FIFO only: kept and reported as SQS does (perMessageGroupId needs deduplicationScope messageGroup)',
+    ),
 };
 
 const tags = z.record(z.string().min(1).max(128), z.string().max(256));
@@ -30,6 +52,7 @@ export const createQueueRequest = z.strictObject({
   deadLetterQueue: queueName.optional(),
   shardCount: int(limits.shardCount).optional().describe('Shards of the ready index; fixed at creation'),
   tags: tags.optional(),
+  fifo: z.boolean().optional().describe('A FIFO queue (its name must end in .fifo); fixed at creation'),
 });
 
 export const updateQueueRequest = z.strictObject({
@@ -55,8 +78,18 @@ export const messageAttributes = z.record(z.string(), attributeValue);
 
 const messageShape = {
   body: z.string().min(1).describe('UTF-8 text; with attributes at most the queue maxMessageBytes'),
-  delaySeconds: int(limits.delaySeconds).optional(),
+  delaySeconds: int(limits.delaySeconds)
+    .optional()
+    .describe('Standard queues only (0 is accepted on FIFO queues)'),
   attributes: messageAttributes.optional(),
+  groupId: fifoId
+    .optional()
+    .describe(
+      'Message group: required on FIFO queues (ordered per group); kept, without ordering, on standard ones',
+    ),
+  deduplicationId: fifoId
+    .optional()
+    .describe('FIFO only: a repeat within 5 minutes is accepted and not stored again'),
 };
 
 export const anyObject = z.record(z.string(), z.unknown());
@@ -71,6 +104,9 @@ export const receiveRequest = z.strictObject({
   maxMessages: int(limits.maxMessages).optional(),
   visibilityTimeoutSeconds: int(limits.visibilityTimeoutSeconds).optional(),
   waitTimeSeconds: int(limits.receiveWaitSeconds).optional(),
+  receiveRequestAttemptId: fifoId
+    .optional()
+    .describe('FIFO only: a retry with the same id within 5 minutes gets the same messages and handles'),
 });
 
 export const deleteBatchRequest = z.strictObject({
@@ -110,6 +146,10 @@ export const queueResponse = z.object({
   maxReceiveCount: z.int().optional(),
   deadLetterQueue: z.string().optional(),
   shardCount: z.int(),
+  fifo: z.boolean().optional(),
+  contentBasedDeduplication: z.boolean().optional(),
+  deduplicationScope: z.enum(['queue', 'messageGroup']).optional(),
+  fifoThroughputLimit: z.enum(['perQueue', 'perMessageGroupId']).optional(),
   tags: z.record(z.string(), z.string()),
   messages: counts.optional().describe('approximate counts; present on GET /queues/{name}'),
 });
@@ -119,7 +159,10 @@ export const listQueuesResponse = z.object({
   nextToken: z.string().optional(),
 });
 
-export const sendMessageResponse = z.object({ messageId: z.string() });
+export const sendMessageResponse = z.object({
+  messageId: z.string(),
+  sequenceNumber: z.string().optional().describe('FIFO only: increases within the message group'),
+});
 
 const batchFailure = z.object({
   id: z.string(),
@@ -128,7 +171,9 @@ const batchFailure = z.object({
   senderFault: z.boolean(),
 });
 export const batchResponse = z.object({
-  successful: z.array(z.object({ id: z.string(), messageId: z.string().optional() })),
+  successful: z.array(
+    z.object({ id: z.string(), messageId: z.string().optional(), sequenceNumber: z.string().optional() }),
+  ),
   failed: z.array(batchFailure),
 });
 
@@ -141,6 +186,9 @@ export const receiveResponse = z.object({
       receiveCount: z.int(),
       sentAt: z.iso.datetime(),
       firstReceivedAt: z.iso.datetime().optional(),
+      groupId: z.string().optional(),
+      sequenceNumber: z.string().optional(),
+      deduplicationId: z.string().optional(),
       attributes: z.record(
         z.string(),
         z.object({

@@ -4,12 +4,14 @@ import type { HttpEvent } from '../http';
  * Who is calling and in which region, read from the SigV4 credential scope
  * (`Credential=<key>/<date>/<region>/sqs/aws4_request`) in the Authorization header or, for a
  * presigned request, the X-Amz-Credential query parameter. The signature itself is not checked
- * here: verification is a separate step that runs before this (see dispatch.ts).
+ * here: this is what an unverified request is taken to say (see signature.ts for verification).
  */
 export interface Caller {
   /** The region the request was signed for: queues live in it. Undefined when unsigned. */
   region?: string;
   accessKeyId?: string;
+  /** The account of a verified access key: the caller's queues are that account's. */
+  account?: string;
 }
 
 export function callerOf(event: HttpEvent): Caller {

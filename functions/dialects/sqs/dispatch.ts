@@ -13,8 +13,8 @@ import { sqsResponse } from './responses';
  */
 export interface SqsDispatchOptions {
   /**
-   * Checks the request's SigV4 signature and returns the verified caller. The seam for
-   * signature verification: when absent, the credential scope is read but not verified.
+   * Checks the request's SigV4 signature and returns the verified caller (see signature.ts;
+   * the Lambda handler passes it). When absent, the credential scope is read but not verified.
    */
   verifySignature?: (event: HttpEvent) => Promise<Caller>;
 }
@@ -24,8 +24,9 @@ export async function handleSqsRequest(
   runtime: Runtime,
   options: SqsDispatchOptions = {},
 ): Promise<HttpResult> {
-  const request = decodeRequest(event);
+  // Who is calling is settled before the request is read, as in SQS.
   const caller = options.verifySignature ? await options.verifySignature(event) : callerOf(event);
+  const request = decodeRequest(event);
   const action = Object.hasOwn(sqsActions, request.action) ? sqsActions[request.action] : undefined;
   if (!action) {
     throw new QueueError('InvalidAction', `The action ${request.action} is not valid for this web service.`, {
@@ -36,6 +37,7 @@ export async function handleSqsRequest(
   const output = await action({
     runtime,
     input: request.input,
+    account: caller.account ?? runtime.account,
     region: caller.region ?? runtime.region,
     baseUrl: baseUrlOf(event),
     ...(accountId && queueName ? { pathQueue: { account: accountId, name: queueName } } : {}),

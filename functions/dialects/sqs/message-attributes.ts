@@ -59,11 +59,15 @@ export function messageAttributesToSqs(attributes: MessageAttributes): Record<st
   );
 }
 
-/** ReceiveMessage's MessageAttributeNames: exact names, `prefix.*`, and `All` or `.*` for every one. */
+/**
+ * ReceiveMessage's MessageAttributeNames: exact names, `<prefix>.*`, and `All` or `.*` for every
+ * one. The prefix is what precedes `.*`, dot excluded: SQS answers `Hel.*` with both `Hello` and
+ * `Help.Me` (recorded against AWS in LocalStack's snapshot tests; moto agrees).
+ */
 export function selectMessageAttributes(attributes: MessageAttributes, names: string[]): MessageAttributes {
   if (names.length === 0) return {};
   const everything = names.some((name) => name === 'All' || name === '.*');
-  const prefixes = names.filter((name) => name.endsWith('.*')).map((name) => name.slice(0, -1));
+  const prefixes = names.filter((name) => name.endsWith('.*')).map((name) => name.slice(0, -2));
   return Object.fromEntries(
     Object.entries(attributes).filter(
       ([name]) => everything || names.includes(name) || prefixes.some((prefix) => name.startsWith(prefix)),
@@ -71,7 +75,7 @@ export function selectMessageAttributes(attributes: MessageAttributes, names: st
   );
 }
 
-/** System attributes a message can carry; FIFO and redrive ones are accepted and absent for now. */
+/** System attributes a message can carry; the redrive one is accepted and absent for now. */
 const systemAttributeNames = new Set([
   'All',
   'SenderId',
@@ -106,6 +110,9 @@ export function systemAttributes(message: ReceivedMessage, names: Set<string>): 
       message.firstReceivedAt ?? message.lastReceivedAt ?? message.sentAt,
     ),
     AWSTraceHeader: message.traceHeader,
+    MessageGroupId: message.groupId,
+    MessageDeduplicationId: message.deduplicationId,
+    SequenceNumber: message.sequenceNumber,
   };
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(all)) {

@@ -1,14 +1,16 @@
 import { QueueError } from '../../queue/errors';
 import { limits } from '../../queue/limits';
 import type { MessageCounts, QueueRecord, QueueRef, QueueSettings } from '../../queue/model';
+import { fifoQueueAttributes, readFifoAttribute } from './fifo-attributes';
 import { invalidValue } from './params';
 import { parseQueueArn, queueArn } from './queue-url';
+import { redriveAllowPolicyProblem } from './redrive-allow-policy';
 
 /**
  * SQS queue attributes mapped onto the core's settings. Attributes the core keeps but does not
- * act on (policies, encryption settings) live in its `extraAttributes`. FIFO attributes are
- * refused until FIFO queues exist: FifoQueue=true needs a `.fifo` name, and the others are
- * unknown to a standard queue, as in SQS.
+ * act on (policies, encryption settings) live in its `extraAttributes`. FIFO attributes are read
+ * in fifo-attributes.ts: FifoQueue=true needs a `.fifo` name, and the others are unknown to a
+ * standard queue, as in SQS.
  */
 type Range = { min: number; max: number };
 
@@ -23,8 +25,6 @@ const numeric: Record<string, { setting: keyof QueueSettings; range: Range }> = 
 /** Stored as given (after a format check) and returned by GetQueueAttributes. */
 const stored: Record<string, (value: string) => string | undefined> = {
   Policy: (value) => (value === '' || isJsonObject(value) ? undefined : 'must be a JSON policy document'),
-  RedriveAllowPolicy: (value) =>
-    value === '' || isJsonObject(value) ? undefined : 'must be a JSON redrive allow policy',
   KmsMasterKeyId: () => undefined,
   KmsDataKeyReusePeriodSeconds: (value) =>
     /^\d+$/.test(value) && Number(value) >= 60 && Number(value) <= 86_400
@@ -51,6 +51,7 @@ const readable = new Set([
   ...computed,
   ...Object.keys(numeric),
   'RedrivePolicy',
+  'RedriveAllowPolicy',
   ...Object.keys(stored),
   'FifoQueue',
   ...fifoOnly,
@@ -62,6 +63,8 @@ export interface AttributeChanges {
   settings: Partial<QueueSettings>;
   extraAttributes: Record<string, string>;
   removeRedrivePolicy: boolean;
+  /** FifoQueue, when given (CreateQueue only: a queue's kind is fixed). */
+  fifo?: boolean;
 }
 
 /** Reads CreateQueue / SetQueueAttributes attributes into core settings, checking each value. */
@@ -82,19 +85,17 @@ export function attributeChanges(attributes: Record<string, string>, ref: QueueR
     } else if (name === 'RedrivePolicy') {
       if (value === '') changes.removeRedrivePolicy = true;
       else Object.assign(changes.settings, redrivePolicy(value, ref));
+    } else if (name === 'RedriveAllowPolicy') {
+      // Like RedrivePolicy, a malformed policy is an invalid parameter value in SQS.
+      const problem = redriveAllowPolicyProblem(value);
+      if (problem) throw invalidValue(name, value, problem);
+      changes.extraAttributes[name] = value;
     } else if (check) {
       const problem = check(value);
       if (problem) throw invalidAttributeValue(name, `${problem}, but ${JSON.stringify(value)} was given`);
       changes.extraAttributes[name] = value;
-    } else if (name === 'FifoQueue') {
-      if (value === 'true') {
-        throw invalidValue(
-          'FifoQueue',
-          value,
-          'The name of a FIFO queue must end with the .fifo suffix (and FIFO queues are not supported by this service yet).',
-        );
-      }
-      if (value !== 'false') throw invalidAttributeValue(name, 'must be true or false');
+    } else if (readFifoAttribute(name, value, ref, changes)) {
+      // a FIFO attribute, read into changes
     } else {
       throw unknownAttribute(name);
     }
@@ -167,6 +168,7 @@ export function queueAttributes(
           }),
     // SQS encrypts new queues with SQS-managed keys unless told otherwise.
     SqsManagedSseEnabled: queue.extraAttributes.KmsMasterKeyId ? undefined : 'true',
+    ...fifoQueueAttributes(queue),
   };
   for (const [name, value] of Object.entries(queue.extraAttributes)) {
     if (value !== '') all[name] = value;

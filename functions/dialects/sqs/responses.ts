@@ -22,6 +22,9 @@ const withResult = new Set([
   'ReceiveMessage',
   'DeleteMessageBatch',
   'ChangeMessageVisibilityBatch',
+  'StartMessageMoveTask',
+  'ListMessageMoveTasks',
+  'CancelMessageMoveTask',
 ]);
 
 export function sqsResponse(
@@ -68,6 +71,7 @@ function toXml(output: ActionOutput, action: string): XmlNode {
       case 'Messages':
         node.Message = (value as ActionOutput[]).map((message) => toXml(message, action));
         break;
+      case 'Results': // ListMessageMoveTasks: a flattened list of <ListMessageMoveTasksResultEntry>
       case 'Successful':
         node[`${action}ResultEntry`] = (value as ActionOutput[]).map((entry) => toXml(entry, action));
         break;

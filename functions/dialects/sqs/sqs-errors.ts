@@ -14,6 +14,13 @@ const jsonTypes: Partial<Record<ErrorCode, string>> = {
   MissingParameter: 'com.amazon.coral.service#MissingRequiredParameterException',
   InvalidAction: 'com.amazon.coral.service#UnknownOperationException',
   MalformedRequest: 'com.amazon.coral.service#SerializationException',
+  // Authentication failures come from the service framework, not the SQS model; JSON SDKs take
+  // the code from x-amzn-query-error, so clients see the Query codes (InvalidClientTokenId, ...).
+  MissingAuthenticationToken: 'com.amazon.coral.service#MissingAuthenticationTokenException',
+  InvalidClientTokenId: 'com.amazon.coral.service#UnrecognizedClientException',
+  SignatureDoesNotMatch: 'com.amazon.coral.service#InvalidSignatureException',
+  IncompleteSignature: 'com.amazon.coral.service#IncompleteSignatureException',
+  RequestExpired: 'com.amazon.coral.service#RequestExpired',
 };
 
 export function sqsErrorResponse(error: QueueError, protocol: SqsProtocol, requestId: string): HttpResult {

@@ -1,5 +1,6 @@
 import type { QueueContext } from '../context';
 import { isQueueError, QueueError } from '../errors';
+import { changeFifoVisibility, deleteFifoMessage, deleteFifoMessages } from '../fifo/acknowledge';
 import { limits } from '../limits';
 import type { BatchResult, QueueRecord, QueueRef } from '../model';
 import type { DeleteOutcome, VisibilityOutcome } from '../port';
@@ -14,6 +15,7 @@ import { integerInRange, validateBatch } from '../validation';
 
 export async function deleteMessage(ctx: QueueContext, ref: QueueRef, receiptHandle: unknown): Promise<void> {
   const queue = await ctx.queues.require(ref);
+  if (queue.fifo) return throwForDelete(await deleteFifoMessage(ctx, queue, receiptHandle));
   const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
   const outcome = await ctx.store.deleteMessage(queue.id, parts.messageId, parts.leaseToken);
   throwForDelete(outcome);
@@ -32,6 +34,20 @@ export async function deleteMessageBatch(
   const queue = await ctx.queues.require(ref);
   validateBatch<HandleEntry>('entries', entries);
   const result: BatchResult<{ id: string }> = { successful: [], failed: [] };
+  if (queue.fifo) {
+    const outcomes = await deleteFifoMessages(ctx, queue, entries);
+    entries.forEach(({ id }, index) => {
+      try {
+        const outcome = outcomes[index]!;
+        if (isQueueError(outcome)) throw outcome;
+        throwForDelete(outcome);
+        result.successful.push({ id });
+      } catch (error) {
+        recordFailure(result, id, error);
+      }
+    });
+    return result;
+  }
   const decoded = decodeEach(ctx, queue, entries, result);
   const outcomes = await ctx.store.deleteMessages(
     decoded.map(({ parts }) => ({
@@ -64,6 +80,8 @@ export async function changeVisibility(
     visibilityTimeoutSeconds,
     limits.visibilityTimeoutSeconds,
   );
+  if (queue.fifo)
+    return throwForVisibility(await changeFifoVisibility(ctx, queue, receiptHandle, seconds), seconds);
   const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
   await changeOne(ctx, queue, parts, seconds);
 }
@@ -80,21 +98,26 @@ export async function changeVisibilityBatch(
   const queue = await ctx.queues.require(ref);
   validateBatch<VisibilityEntry>('entries', entries);
   const result: BatchResult<{ id: string }> = { successful: [], failed: [] };
-  await Promise.all(
-    entries.map(async (entry, index) => {
-      try {
-        const seconds = integerInRange(
-          `entries[${index}].visibilityTimeoutSeconds`,
-          entry.visibilityTimeoutSeconds,
-          limits.visibilityTimeoutSeconds,
-        );
+  const changeEntry = async (entry: VisibilityEntry, index: number) => {
+    try {
+      const seconds = integerInRange(
+        `entries[${index}].visibilityTimeoutSeconds`,
+        entry.visibilityTimeoutSeconds,
+        limits.visibilityTimeoutSeconds,
+      );
+      if (queue.fifo) {
+        throwForVisibility(await changeFifoVisibility(ctx, queue, entry.receiptHandle, seconds), seconds);
+      } else {
         await changeOne(ctx, queue, ctx.receiptHandles.decode(entry.receiptHandle, queue.id), seconds);
-        result.successful.push({ id: entry.id });
-      } catch (error) {
-        recordFailure(result, entry.id, error);
       }
-    }),
-  );
+      result.successful.push({ id: entry.id });
+    } catch (error) {
+      recordFailure(result, entry.id, error);
+    }
+  };
+  // A FIFO group has one lease: its entries apply in order, so the last one given wins.
+  if (queue.fifo) for (const [index, entry] of entries.entries()) await changeEntry(entry, index);
+  else await Promise.all(entries.map(changeEntry));
   return result;
 }
 

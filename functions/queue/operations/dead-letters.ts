@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { type QueueContext, queueDoesNotExist } from '../context';
 import { invalidParameter } from '../errors';
+import { sweepFifoQueue } from '../fifo/dead-letters';
 import type { QueueRecord, QueueRef, StoredMessage } from '../model';
 import { integerInRange, validateQueueName } from '../validation';
 
@@ -84,6 +85,7 @@ async function sweepQueue(
   deadline: number,
   report: SweepReport,
 ): Promise<boolean> {
+  if (queue.fifo) return sweepFifoQueue(ctx, queue, pageSize, deadline, report, reasons.sweep);
   const limit = queue.deadLetterQueue === undefined ? undefined : queue.maxReceiveCount;
   for (let shard = 0; shard < queue.shardCount; shard++) {
     for (;;) {

@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type QueueContext, queueDoesNotExist } from '../context';
 import { invalidParameter, QueueError } from '../errors';
+import { countFifoMessages, requireSameKind } from '../fifo/queues';
+import { runFifoSlice } from '../fifo/redrive';
 import type { MoveTask, QueueRecord, QueueRef, RedriveFilter, StoredMessage } from '../model';
 import { integerInRange, validateQueueName } from '../validation';
 
@@ -33,9 +35,11 @@ export async function startMoveTask(ctx: QueueContext, input: StartMoveTaskInput
         'another queue than the dead-letter queue itself',
       );
     }
-    if (!(await ctx.queues.find({ ...input.source, name: input.destination }))) {
+    const destination = await ctx.queues.find({ ...input.source, name: input.destination });
+    if (!destination) {
       throw invalidParameter('destination', input.destination, 'the name of an existing queue');
     }
+    requireSameKind(Boolean(source.fifo), destination, 'destination');
   }
   const maxPerSecond = integerInRange('maxPerSecond', input.maxPerSecond ?? maxMovesPerSecond, {
     min: 1,
@@ -43,7 +47,9 @@ export async function startMoveTask(ctx: QueueContext, input: StartMoveTaskInput
   });
   const filter = validateFilter(input.filter ?? {});
   const now = ctx.clock.now();
-  const counts = await ctx.store.countMessages(source.id, source.shardCount, now);
+  const counts = source.fifo
+    ? await countFifoMessages(ctx, source)
+    : await ctx.store.countMessages(source.id, source.shardCount, now);
   const task: MoveTask = {
     taskId: `${now.toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`,
     source: input.source,
@@ -128,6 +134,7 @@ async function runSlice(ctx: QueueContext, initial: MoveTask, deadline: number):
     }
     return found;
   };
+  if (source.fifo) return runFifoSlice(ctx, task, source, deadline, destinationOf, finish);
   // Pace in real time: at most maxPerSecond moves, in chunks of up to 10 in parallel.
   const msPerMove = 1000 / task.maxPerSecond;
   const batch = Math.min(100, Math.max(1, task.maxPerSecond));

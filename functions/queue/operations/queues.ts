@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type QueueContext, queueDoesNotExist } from '../context';
 import { invalidParameter, QueueError } from '../errors';
+import { countFifoMessages, purgeFifoMessages, requireSameKind } from '../fifo/queues';
+import { fifoDefaults, queueKind, validateFifoSettings } from '../fifo/settings';
 import { limits } from '../limits';
 import type { MessageCounts, QueueRecord, QueueRef, QueueSettings } from '../model';
 import { integerInRange, validateQueueName, validateSettings } from '../validation';
@@ -21,6 +23,8 @@ export interface CreateQueueInput {
   shardCount?: number;
   tags?: Record<string, string>;
   extraAttributes?: Record<string, string>;
+  /** A FIFO queue; its name must end in `.fifo`. */
+  fifo?: boolean;
 }
 
 /**
@@ -32,8 +36,14 @@ export async function createQueue(
   input: CreateQueueInput,
 ): Promise<{ queue: QueueRecord; created: boolean }> {
   validateQueueName(input.ref.name);
-  const settings = validateSettings({ ...defaultSettings, ...definedOnly(input.settings ?? {}) });
-  await requireDeadLetterQueue(ctx, input.ref, settings);
+  const fifo = queueKind(input.ref.name, input.fifo);
+  const settings = validateSettings({
+    ...defaultSettings,
+    ...(fifo ? fifoDefaults : {}),
+    ...definedOnly(input.settings ?? {}),
+  });
+  validateFifoSettings(fifo, settings);
+  await requireDeadLetterQueue(ctx, input.ref, settings, fifo);
   const shardCount = integerInRange(
     'shardCount',
     input.shardCount ?? ctx.defaultShardCount,
@@ -45,6 +55,7 @@ export async function createQueue(
     ref: input.ref,
     id: randomBytes(8).toString('base64url'),
     shardCount,
+    ...(fifo ? { fifo: true } : {}),
     createdAt: now,
     updatedAt: now,
     tags: input.tags ?? {},
@@ -80,7 +91,9 @@ export async function describeQueue(
   validateQueueName(ref.name);
   const queue = await ctx.store.getQueue(ref);
   if (!queue) throw queueDoesNotExist(ref);
-  const counts = await ctx.store.countMessages(queue.id, queue.shardCount, ctx.clock.now());
+  const counts = queue.fifo
+    ? await countFifoMessages(ctx, queue)
+    : await ctx.store.countMessages(queue.id, queue.shardCount, ctx.clock.now());
   return { queue, counts };
 }
 
@@ -104,7 +117,8 @@ export async function updateQueue(ctx: QueueContext, input: UpdateQueueInput): P
     delete merged.maxReceiveCount;
   }
   const settings = validateSettings(merged);
-  await requireDeadLetterQueue(ctx, input.ref, settings);
+  validateFifoSettings(Boolean(current.fifo), settings);
+  await requireDeadLetterQueue(ctx, input.ref, settings, Boolean(current.fifo));
   const tags = { ...current.tags, ...input.tags };
   for (const key of input.removeTags ?? []) delete tags[key];
   const updated: QueueRecord = {
@@ -154,7 +168,8 @@ export async function deleteQueue(ctx: QueueContext, ref: QueueRef): Promise<voi
   if (!queue) throw queueDoesNotExist(ref);
   await ctx.store.deleteQueue(ref);
   ctx.queues.forget(ref);
-  await ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+  if (queue.fifo) await purgeFifoMessages(ctx, queue);
+  else await ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
 }
 
 /**
@@ -169,7 +184,9 @@ export async function purgeQueue(ctx: QueueContext, ref: QueueRef): Promise<{ re
   const purged: QueueRecord = { ...queue, purgedAt: ctx.clock.now() };
   await ctx.store.updateQueue(purged);
   ctx.queues.remember(ref, purged);
-  const { removed } = await ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+  const { removed } = queue.fifo
+    ? await purgeFifoMessages(ctx, queue, purged.purgedAt)
+    : await ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
   return { removed };
 }
 
@@ -183,6 +200,11 @@ export function settingsOf(queue: QueueRecord): QueueSettings {
   };
   if (queue.maxReceiveCount !== undefined) settings.maxReceiveCount = queue.maxReceiveCount;
   if (queue.deadLetterQueue !== undefined) settings.deadLetterQueue = queue.deadLetterQueue;
+  if (queue.contentBasedDeduplication !== undefined) {
+    settings.contentBasedDeduplication = queue.contentBasedDeduplication;
+  }
+  if (queue.deduplicationScope !== undefined) settings.deduplicationScope = queue.deduplicationScope;
+  if (queue.fifoThroughputLimit !== undefined) settings.fifoThroughputLimit = queue.fifoThroughputLimit;
   return settings;
 }
 
@@ -200,6 +222,7 @@ async function requireDeadLetterQueue(
   ctx: QueueContext,
   ref: QueueRef,
   settings: QueueSettings,
+  fifo: boolean,
 ): Promise<void> {
   if (settings.deadLetterQueue === undefined) return;
   if (settings.deadLetterQueue === ref.name) {
@@ -213,6 +236,7 @@ async function requireDeadLetterQueue(
   if (!target) {
     throw invalidParameter('deadLetterQueue', settings.deadLetterQueue, 'the name of an existing queue');
   }
+  requireSameKind(fifo, target);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

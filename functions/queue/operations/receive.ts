@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
+import { receiveFifoMessages } from '../fifo/receive';
 import { limits } from '../limits';
 import type { QueueRecord, QueueRef, ReceivedMessage } from '../model';
 import { newLeaseToken } from '../receipt-handle';
@@ -16,6 +17,8 @@ export interface ReceiveInput {
   maxMessages?: number;
   visibilityTimeoutSeconds?: number;
   waitTimeSeconds?: number;
+  /** FIFO only (SQS ReceiveRequestAttemptId): a retry with the same id gets the same messages. */
+  receiveRequestAttemptId?: string;
 }
 
 /** Successive receives start at different shards so that every shard is drained. */
@@ -37,14 +40,34 @@ export async function receiveMessages(
   const waitTimeSeconds =
     optionalInteger('waitTimeSeconds', input.waitTimeSeconds, limits.receiveWaitSeconds) ??
     queue.receiveWaitSeconds;
+  if (queue.fifo) {
+    const attemptId = input.receiveRequestAttemptId;
+    return receiveFifoMessages(ctx, queue, {
+      maxMessages,
+      visibilityTimeoutSeconds,
+      waitTimeSeconds,
+      attemptId,
+    });
+  }
+  return longPoll(ctx, queue.id, waitTimeSeconds, () =>
+    leaseAvailable(ctx, queue, maxMessages, visibilityTimeoutSeconds),
+  );
+}
 
+/** Tries until something is received or the wait is over, woken early by sends in this process. */
+export async function longPoll<T>(
+  ctx: QueueContext,
+  queueId: string,
+  waitTimeSeconds: number,
+  attempt: () => Promise<T[]>,
+): Promise<T[]> {
   // Long polling waits in real time (it is bounded by 20 s), while message times use the clock.
   const deadline = performance.now() + waitTimeSeconds * 1000;
   for (;;) {
-    const received = await leaseAvailable(ctx, queue, maxMessages, visibilityTimeoutSeconds);
+    const received = await attempt();
     const remaining = deadline - performance.now();
     if (received.length > 0 || remaining <= 0) return received;
-    await ctx.arrivals.wait(queue.id, Math.min(remaining, ctx.pollIntervalMs));
+    await ctx.arrivals.wait(queueId, Math.min(remaining, ctx.pollIntervalMs));
   }
 }
 

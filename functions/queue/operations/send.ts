@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueContext } from '../context';
-import { describeGiven, isQueueError, QueueError } from '../errors';
+import { describeGiven, invalidParameter, isQueueError, QueueError } from '../errors';
+import { validateFifoId } from '../fifo/identifiers';
+import { sendFifoBatch, sendFifoMessage } from '../fifo/send';
 import { limits } from '../limits';
 import type { BatchResult, OutgoingMessage, QueueRecord, QueueRef, StoredMessage } from '../model';
 import {
@@ -31,6 +33,7 @@ export async function sendMessage(
   sender: SendContext,
 ): Promise<SentMessage & { message: StoredMessage }> {
   const queue = await ctx.queues.require(ref);
+  if (queue.fifo) return sendFifoMessage(ctx, queue, message, sender);
   const stored = prepare(ctx, queue, message, sender, '');
   const { failedIndexes } = await ctx.store.putMessages([stored]);
   if (failedIndexes.length > 0) {
@@ -65,6 +68,7 @@ export async function sendMessageBatch(
       { field: 'messages', given: total, allowed: `at most ${limits.batchTotalBytes} bytes` },
     );
   }
+  if (queue.fifo) return sendFifoBatch(ctx, queue, entries, sender);
   const result: BatchResult<{ id: string; messageId: string; message: StoredMessage }> = {
     successful: [],
     failed: [],
@@ -98,7 +102,8 @@ export async function sendMessageBatch(
   return result;
 }
 
-function prepare(
+/** Validates a message and builds it as stored (FIFO sends add their group and sequence). */
+export function prepare(
   ctx: QueueContext,
   queue: QueueRecord,
   message: OutgoingMessage,
@@ -138,5 +143,15 @@ function prepare(
     receiveCount: 0,
   };
   if (message.traceHeader !== undefined) stored.traceHeader = message.traceHeader;
+  // A standard queue keeps a group id (SQS fair queues) without ordering by it; deduplication
+  // ids only mean something on FIFO queues.
+  if (message.groupId !== undefined) stored.groupId = validateFifoId(`${prefix}groupId`, message.groupId);
+  if (message.deduplicationId !== undefined && !queue.fifo) {
+    throw invalidParameter(
+      `${prefix}deduplicationId`,
+      message.deduplicationId,
+      'absent: it is for FIFO queues only',
+    );
+  }
   return stored;
 }

@@ -8,7 +8,7 @@ import { messageAttributesFromSqs, traceHeaderFrom } from '../message-attributes
 import { type ActionInput, objectList, optionalInteger, requiredString } from '../params';
 import type { ActionOutput } from '../responses';
 import { type SqsAction, targetQueue } from './call';
-import { rejectFifoParameters } from './fifo-parameters';
+import { fifoMessageParameters } from './fifo-parameters';
 import { digests } from './messages';
 
 /**
@@ -26,7 +26,6 @@ export const SendMessageBatch: SqsAction = async (call) => {
     const id = entry.Id as string;
     try {
       const prefix = `SendMessageBatchRequestEntry.${index + 1}.`;
-      rejectFifoParameters(entry, prefix);
       const body = requiredString(entry, 'MessageBody');
       const delaySeconds = optionalInteger(entry, 'DelaySeconds', limits.delaySeconds);
       const system = traceHeaderFrom(entry.MessageSystemAttributes, `${prefix}MessageSystemAttributes`);
@@ -34,6 +33,7 @@ export const SendMessageBatch: SqsAction = async (call) => {
         id,
         body,
         attributes: messageAttributesFromSqs(entry.MessageAttributes, `${prefix}MessageAttributes`),
+        ...fifoMessageParameters(entry, prefix),
         ...(delaySeconds === undefined ? {} : { delaySeconds }),
         ...(system.traceHeader === undefined ? {} : { traceHeader: system.traceHeader }),
         systemAttributes: system.attributes,
@@ -56,6 +56,7 @@ export const SendMessageBatch: SqsAction = async (call) => {
         Id: sent.id,
         MessageId: sent.messageId,
         ...digests(sent.message.body, sent.message.attributes, system),
+        ...(sent.message.sequenceNumber === undefined ? {} : { SequenceNumber: sent.message.sequenceNumber }),
       });
     }
     failed.push(...result.failed);

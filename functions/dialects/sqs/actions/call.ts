@@ -10,7 +10,11 @@ import type { ActionOutput } from '../responses';
 export interface SqsCall {
   runtime: Runtime;
   input: ActionInput;
-  /** Queues are namespaced by account and region; the region comes from the signature. */
+  /**
+   * Queues are namespaced by account and region: the account is the verified access key's (else
+   * the configured one), the region the one the request was signed for (else the configured one).
+   */
+  account: string;
   region: string;
   /** `<scheme>://<host>` of the request, for the queue URLs in replies. */
   baseUrl: string;
@@ -24,7 +28,7 @@ export type SqsAction = (call: SqsCall) => Promise<ActionOutput>;
 
 /** A queue in the caller's namespace, by name. */
 export const refFor = (call: SqsCall, name: string): QueueRef => ({
-  account: call.runtime.account,
+  account: call.account,
   region: call.region,
   name,
 });
@@ -44,7 +48,7 @@ export function targetQueue(call: SqsCall): QueueRef {
     });
   }
   const ref = refFor(call, named.name);
-  if (named.account !== call.runtime.account) {
+  if (named.account !== call.account) {
     throw new QueueError('QueueDoesNotExist', 'The specified queue does not exist.', {
       field: 'QueueUrl',
       given: url,

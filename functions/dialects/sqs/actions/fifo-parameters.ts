@@ -1,14 +1,19 @@
-import { type ActionInput, invalidValue } from '../params';
+import { type ActionInput, optionalString } from '../params';
 
-/** FIFO-only message parameters, refused on standard queues as SQS does (FIFO queues come later). */
-export function rejectFifoParameters(input: ActionInput, prefix = ''): void {
-  for (const name of ['MessageGroupId', 'MessageDeduplicationId']) {
-    if (input[name] !== undefined) {
-      throw invalidValue(
-        `${prefix}${name}`,
-        input[name],
-        'The request include parameter that is not valid for this queue type.',
-      );
-    }
-  }
+/**
+ * SQS's FIFO message parameters under the core's names. The core decides what they mean for the
+ * queue: required group id and deduplication on FIFO queues; on a standard queue a group id is
+ * kept without ordering (as SQS fair queues do) and a deduplication id is refused.
+ */
+export function fifoMessageParameters(
+  input: ActionInput,
+  prefix = '',
+): { groupId?: string; deduplicationId?: string } {
+  const named = (name: string) => (prefix ? { ...input, [`${prefix}${name}`]: input[name] } : input);
+  const groupId = optionalString(named('MessageGroupId'), `${prefix}MessageGroupId`);
+  const deduplicationId = optionalString(named('MessageDeduplicationId'), `${prefix}MessageDeduplicationId`);
+  return {
+    ...(groupId === undefined ? {} : { groupId }),
+    ...(deduplicationId === undefined ? {} : { deduplicationId }),
+  };
 }

@@ -12,17 +12,16 @@ import {
   systemAttributes,
   traceHeaderFrom,
 } from '../message-attributes';
-import { optionalInteger, requiredInteger, requiredString, stringList } from '../params';
+import { optionalInteger, optionalString, requiredInteger, requiredString, stringList } from '../params';
 import type { ActionOutput } from '../responses';
 import { type SqsAction, targetQueue } from './call';
-import { rejectFifoParameters } from './fifo-parameters';
+import { fifoMessageParameters } from './fifo-parameters';
 
 /** One message at a time: SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility. */
 
 export const SendMessage: SqsAction = async (call) => {
   const ref = targetQueue(call);
   const body = requiredString(call.input, 'MessageBody');
-  rejectFifoParameters(call.input);
   const delaySeconds = optionalInteger(call.input, 'DelaySeconds', limits.delaySeconds);
   const attributes = messageAttributesFromSqs(call.input.MessageAttributes);
   const system = traceHeaderFrom(call.input.MessageSystemAttributes);
@@ -32,6 +31,7 @@ export const SendMessage: SqsAction = async (call) => {
     {
       body,
       attributes,
+      ...fifoMessageParameters(call.input),
       ...(delaySeconds === undefined ? {} : { delaySeconds }),
       ...(system.traceHeader === undefined ? {} : { traceHeader: system.traceHeader }),
     },
@@ -40,6 +40,7 @@ export const SendMessage: SqsAction = async (call) => {
   return {
     MessageId: sent.messageId,
     ...digests(sent.message.body, sent.message.attributes, system.attributes),
+    ...(sent.message.sequenceNumber === undefined ? {} : { SequenceNumber: sent.message.sequenceNumber }),
   };
 };
 
@@ -58,7 +59,9 @@ export const ReceiveMessage: SqsAction = async (call) => {
     'MessageSystemAttributeNames',
   );
   const attributeNames = stringList(call.input, 'MessageAttributeNames');
+  const receiveRequestAttemptId = optionalString(call.input, 'ReceiveRequestAttemptId');
   const messages = await receiveMessages(call.runtime.queue, ref, {
+    ...(receiveRequestAttemptId === undefined ? {} : { receiveRequestAttemptId }),
     ...(maxMessages === undefined ? {} : { maxMessages }),
     ...(visibilityTimeoutSeconds === undefined ? {} : { visibilityTimeoutSeconds }),
     ...(waitTimeSeconds === undefined ? {} : { waitTimeSeconds }),

@@ -12,7 +12,15 @@ import {
   updateQueue,
 } from '../../../queue/operations/queues';
 import { validateQueueName } from '../../../queue/validation';
-import { missing, optionalInteger, optionalString, requiredString, stringList, stringMap } from '../params';
+import {
+  invalidValue,
+  missing,
+  optionalInteger,
+  optionalString,
+  requiredString,
+  stringList,
+  stringMap,
+} from '../params';
 import {
   type AttributeChanges,
   attributeChanges,
@@ -20,6 +28,8 @@ import {
   queueAttributes,
   requestedAttributes,
 } from '../queue-attributes';
+import { queueArn } from '../queue-url';
+import { allowsSource } from '../redrive-allow-policy';
 import { refFor, type SqsAction, type SqsCall, targetQueue, urlOf } from './call';
 
 /** Queue administration: CreateQueue, GetQueueUrl, ListQueues, attributes, purge and delete. */
@@ -43,8 +53,10 @@ export const CreateQueue: SqsAction = async (call) => {
     }
     return { QueueUrl: urlOf(call, ref) };
   }
+  await requireRedriveAllowed(call, ref, changes);
   await createQueue(call.runtime.queue, {
     ref,
+    ...(changes.fifo === undefined ? {} : { fifo: changes.fifo }),
     settings: changes.settings,
     tags,
     extraAttributes: changes.extraAttributes,
@@ -55,7 +67,7 @@ export const CreateQueue: SqsAction = async (call) => {
 export const GetQueueUrl: SqsAction = async (call) => {
   const name = queueName(call.input, 'QueueName');
   const owner = optionalString(call.input, 'QueueOwnerAWSAccountId');
-  if (owner !== undefined && owner !== call.runtime.account) {
+  if (owner !== undefined && owner !== call.account) {
     throw new QueueError('QueueDoesNotExist', 'The specified queue does not exist.', { given: name });
   }
   const ref = refFor(call, name);
@@ -68,7 +80,7 @@ export const ListQueues: SqsAction = async (call) => {
   const prefix = optionalString(call.input, 'QueueNamePrefix');
   const nextToken = optionalString(call.input, 'NextToken');
   const { queues, nextToken: next } = await listQueues(call.runtime.queue, {
-    account: call.runtime.account,
+    account: call.account,
     region: call.region,
     ...(prefix ? { prefix } : {}),
     ...(maxResults === undefined ? {} : { limit: maxResults }),
@@ -107,6 +119,7 @@ export const SetQueueAttributes: SqsAction = async (call) => {
   const ref = targetQueue(call);
   if (call.input.Attributes === undefined) throw missing('Attributes');
   const changes = attributeChanges(stringMap(call.input, 'Attributes'), ref);
+  await requireRedriveAllowed(call, ref, changes);
   await updateQueue(call.runtime.queue, {
     ref,
     settings: changes.settings,
@@ -143,17 +156,9 @@ export const ListDeadLetterSourceQueues: SqsAction = async (call) => {
   };
 };
 
-/** A queue name as SQS checks it; FIFO queues (`.fifo`) come with the FIFO issue. */
+/** A queue name as SQS checks it (a FIFO queue's ends in `.fifo`). */
 function queueName(input: SqsCall['input'], parameter: string): string {
-  const name = requiredString(input, parameter);
-  if (name.endsWith('.fifo') && name.length <= 80) {
-    throw new QueueError(
-      'UnsupportedOperation',
-      `${name} names a FIFO queue; this service supports standard queues only for now.`,
-      { field: parameter, given: name },
-    );
-  }
-  return validateQueueName(name, parameter);
+  return validateQueueName(requiredString(input, parameter), parameter);
 }
 
 async function findQueue(call: SqsCall, ref: QueueRef): Promise<QueueRecord | undefined> {
@@ -165,10 +170,26 @@ async function findQueue(call: SqsCall, ref: QueueRef): Promise<QueueRecord | un
   }
 }
 
+/** A queue may name a dead-letter queue only if that queue's RedriveAllowPolicy lets it. */
+async function requireRedriveAllowed(call: SqsCall, ref: QueueRef, changes: AttributeChanges): Promise<void> {
+  const target = changes.settings.deadLetterQueue;
+  if (target === undefined) return;
+  // A missing dead-letter queue is reported by the core with its own message.
+  const deadLetterQueue = await findQueue(call, { ...ref, name: target });
+  if (deadLetterQueue && !allowsSource(deadLetterQueue.extraAttributes.RedriveAllowPolicy, queueArn(ref))) {
+    throw invalidValue(
+      'RedrivePolicy',
+      stringMap(call.input, 'Attributes').RedrivePolicy,
+      `The RedriveAllowPolicy of ${target} does not allow ${ref.name} as a source queue.`,
+    );
+  }
+}
+
 function matches(queue: QueueRecord, changes: AttributeChanges): boolean {
   const current = settingsOf(queue) as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(changes.settings)) if (current[key] !== value) return false;
   if (changes.removeRedrivePolicy && queue.deadLetterQueue !== undefined) return false;
+  if (changes.fifo !== undefined && changes.fifo !== Boolean(queue.fifo)) return false;
   for (const [key, value] of Object.entries(changes.extraAttributes)) {
     if ((queue.extraAttributes[key] ?? '') !== value) return false;
   }

@@ -1,0 +1,81 @@
+import type { QueueContext } from '../context';
+import { isQueueError, type QueueError } from '../errors';
+import type { QueueRecord } from '../model';
+import type { DeleteOutcome, VisibilityOutcome } from '../port';
+import { fifoStore } from './groups';
+import { decodeFifoHandle, type FifoHandle } from './handles';
+
+/**
+ * Deleting FIFO messages and changing their visibility. A delete needs only the message's own
+ * lease token (one conditional delete); then, if no message of that lease is left in the group,
+ * the group is released at once for the next receiver, or retired from the ready index when it
+ * is empty. Visibility belongs to the group's lease: changing it moves the lease of every message
+ * delivered with it, and 0 hands the group (from its oldest undeleted message) to the next receiver.
+ */
+export async function deleteFifoMessage(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  receiptHandle: unknown,
+): Promise<DeleteOutcome> {
+  const handle = decodeFifoHandle(ctx, queue.id, receiptHandle);
+  const outcome = await fifoStore(ctx).deleteMessage({ queueId: queue.id, ...handle });
+  if (outcome === 'deleted') await releaseIfDone(ctx, queue, handle);
+  return outcome;
+}
+
+/** Deletes a batch; entries of one lease share one release check. Failures are returned per entry. */
+export async function deleteFifoMessages(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  entries: { receiptHandle: unknown }[],
+): Promise<(DeleteOutcome | QueueError)[]> {
+  const store = fifoStore(ctx);
+  const leases = new Map<string, FifoHandle>();
+  const outcomes = await Promise.all(
+    entries.map(async ({ receiptHandle }) => {
+      try {
+        const handle = decodeFifoHandle(ctx, queue.id, receiptHandle);
+        const outcome = await store.deleteMessage({ queueId: queue.id, ...handle });
+        if (outcome === 'deleted') leases.set(`${handle.groupId}\n${handle.token}`, handle);
+        return outcome;
+      } catch (error) {
+        if (!isQueueError(error)) throw error;
+        return error;
+      }
+    }),
+  );
+  await Promise.all([...leases.values()].map((handle) => releaseIfDone(ctx, queue, handle)));
+  return outcomes;
+}
+
+export async function changeFifoVisibility(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  receiptHandle: unknown,
+  seconds: number,
+): Promise<VisibilityOutcome> {
+  const handle = decodeFifoHandle(ctx, queue.id, receiptHandle);
+  const now = ctx.clock.now();
+  return fifoStore(ctx).changeGroupVisibility({
+    queueId: queue.id,
+    groupId: handle.groupId,
+    token: handle.token,
+    now,
+    visibleAt: now + seconds * 1000,
+  });
+}
+
+/**
+ * After a delete: if the group's head is past the last message of this lease, none of the lease's
+ * messages is left in flight, so the group goes to the next receiver now. The read is strongly
+ * consistent, so of concurrent deletes of a lease's last messages the later one sees both gone.
+ */
+async function releaseIfDone(ctx: QueueContext, queue: QueueRecord, handle: FifoHandle): Promise<void> {
+  const store = fifoStore(ctx);
+  const head = await store.peekGroup(queue.id, handle.groupId);
+  if (head && head.sequenceNumber <= handle.last) return;
+  const lease = { queueId: queue.id, groupId: handle.groupId, token: handle.token };
+  if (!head && (await store.retireGroup({ ...lease, lastSequence: handle.last }))) return;
+  const now = ctx.clock.now();
+  await store.releaseGroup({ ...lease, availableAt: Math.max(now, head?.visibleAt ?? now) });
+}

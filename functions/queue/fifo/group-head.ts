@@ -1,0 +1,133 @@
+import type { QueueContext } from '../context';
+import type { QueueRecord, ReceivedMessage } from '../model';
+import { newLeaseToken } from '../receipt-handle';
+import { moveExhaustedFifo } from './dead-letters';
+import { fifoStore } from './groups';
+import { encodeFifoHandle } from './handles';
+import type { FifoMessage } from './port';
+
+/**
+ * Serving a message group: take the group's lease with one conditional write, then walk its
+ * messages from the head in order. Messages past retention or purged are removed, exhausted ones
+ * (received maxReceiveCount times) move to the dead-letter queue, and up to `wanted` visible ones
+ * are delivered under the lease. A group left with nothing to deliver is released at once (or
+ * taken out of the ready index when empty), so it never waits for a lease to expire.
+ */
+export interface GroupService {
+  delivered: ReceivedMessage[];
+  expired: number;
+  deadLettered: number;
+}
+
+export interface ServeOptions {
+  /** How many messages to deliver; 0 only tidies the head (the sweeper). */
+  wanted: number;
+  visibilityTimeoutSeconds: number;
+  reason: string;
+}
+
+/** Serves one group; undefined when someone else holds its lease. */
+export async function serveGroup(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  groupId: string,
+  options: ServeOptions,
+): Promise<GroupService | undefined> {
+  const store = fifoStore(ctx);
+  const now = ctx.clock.now();
+  const token = newLeaseToken();
+  const leaseEnd = now + options.visibilityTimeoutSeconds * 1000;
+  const lease = await store.leaseGroup({ queueId: queue.id, groupId, now, leaseEnd, token });
+  if (!lease) return undefined;
+  const service: GroupService = { delivered: [], expired: 0, deadLettered: 0 };
+  const chosen: FifoMessage[] = [];
+  // What follows the chosen messages: nothing, a message not visible yet, or one that cannot move.
+  let next: { kind: 'empty' } | { kind: 'waiting'; at: number; expiresAt: number } | { kind: 'stuck' } = {
+    kind: 'empty',
+  };
+  let after: string | undefined;
+  const pageSize = Math.max(options.wanted, 1) + 2;
+  walk: for (;;) {
+    const page = await store.readGroup(queue.id, groupId, pageSize, after);
+    for (const message of page) {
+      after = message.sequenceNumber;
+      if (undeliverable(queue, message, now)) {
+        await store.removeMessage(message);
+        service.expired++;
+      } else if (exhausted(queue, message)) {
+        if (!(await moveExhaustedFifo(ctx, queue, message, options.reason))) {
+          next = { kind: 'stuck' };
+          break walk;
+        }
+        service.deadLettered++;
+      } else if (message.visibleAt > now || chosen.length >= options.wanted) {
+        next = { kind: 'waiting', at: Math.max(message.visibleAt, now), expiresAt: message.expiresAt };
+        break walk;
+      } else {
+        chosen.push(message);
+      }
+    }
+    if (page.length < pageSize) break;
+  }
+  // A receiver that stalled past its own lease hands nothing out: another may hold the group now.
+  if (options.visibilityTimeoutSeconds > 0 && ctx.clock.now() >= leaseEnd) return service;
+  if (chosen.length > 0) {
+    service.delivered = await deliver(ctx, queue, chosen, token, now, leaseEnd);
+    if (service.delivered.length > 0) return service;
+  }
+  if (next.kind === 'stuck') return service; // the lease keeps receivers off until it ends
+  const request = { queueId: queue.id, groupId, token };
+  if (next.kind === 'waiting') {
+    await store.releaseGroup({ ...request, availableAt: next.at, oldestExpiry: next.expiresAt });
+  } else if (!(await store.retireGroup({ ...request, lastSequence: lease.lastSequence }))) {
+    await store.releaseGroup({ ...request, availableAt: now });
+  }
+  return service;
+}
+
+async function deliver(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  chosen: FifoMessage[],
+  token: string,
+  now: number,
+  leaseEnd: number,
+): Promise<ReceivedMessage[]> {
+  const store = fifoStore(ctx);
+  // A message deleted meanwhile with the handle of an expired lease fails its update: skip it.
+  const marked = await Promise.all(
+    chosen.map((message) => store.markDelivered({ message, token, now, leaseEnd })),
+  );
+  const delivered = chosen.filter((_, n) => marked[n]);
+  const last = delivered.at(-1)?.sequenceNumber;
+  if (last === undefined) return [];
+  return delivered.map((message) => {
+    const { leaseToken: _, ...rest } = message;
+    return {
+      ...rest,
+      receiveCount: message.receiveCount + 1,
+      firstReceivedAt: message.firstReceivedAt ?? now,
+      lastReceivedAt: now,
+      visibleAt: leaseEnd,
+      receiptHandle: encodeFifoHandle(ctx, queue.id, {
+        groupId: message.groupId,
+        sequenceNumber: message.sequenceNumber,
+        last,
+        messageId: message.id,
+        token,
+      }),
+    };
+  });
+}
+
+export function undeliverable(queue: QueueRecord, message: FifoMessage, now: number): boolean {
+  return message.expiresAt <= now || (queue.purgedAt !== undefined && message.sentAt <= queue.purgedAt);
+}
+
+export function exhausted(queue: QueueRecord, message: FifoMessage): boolean {
+  return (
+    queue.deadLetterQueue !== undefined &&
+    queue.maxReceiveCount !== undefined &&
+    message.receiveCount >= queue.maxReceiveCount
+  );
+}

@@ -1,0 +1,182 @@
+import type { QueueRecord, StoredMessage } from '../model';
+import type { DeleteOutcome, MessageCountsResult, VisibilityOutcome } from '../port';
+
+/**
+ * The storage port of FIFO queues. A FIFO queue keeps, per message group, a group record (the
+ * group's last sequence number and its lease) and the group's messages in sequence order. The
+ * ready index holds groups, not messages: a group is offered while it has messages and no live
+ * lease. Who may deliver a group's messages is decided by one conditional write on the group.
+ */
+export interface FifoStore {
+  /** The group's last sequence number as last written (eventually consistent: a guess for append). */
+  lastSequence(queueId: string, groupId: string): Promise<string | undefined>;
+  /** Appends messages to a group in one transaction, if its last sequence is still `after`. */
+  append(request: AppendRequest): Promise<AppendOutcome>;
+  /** Groups of one shard that looked available at `now` (eventually consistent), from a cursor. */
+  findAvailableGroups(
+    queueId: string,
+    shard: number,
+    now: number,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ groupIds: string[]; cursor?: string }>;
+  /** Available groups whose oldest message may have expired (`x`, a hint, <= now): the sweeper's. */
+  findExpiringGroups(
+    queueId: string,
+    shard: number,
+    now: number,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ groupIds: string[]; cursor?: string }>;
+  /** Refreshes a group's hint of when its oldest message expires. */
+  setGroupExpiry(queueId: string, groupId: string, oldestExpiry: number): Promise<void>;
+  /** Takes the group's lease if it is available; undefined when someone else holds it. */
+  leaseGroup(request: GroupLeaseRequest): Promise<{ lastSequence: string } | undefined>;
+  /** The group's first messages in order (strongly consistent), after `after` when given. */
+  readGroup(queueId: string, groupId: string, limit: number, after?: string): Promise<FifoMessage[]>;
+  /** The group's first message without its body (strongly consistent). */
+  peekGroup(queueId: string, groupId: string): Promise<FifoMessage | undefined>;
+  getMessage(queueId: string, groupId: string, sequenceNumber: string): Promise<FifoMessage | undefined>;
+  /** Records a delivery under a group lease; false if the message changed since it was read. */
+  markDelivered(request: DeliveryRequest): Promise<boolean>;
+  /** Removes an undeliverable message (expired or purged) if it did not change since it was read. */
+  removeMessage(message: FifoMessage): Promise<void>;
+  /** Makes a leased group available at `availableAt`, if the lease is still `token`. */
+  releaseGroup(request: ReleaseRequest): Promise<boolean>;
+  /** Takes an empty group out of the ready index, if the lease is `token` and nothing was appended. */
+  retireGroup(request: RetireRequest): Promise<boolean>;
+  deleteMessage(request: FifoMessageRef): Promise<DeleteOutcome>;
+  /** Moves the end of a group's live lease (ChangeMessageVisibility). */
+  changeGroupVisibility(request: GroupVisibilityRequest): Promise<VisibilityOutcome>;
+  getAttempt(queueId: string, attemptId: string, now: number): Promise<ReceiveAttempt | undefined>;
+  saveAttempt(queueId: string, attempt: ReceiveAttempt): Promise<void>;
+  /**
+   * Moves a message to the end of its group in another FIFO queue (dead-lettering, redrive) in
+   * one transaction: deleted here only if unchanged since read, appended there after `after`.
+   */
+  transferMessage(request: FifoTransfer): Promise<MoveOutcome>;
+  countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult>;
+  /** Deletes messages sent at or before `sentUpTo` (all when absent), within a time budget. */
+  purgeMessages(request: FifoPurgeRequest): Promise<{ removed: number; done: boolean }>;
+}
+
+/** A message of a FIFO queue: a place in its group's sequence. */
+export interface FifoMessage extends StoredMessage {
+  groupId: string;
+  sequenceNumber: string;
+  deduplicationId: string;
+  /** The group lease that last delivered it (absent before its first delivery). */
+  leaseToken?: string;
+}
+
+export interface AppendEntry {
+  message: FifoMessage;
+  /** The deduplication id is unique in the queue, or (when set) within this group only. */
+  deduplicationScope: 'queue' | 'messageGroup';
+}
+
+export interface AppendRequest {
+  queue: QueueRecord;
+  groupId: string;
+  /** The ready-index shard of the group. */
+  shard: number;
+  /** The group's last sequence number this append follows; undefined for a new group. */
+  after: string | undefined;
+  entries: AppendEntry[];
+  now: number;
+}
+
+/** Nothing is written unless the outcome is `appended`. */
+export type AppendOutcome =
+  | { status: 'appended' }
+  | {
+      status: 'rejected';
+      /** Entries (by index) whose deduplication id was taken within the window, with the original. */
+      duplicates: Map<number, { messageId: string; sequenceNumber: string }>;
+      /** Someone appended first: retry after `lastSequence`. */
+      groupMoved: boolean;
+      lastSequence: string | undefined;
+    }
+  /** A concurrent transaction on the same items: retry. */
+  | { status: 'contention' };
+
+export interface GroupLeaseRequest {
+  queueId: string;
+  groupId: string;
+  now: number;
+  leaseEnd: number;
+  token: string;
+}
+
+export interface DeliveryRequest {
+  message: FifoMessage;
+  token: string;
+  now: number;
+  leaseEnd: number;
+}
+
+export interface ReleaseRequest {
+  queueId: string;
+  groupId: string;
+  token: string;
+  availableAt: number;
+  /** When the group's (new) oldest message expires, if known. */
+  oldestExpiry?: number;
+}
+
+export interface RetireRequest {
+  queueId: string;
+  groupId: string;
+  token: string;
+  /** The group's last sequence number when it was seen empty. */
+  lastSequence: string;
+}
+
+export interface FifoMessageRef {
+  queueId: string;
+  groupId: string;
+  sequenceNumber: string;
+  token: string;
+}
+
+export interface GroupVisibilityRequest {
+  queueId: string;
+  groupId: string;
+  token: string;
+  now: number;
+  visibleAt: number;
+}
+
+/** A receive remembered under its ReceiveRequestAttemptId, so a retry gets the same messages. */
+export interface ReceiveAttempt {
+  attemptId: string;
+  expiresAt: number;
+  visibilityTimeoutSeconds: number;
+  messages: { groupId: string; sequenceNumber: string; token: string; last: string; messageId: string }[];
+}
+
+export interface FifoTransfer {
+  /** The message as read from its queue. */
+  message: FifoMessage;
+  /** The message as it will be stored in the target queue (its queue id, sequence number, ...). */
+  moved: FifoMessage;
+  /** The ready-index shard of its group in the target queue. */
+  targetShard: number;
+  /** The target group's last sequence number the move follows. */
+  after: string | undefined;
+  now: number;
+}
+
+export type MoveOutcome =
+  | { status: 'moved' }
+  /** The message changed since it was read (deleted or received again): leave it. */
+  | { status: 'skipped' }
+  /** The target group moved on (or contention): retry after `lastSequence`. */
+  | { status: 'retry'; lastSequence: string | undefined };
+
+export interface FifoPurgeRequest {
+  queueId: string;
+  shardCount: number;
+  budgetMs: number;
+  sentUpTo?: number;
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { QueueContext } from '../context';
+import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../model';
+import { fifoStore, pause } from './groups';
+import type { FifoMessage } from './port';
+import { transferToGroup } from './transfer';
+
+/**
+ * Redrive out of a FIFO dead-letter queue: group by group through its ready index, each group's
+ * dead letters in order, each appended to the end of the same group in its destination (a FIFO
+ * queue) as a new message, in one transaction per message. A dead letter a consumer holds (or a
+ * later one of its group) stays for the next slice, so a group never overtakes itself. No lease
+ * is taken: the move's condition (not received since read) decides between it and a consumer.
+ */
+export type FinishTask = (
+  ctx: QueueContext,
+  task: MoveTask,
+  status: 'COMPLETED' | 'FAILED',
+  reason?: string,
+) => Promise<MoveTask>;
+
+interface Position {
+  shard: number;
+  groups?: string;
+}
+
+export async function runFifoSlice(
+  ctx: QueueContext,
+  initial: MoveTask,
+  source: QueueRecord,
+  deadline: number,
+  destinationOf: (message: StoredMessage) => Promise<QueueRecord | undefined>,
+  finish: FinishTask,
+): Promise<MoveTask> {
+  let task = initial;
+  const msPerMove = 1000 / task.maxPerSecond;
+  while (performance.now() < deadline) {
+    const position = decodePosition(task.cursor);
+    const page = await fifoStore(ctx).findAvailableGroups(
+      source.id,
+      position.shard,
+      ctx.clock.now(),
+      10,
+      position.groups,
+    );
+    let moved = 0;
+    let unroutable = 0;
+    for (const groupId of page.groupIds) {
+      const result = await redriveGroup(ctx, task, source, groupId, destinationOf, msPerMove);
+      moved += result.moved;
+      unroutable += result.unroutable;
+    }
+    const next: MoveTask = {
+      ...task,
+      moved: task.moved + moved,
+      updatedAt: ctx.clock.now(),
+      ...(unroutable > 0
+        ? { failureReason: `${unroutable} message(s) had no FIFO destination queue and stayed` }
+        : {}),
+    };
+    const after: Position = page.cursor
+      ? { shard: position.shard, groups: page.cursor }
+      : { shard: position.shard + 1 };
+    if (after.shard >= source.shardCount) {
+      delete next.cursor;
+      return finish(ctx, next, 'COMPLETED');
+    }
+    next.cursor = Buffer.from(JSON.stringify(after)).toString('base64url');
+    if (!(await ctx.deadLetters.saveMoveTask(next, 'RUNNING'))) {
+      return (await ctx.deadLetters.getMoveTask(task.sourceQueueId, task.taskId)) ?? next;
+    }
+    task = next;
+  }
+  return task;
+}
+
+async function redriveGroup(
+  ctx: QueueContext,
+  task: MoveTask,
+  source: QueueRecord,
+  groupId: string,
+  destinationOf: (message: StoredMessage) => Promise<QueueRecord | undefined>,
+  msPerMove: number,
+): Promise<{ moved: number; unroutable: number }> {
+  const result = { moved: 0, unroutable: 0 };
+  let after: string | undefined;
+  for (;;) {
+    const page = await fifoStore(ctx).readGroup(source.id, groupId, 10, after);
+    for (const message of page) {
+      after = message.sequenceNumber;
+      if (message.visibleAt > ctx.clock.now()) return result;
+      if (!matches(message, task.filter)) continue;
+      const destination = await destinationOf(message);
+      if (!destination?.fifo) {
+        result.unroutable++;
+        continue;
+      }
+      const started = performance.now();
+      const outcome = await transferToGroup(ctx, destination, message, (sequenceNumber, now) =>
+        redriven(message, destination, sequenceNumber, now),
+      );
+      if (outcome !== 'moved') return result;
+      result.moved++;
+      const wait = msPerMove - (performance.now() - started);
+      if (wait > 0) await pause(wait);
+    }
+    if (page.length < 10) return result;
+  }
+}
+
+/** A redriven message is a new message, as in SQS: new id, no receives, fresh retention. */
+function redriven(
+  message: FifoMessage,
+  destination: QueueRecord,
+  sequenceNumber: string,
+  now: number,
+): FifoMessage {
+  return {
+    id: randomUUID(),
+    queueId: destination.id,
+    shard: message.shard,
+    body: message.body,
+    attributes: message.attributes,
+    senderId: message.senderId,
+    sentAt: now,
+    visibleAt: now,
+    expiresAt: now + destination.retentionSeconds * 1000,
+    receiveCount: 0,
+    groupId: message.groupId,
+    deduplicationId: message.deduplicationId,
+    sequenceNumber,
+    ...(message.traceHeader === undefined ? {} : { traceHeader: message.traceHeader }),
+  };
+}
+
+function matches(message: FifoMessage, filter: RedriveFilter): boolean {
+  if (filter.messageIds && !filter.messageIds.includes(message.id)) return false;
+  if (filter.attribute && message.attributes[filter.attribute.name]?.stringValue !== filter.attribute.value) {
+    return false;
+  }
+  const at = message.deadLetter?.deadLetteredAt ?? message.sentAt;
+  if (filter.deadLetteredAfter !== undefined && at < filter.deadLetteredAfter) return false;
+  if (filter.deadLetteredBefore !== undefined && at > filter.deadLetteredBefore) return false;
+  return true;
+}
+
+function decodePosition(cursor: string | undefined): Position {
+  if (!cursor) return { shard: 0 };
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof value.shard === 'number') return value;
+  } catch {
+    // a cursor from elsewhere: start over (moves are idempotent)
+  }
+  return { shard: 0 };
+}

@@ -1,0 +1,158 @@
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { AccessKey, AccessKeyStore, AccessKeySummary } from '../queue/access-key-port';
+import { type CapacityReport, runCall } from './calls';
+import type { Item } from './items';
+import { isConditionFailure } from './sdk-errors';
+
+/**
+ * The DynamoDB adapter of the access-key port. Keys live in the messages table, all in one
+ * partition (pk `k`, sk = access key id), so a listing and the "any active key?" check are
+ * queries, never scans; there are few keys and readers cache them. The secret is stored as
+ * given: the table's encryption at rest protects it, and only this adapter reads it.
+ *
+ *   pk `k`  sk <access key id>  secret, account, createdAt, revokedAt?, note?
+ */
+export const accessKeysPartition = 'k';
+
+export interface AccessKeyStoreOptions {
+  client: DynamoDBClient;
+  /** The messages table. */
+  table: string;
+  onConsumed?: CapacityReport;
+}
+
+const keyOf = (accessKeyId: string): Item => ({
+  pk: { S: accessKeysPartition },
+  sk: { S: accessKeyId },
+});
+
+export class DynamoAccessKeyStore implements AccessKeyStore {
+  constructor(private readonly options: AccessKeyStoreOptions) {}
+
+  async createKey(key: AccessKey): Promise<boolean> {
+    try {
+      await this.run('createAccessKey', (c) =>
+        this.options.client.send(
+          new PutItemCommand({
+            ...c,
+            TableName: this.options.table,
+            Item: toItem(key),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getKey(accessKeyId: string): Promise<AccessKey | undefined> {
+    const out = await this.run('getAccessKey', (c) =>
+      this.options.client.send(
+        new GetItemCommand({
+          ...c,
+          TableName: this.options.table,
+          Key: keyOf(accessKeyId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item ? { ...summaryOf(out.Item), secretAccessKey: out.Item.secret?.S ?? '' } : undefined;
+  }
+
+  async listKeys(): Promise<AccessKeySummary[]> {
+    const items = await this.queryAll({
+      // The secret is not even read for a listing.
+      ProjectionExpression: 'sk, account, createdAt, revokedAt, #note',
+      ExpressionAttributeNames: { '#note': 'note' },
+    });
+    return items.map(summaryOf);
+  }
+
+  async revokeKey(accessKeyId: string, at: number): Promise<boolean> {
+    try {
+      await this.run('revokeAccessKey', (c) =>
+        this.options.client.send(
+          new UpdateItemCommand({
+            ...c,
+            TableName: this.options.table,
+            Key: keyOf(accessKeyId),
+            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': { N: String(at) } },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async hasActiveKeys(): Promise<boolean> {
+    const active = await this.queryAll(
+      { ProjectionExpression: 'sk', FilterExpression: 'attribute_not_exists(revokedAt)' },
+      1,
+    );
+    return active.length > 0;
+  }
+
+  /** Every key item (or the first `enough` that match), page by page. */
+  private async queryAll(extra: Partial<QueryCommandInput>, enough = Number.POSITIVE_INFINITY) {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.run('queryAccessKeys', (c) =>
+        this.options.client.send(
+          new QueryCommand({
+            ...c,
+            TableName: this.options.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: accessKeysPartition } },
+            ConsistentRead: true,
+            ...extra,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < enough);
+    return items;
+  }
+
+  private run<O extends object>(operation: string, send: (capacity: object) => Promise<O>): Promise<O> {
+    return runCall(this.options.onConsumed, operation, send as never) as Promise<O>;
+  }
+}
+
+function toItem(key: AccessKey): Item {
+  return {
+    ...keyOf(key.accessKeyId),
+    secret: { S: key.secretAccessKey },
+    account: { S: key.accountId },
+    createdAt: { N: String(key.createdAt) },
+    ...(key.revokedAt === undefined ? {} : { revokedAt: { N: String(key.revokedAt) } }),
+    ...(key.description ? { note: { S: key.description } } : {}),
+  };
+}
+
+function summaryOf(item: Item): AccessKeySummary {
+  return {
+    accessKeyId: item.sk!.S!,
+    accountId: item.account?.S ?? '',
+    createdAt: Number(item.createdAt?.N ?? 0),
+    ...(item.revokedAt?.N === undefined ? {} : { revokedAt: Number(item.revokedAt.N) }),
+    ...(item.note?.S === undefined ? {} : { description: item.note.S }),
+  };
+}

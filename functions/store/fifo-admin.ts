@@ -1,0 +1,243 @@
+import {
+  type AttributeValue,
+  GetItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { FifoPurgeRequest, FifoTransfer, MoveOutcome } from '../queue/fifo/port';
+import type { MessageCountsResult } from '../queue/port';
+import { groupUpdates } from './fifo-conditions';
+import {
+  fifoMessageItems,
+  groupIdOf,
+  groupKey,
+  groupMessagesPartition,
+  groupReadyPartition,
+} from './fifo-items';
+import { conditionFailed, contended, type FifoTable } from './fifo-table';
+import type { Item } from './items';
+import { isConditionFailure } from './sdk-errors';
+import { readyIndexName } from './table-layout';
+
+const N = (n: number): AttributeValue => ({ N: String(n) });
+const S = (s: string): AttributeValue => ({ S: s });
+
+/**
+ * The FIFO adapter's slower paths: moves between queues, approximate counts and purges. Counts and
+ * purges walk the groups in the ready index (every group that may hold messages is there) and
+ * then each group's own partition: queries only, never a scan.
+ */
+
+/** Counting reads at most this many groups; beyond it the counts cover the groups read. */
+export const countedGroupsLimit = 1_000;
+
+/** One message from its group in one queue to the end of its group in another, atomically. */
+export async function transferFifoMessage(table: FifoTable, request: FifoTransfer): Promise<MoveOutcome> {
+  const { message, moved, now } = request;
+  const { item, parts } = fifoMessageItems(moved);
+  // Parts are written under the target queue's id first; a retry writes the same keys again.
+  const putParts = parts.map((Item) => ({ PutRequest: { Item } }));
+  if (parts.length > 0 && (await table.writeAll('fifoTransferParts', putParts)).size > 0) {
+    return { status: 'retry', lastSequence: request.after };
+  }
+  const result = await table.transact('fifoTransferMessage', [
+    {
+      Delete: {
+        TableName: table.name,
+        Key: {
+          pk: S(groupMessagesPartition(message.queueId, message.groupId)),
+          sk: S(message.sequenceNumber),
+        },
+        ConditionExpression: 'rc = :rc',
+        ExpressionAttributeValues: { ':rc': N(message.receiveCount) },
+      },
+    },
+    { Put: { TableName: table.name, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Update: {
+        TableName: table.name,
+        Key: groupKey(moved.queueId, moved.groupId),
+        UpdateExpression: groupUpdates.append,
+        ConditionExpression: request.after === undefined ? 'attribute_not_exists(sn)' : 'sn = :after',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':last': S(moved.sequenceNumber),
+          ':g': S(groupReadyPartition(moved.queueId, request.targetShard)),
+          ':visibleAt': N(now),
+          ':expiresAt': N(moved.expiresAt),
+          ':ttl': N(Math.ceil(moved.expiresAt / 1000) + 86_400),
+          ...(request.after === undefined ? {} : { ':after': S(request.after) }),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+  ]);
+  if (result.ok) {
+    // The source's parts are keyed by its own message id (a redriven message has a new one).
+    await table.deleteParts(message.queueId, [{ ...item, mi: S(message.id) }]);
+    return { status: 'moved' };
+  }
+  if (contended(result.reasons)) return { status: 'retry', lastSequence: request.after };
+  if (conditionFailed(result.reasons[0])) {
+    await table.deleteParts(moved.queueId, [item]);
+    return { status: 'skipped' };
+  }
+  return { status: 'retry', lastSequence: result.reasons[2]?.Item?.sn?.S };
+}
+
+export async function countFifoMessages(
+  table: FifoTable,
+  queueId: string,
+  shardCount: number,
+  now: number,
+): Promise<MessageCountsResult> {
+  const groups = (
+    await Promise.all(
+      Array.from({ length: shardCount }, (_, shard) => listGroups(table, queueId, shard, countedGroupsLimit)),
+    )
+  )
+    .flat()
+    .slice(0, countedGroupsLimit);
+  const counts = { visible: 0, inFlight: 0, delayed: 0 };
+  for (let i = 0; i < groups.length; i += 16) {
+    await Promise.all(
+      groups.slice(i, i + 16).map(async (groupId) => {
+        // A message's own `v` is its delivery lease end, or when it becomes visible if never received.
+        for (const item of await queryAll(
+          table,
+          'fifoCountMessages',
+          groupPartition(queueId, groupId, 'v, rc'),
+        )) {
+          const hidden = Number(item.v?.N) > now;
+          if (!hidden) counts.visible++;
+          else if (Number(item.rc?.N ?? 0) > 0) counts.inFlight++;
+          else counts.delayed++;
+        }
+      }),
+    );
+  }
+  return counts;
+}
+
+/**
+ * Deletes the messages of every group (those sent up to `sentUpTo` for a purge). A purge takes a
+ * group that it emptied out of the ready index unless something was appended meanwhile; a queue
+ * deletion removes the group records too.
+ */
+export async function purgeFifoMessages(table: FifoTable, request: FifoPurgeRequest) {
+  const deadline = Date.now() + request.budgetMs;
+  let removed = 0;
+  for (let shard = 0; shard < request.shardCount; shard++) {
+    for (const groupId of await listGroups(table, request.queueId, shard, Number.POSITIVE_INFINITY)) {
+      if (Date.now() > deadline) return { removed, done: false };
+      const group = await table.run('fifoPurgeGroup', (c) =>
+        table.client.send(
+          new GetItemCommand({
+            ...c,
+            TableName: table.name,
+            Key: groupKey(request.queueId, groupId),
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      const items = await queryAll(
+        table,
+        'fifoPurgeMessages',
+        groupPartition(request.queueId, groupId, 'pk, sk, s, mi, p'),
+      );
+      const doomed = items.filter(
+        (item) => request.sentUpTo === undefined || Number(item.s?.N) <= request.sentUpTo,
+      );
+      await table.writeAll(
+        'fifoPurgeMessages',
+        doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk!, sk: item.sk! } } })),
+      );
+      await table.deleteParts(request.queueId, doomed);
+      removed += doomed.length;
+      if (request.sentUpTo === undefined) {
+        await table.writeAll('fifoPurgeGroup', [
+          { DeleteRequest: { Key: groupKey(request.queueId, groupId) } },
+        ]);
+      } else if (doomed.length === items.length && group.Item?.sn?.S) {
+        await retireUnchanged(table, request.queueId, groupId, group.Item.sn.S);
+      }
+    }
+  }
+  return { removed, done: true };
+}
+
+async function retireUnchanged(table: FifoTable, queueId: string, groupId: string, last: string) {
+  try {
+    await table.run('fifoPurgeGroup', (c) =>
+      table.client.send(
+        new UpdateItemCommand({
+          ...c,
+          TableName: table.name,
+          Key: groupKey(queueId, groupId),
+          ConditionExpression: 'sn = :last',
+          UpdateExpression: groupUpdates.retire,
+          ExpressionAttributeValues: { ':last': S(last) },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Every group of a shard in the ready index, available or leased, up to `limit`. */
+async function listGroups(
+  table: FifoTable,
+  queueId: string,
+  shard: number,
+  limit: number,
+): Promise<string[]> {
+  const items = await queryAll(
+    table,
+    'fifoListGroups',
+    {
+      TableName: table.name,
+      IndexName: readyIndexName,
+      KeyConditionExpression: 'g = :g',
+      ExpressionAttributeValues: { ':g': S(groupReadyPartition(queueId, shard)) },
+      ProjectionExpression: 'pk',
+    },
+    limit,
+  );
+  return items.map((item) => groupIdOf(item.pk!.S!));
+}
+
+function groupPartition(queueId: string, groupId: string, projection: string): QueryCommandInput {
+  return {
+    TableName: '',
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': S(groupMessagesPartition(queueId, groupId)) },
+    ProjectionExpression: projection,
+  };
+}
+
+async function queryAll(
+  table: FifoTable,
+  operation: string,
+  input: QueryCommandInput,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const out = await table.run(operation, (c) =>
+      table.client.send(
+        new QueryCommand({
+          ...c,
+          ...input,
+          TableName: table.name,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      ),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey && items.length < limit);
+  return items;
+}

@@ -1,0 +1,479 @@
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type TransactWriteItem,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { QueueError } from '../queue/errors';
+import type {
+  AppendOutcome,
+  AppendRequest,
+  DeliveryRequest,
+  FifoMessage,
+  FifoMessageRef,
+  FifoPurgeRequest,
+  FifoStore,
+  FifoTransfer,
+  GroupLeaseRequest,
+  GroupVisibilityRequest,
+  MoveOutcome,
+  ReceiveAttempt,
+  ReleaseRequest,
+  RetireRequest,
+} from '../queue/fifo/port';
+import { limits } from '../queue/limits';
+import type { DeleteOutcome, MessageCountsResult, VisibilityOutcome } from '../queue/port';
+import { takeLease } from './conditions';
+import type { DynamoStoreOptions } from './dynamo-store';
+import { countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
+import { groupConditions, groupUpdates } from './fifo-conditions';
+import {
+  attemptKey,
+  dedupKey,
+  fifoMessageItems,
+  fifoMessageKey,
+  groupIdOf,
+  groupKey,
+  groupMessagesPartition,
+  groupReadyPartition,
+  itemToFifoMessage,
+} from './fifo-items';
+import { conditionFailed, contended, FifoTable } from './fifo-table';
+import type { Item } from './items';
+import { isConditionFailure } from './sdk-errors';
+import { readyIndexName } from './table-layout';
+
+const N = (n: number): AttributeValue => ({ N: String(n) });
+const S = (s: string): AttributeValue => ({ S: s });
+
+/** The DynamoDB adapter of the FIFO storage port. */
+export class DynamoFifoStore implements FifoStore {
+  private readonly table: FifoTable;
+
+  constructor(options: DynamoStoreOptions) {
+    this.table = new FifoTable(options);
+  }
+
+  async lastSequence(queueId: string, groupId: string) {
+    const out = await this.table.run('fifoLastSequence', (c) =>
+      this.table.client.send(
+        new GetItemCommand({
+          ...c,
+          TableName: this.table.name,
+          Key: groupKey(queueId, groupId),
+          ProjectionExpression: 'sn',
+        }),
+      ),
+    );
+    return out.Item?.sn?.S;
+  }
+
+  async append(request: AppendRequest): Promise<AppendOutcome> {
+    const { queue, groupId, entries, now, after } = request;
+    const built = entries.map(({ message }) => fifoMessageItems(message));
+    const withParts = built.filter((b) => b.parts.length > 0).map((b) => b.item);
+    // Body parts first: a message item is only ever readable with its whole body in place.
+    const parts = built.flatMap((b) => b.parts.map((Item) => ({ PutRequest: { Item } })));
+    if (parts.length > 0 && (await this.table.writeAll('fifoPutParts', parts)).size > 0) {
+      await this.table.deleteParts(queue.id, withParts);
+      throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
+    }
+    const windowEnd = now + limits.deduplicationWindowMs;
+    const actions: TransactWriteItem[] = entries.flatMap(({ message, deduplicationScope }, n) => [
+      {
+        Put: {
+          TableName: this.table.name,
+          Item: built[n]!.item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.table.name,
+          Item: {
+            ...dedupKey(
+              queue.id,
+              message.deduplicationId,
+              deduplicationScope === 'messageGroup' ? groupId : undefined,
+            ),
+            mi: S(message.id),
+            sn: S(message.sequenceNumber),
+            x: N(windowEnd),
+            ttl: N(Math.ceil(windowEnd / 1000)),
+          },
+          ConditionExpression: groupConditions.deduplicationFree,
+          ExpressionAttributeValues: { ':now': N(now) },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ]);
+    const last = entries.at(-1)!.message;
+    actions.push({
+      Update: {
+        TableName: this.table.name,
+        Key: groupKey(queue.id, groupId),
+        UpdateExpression: groupUpdates.append,
+        ConditionExpression: groupConditions.follows(after),
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':last': S(last.sequenceNumber),
+          ':g': S(groupReadyPartition(queue.id, request.shard)),
+          ':visibleAt': N(entries[0]!.message.visibleAt),
+          ':expiresAt': N(entries[0]!.message.expiresAt),
+          // The group outlives its last message by a day; when it goes, numbers still increase.
+          ':ttl': N(Math.ceil(last.expiresAt / 1000) + 86_400),
+          ...(after === undefined ? {} : { ':after': S(after) }),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+    const result = await this.table.transact('fifoAppend', actions);
+    if (result.ok) return { status: 'appended' };
+    await this.table.deleteParts(queue.id, withParts);
+    if (contended(result.reasons)) return { status: 'contention' };
+    const duplicates = new Map<number, { messageId: string; sequenceNumber: string }>();
+    let slotTaken = false;
+    entries.forEach((_, n) => {
+      if (conditionFailed(result.reasons[2 * n])) slotTaken = true;
+      const reason = result.reasons[2 * n + 1];
+      if (conditionFailed(reason) && reason?.Item) {
+        duplicates.set(n, { messageId: reason.Item.mi!.S!, sequenceNumber: reason.Item.sn!.S! });
+      }
+    });
+    const group = result.reasons.at(-1);
+    const groupMoved = conditionFailed(group) || slotTaken;
+    if (duplicates.size === 0 && !groupMoved) {
+      throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
+    }
+    return { status: 'rejected', duplicates, groupMoved, lastSequence: group?.Item?.sn?.S };
+  }
+
+  findAvailableGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {
+    return this.queryGroups('fifoFindGroups', queueId, shard, now, limit, cursor);
+  }
+
+  findExpiringGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {
+    return this.queryGroups('fifoFindExpiringGroups', queueId, shard, now, limit, cursor, 'x <= :now');
+  }
+
+  async leaseGroup(request: GroupLeaseRequest) {
+    try {
+      const out = await this.table.run('fifoLeaseGroup', (c) =>
+        this.table.client.send(
+          new UpdateItemCommand({
+            ...c,
+            TableName: this.table.name,
+            Key: groupKey(request.queueId, request.groupId),
+            ConditionExpression: groupConditions.available,
+            UpdateExpression: groupUpdates.lease,
+            ExpressionAttributeValues: {
+              ':now': N(request.now),
+              ':leaseEnd': N(request.leaseEnd),
+              ':token': S(request.token),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return { lastSequence: out.Attributes!.sn!.S! };
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async readGroup(queueId: string, groupId: string, limit: number, after?: string) {
+    const items = await this.queryGroup(queueId, groupId, limit, after);
+    const bodies = await this.table.readBodies(queueId, items);
+    return items.map((item) => itemToFifoMessage(item, queueId, bodies.get(item.mi!.S!)));
+  }
+
+  async peekGroup(queueId: string, groupId: string) {
+    const [item] = await this.queryGroup(queueId, groupId, 1);
+    return item ? itemToFifoMessage(item, queueId) : undefined;
+  }
+
+  async getMessage(queueId: string, groupId: string, sequenceNumber: string) {
+    const out = await this.table.run('fifoGetMessage', (c) =>
+      this.table.client.send(
+        new GetItemCommand({
+          ...c,
+          TableName: this.table.name,
+          Key: fifoMessageKey(queueId, groupId, sequenceNumber),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!out.Item) return undefined;
+    const bodies = await this.table.readBodies(queueId, [out.Item]);
+    return itemToFifoMessage(out.Item, queueId, bodies.get(out.Item.mi!.S!));
+  }
+
+  async markDelivered(request: DeliveryRequest) {
+    const { message } = request;
+    try {
+      await this.table.run('fifoMarkDelivered', (c) =>
+        this.table.client.send(
+          new UpdateItemCommand({
+            ...c,
+            TableName: this.table.name,
+            Key: fifoMessageKey(message.queueId, message.groupId, message.sequenceNumber),
+            ConditionExpression: groupConditions.unchanged,
+            UpdateExpression: takeLease,
+            ExpressionAttributeValues: {
+              ':rc': N(message.receiveCount),
+              ':visibleUntil': N(request.leaseEnd),
+              ':token': S(request.token),
+              ':one': N(1),
+              ':now': N(request.now),
+            },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async removeMessage(message: FifoMessage) {
+    try {
+      const out = await this.table.run('fifoRemoveMessage', (c) =>
+        this.table.client.send(
+          new DeleteItemCommand({
+            ...c,
+            TableName: this.table.name,
+            Key: fifoMessageKey(message.queueId, message.groupId, message.sequenceNumber),
+            ConditionExpression: groupConditions.unchanged,
+            ExpressionAttributeValues: { ':rc': N(message.receiveCount) },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
+      if (out.Attributes) await this.table.deleteParts(message.queueId, [out.Attributes]);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  releaseGroup(request: ReleaseRequest) {
+    const { oldestExpiry } = request;
+    return this.updateGroup(
+      'fifoReleaseGroup',
+      request,
+      groupConditions.holdsLease,
+      oldestExpiry === undefined ? groupUpdates.release : groupUpdates.releaseWithExpiry,
+      {
+        ':at': N(request.availableAt),
+        ...(oldestExpiry === undefined ? {} : { ':expiresAt': N(oldestExpiry) }),
+      },
+    );
+  }
+
+  retireGroup(request: RetireRequest) {
+    return this.updateGroup('fifoRetireGroup', request, groupConditions.emptySince, groupUpdates.retire, {
+      ':last': S(request.lastSequence),
+    });
+  }
+
+  async setGroupExpiry(queueId: string, groupId: string, oldestExpiry: number) {
+    try {
+      await this.table.run('fifoSetGroupExpiry', (c) =>
+        this.table.client.send(
+          new UpdateItemCommand({
+            ...c,
+            TableName: this.table.name,
+            Key: groupKey(queueId, groupId),
+            ConditionExpression: groupConditions.inReadyIndex,
+            UpdateExpression: 'SET x = :expiresAt',
+            ExpressionAttributeValues: { ':expiresAt': N(oldestExpiry) },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async deleteMessage(request: FifoMessageRef): Promise<DeleteOutcome> {
+    try {
+      const out = await this.table.run('fifoDeleteMessage', (c) =>
+        this.table.client.send(
+          new DeleteItemCommand({
+            ...c,
+            TableName: this.table.name,
+            Key: fifoMessageKey(request.queueId, request.groupId, request.sequenceNumber),
+            ConditionExpression: groupConditions.holdsLease,
+            ExpressionAttributeValues: { ':token': S(request.token) },
+            ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      if (out.Attributes) await this.table.deleteParts(request.queueId, [out.Attributes]);
+      return 'deleted';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return error.Item ? 'stale' : 'gone';
+    }
+  }
+
+  async changeGroupVisibility(request: GroupVisibilityRequest): Promise<VisibilityOutcome> {
+    try {
+      await this.table.run('fifoChangeVisibility', (c) =>
+        this.table.client.send(
+          new UpdateItemCommand({
+            ...c,
+            TableName: this.table.name,
+            Key: groupKey(request.queueId, request.groupId),
+            ConditionExpression: groupConditions.holdsLiveLease,
+            UpdateExpression: 'SET v = :visibleAt',
+            ExpressionAttributeValues: {
+              ':token': S(request.token),
+              ':now': N(request.now),
+              ':visibleAt': N(request.visibleAt),
+              ':earliest': N(request.visibleAt - limits.maxLeaseMs),
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return 'changed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = error.Item as Item | undefined;
+      if (!old) return 'gone';
+      if (old.l?.S !== request.token) return 'stale';
+      if (Number(old.v?.N) <= request.now) return 'notInFlight';
+      return 'limit';
+    }
+  }
+
+  async getAttempt(queueId: string, attemptId: string, now: number): Promise<ReceiveAttempt | undefined> {
+    const out = await this.table.run('fifoGetAttempt', (c) =>
+      this.table.client.send(
+        new GetItemCommand({
+          ...c,
+          TableName: this.table.name,
+          Key: attemptKey(queueId, attemptId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    // Expired records are gone as far as anyone can tell (TTL removes them late, or never locally).
+    if (!out.Item || Number(out.Item.x?.N) <= now) return undefined;
+    return JSON.parse(out.Item.d!.S!) as ReceiveAttempt;
+  }
+
+  async saveAttempt(queueId: string, attempt: ReceiveAttempt) {
+    await this.table.run('fifoSaveAttempt', (c) =>
+      this.table.client.send(
+        new PutItemCommand({
+          ...c,
+          TableName: this.table.name,
+          Item: {
+            ...attemptKey(queueId, attempt.attemptId),
+            x: N(attempt.expiresAt),
+            ttl: N(Math.ceil(attempt.expiresAt / 1000)),
+            d: S(JSON.stringify(attempt)),
+          },
+        }),
+      ),
+    );
+  }
+
+  transferMessage(request: FifoTransfer): Promise<MoveOutcome> {
+    return transferFifoMessage(this.table, request);
+  }
+
+  countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult> {
+    return countFifoMessages(this.table, queueId, shardCount, now);
+  }
+
+  purgeMessages(request: FifoPurgeRequest) {
+    return purgeFifoMessages(this.table, request);
+  }
+
+  private async queryGroups(
+    operation: string,
+    queueId: string,
+    shard: number,
+    now: number,
+    limit: number,
+    cursor: string | undefined,
+    filter?: string,
+  ) {
+    const out = await this.table.run(operation, (c) =>
+      this.table.client.send(
+        new QueryCommand({
+          ...c,
+          TableName: this.table.name,
+          IndexName: readyIndexName,
+          KeyConditionExpression: 'g = :g AND v <= :now',
+          ...(filter ? { FilterExpression: filter } : {}),
+          ExpressionAttributeValues: { ':g': S(groupReadyPartition(queueId, shard)), ':now': N(now) },
+          ProjectionExpression: 'pk',
+          Limit: limit,
+          ...(cursor
+            ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) }
+            : {}),
+        }),
+      ),
+    );
+    const next = out.LastEvaluatedKey;
+    return {
+      groupIds: (out.Items ?? []).map((item) => groupIdOf(item.pk!.S!)),
+      ...(next ? { cursor: Buffer.from(JSON.stringify(next)).toString('base64url') } : {}),
+    };
+  }
+
+  private async queryGroup(queueId: string, groupId: string, limit: number, after?: string): Promise<Item[]> {
+    const out = await this.table.run('fifoReadGroup', (c) =>
+      this.table.client.send(
+        new QueryCommand({
+          ...c,
+          TableName: this.table.name,
+          KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
+          ExpressionAttributeValues: {
+            ':pk': S(groupMessagesPartition(queueId, groupId)),
+            ...(after === undefined ? {} : { ':after': S(after) }),
+          },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      ),
+    );
+    return out.Items ?? [];
+  }
+
+  private async updateGroup(
+    operation: string,
+    request: { queueId: string; groupId: string; token: string },
+    condition: string,
+    update: string,
+    values: Record<string, AttributeValue>,
+  ): Promise<boolean> {
+    try {
+      await this.table.run(operation, (c) =>
+        this.table.client.send(
+          new UpdateItemCommand({
+            ...c,
+            TableName: this.table.name,
+            Key: groupKey(request.queueId, request.groupId),
+            ConditionExpression: condition,
+            UpdateExpression: update,
+            ExpressionAttributeValues: { ':token': S(request.token), ...values },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { deleteMessage } from '../../functions/queue/operations/acknowledge';
+import { sweep } from '../../functions/queue/operations/dead-letters';
+import { runMoveTasks, startMoveTask } from '../../functions/queue/operations/move-tasks';
+import { createQueue, deleteQueue, describeQueue, purgeQueue } from '../../functions/queue/operations/queues';
+import { receiveMessages } from '../../functions/queue/operations/receive';
+import { sendMessage } from '../../functions/queue/operations/send';
+import type { TableNames } from '../../functions/store/table-layout';
+import { freshTables, queueRef } from '../support/queue-fixture';
+import { expectError, fifoContext, newFifoQueue, sender } from './fifo-fixture';
+
+/** Dead letters, the sweeper, purge and deletion of FIFO queues. */
+let tables: TableNames;
+beforeAll(async () => {
+  tables = await freshTables();
+});
+
+type Ctx = ReturnType<typeof fifoContext>['ctx'];
+type Ref = Parameters<typeof sendMessage>[1];
+const send = (ctx: Ctx, ref: Ref, body: string, groupId = 'g') =>
+  sendMessage(ctx, ref, { body, groupId, deduplicationId: `${groupId}-${body}` }, sender);
+
+describe('FIFO dead letters', () => {
+  test('a head received maxReceiveCount times moves to the end of its group in the dead-letter queue', async () => {
+    const { ctx, clock } = fifoContext(tables);
+    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
+    const ref = await newFifoQueue(ctx, {
+      visibilityTimeoutSeconds: 10,
+      deadLetterQueue: dlq.name,
+      maxReceiveCount: 2,
+    });
+    for (const body of ['poison', 'next']) await send(ctx, ref, body);
+    for (let receive = 1; receive <= 2; receive++) {
+      const [m] = await receiveMessages(ctx, ref);
+      expect([m?.body, m?.receiveCount]).toEqual(['poison', receive]);
+      clock.advance(10_000);
+    }
+    // The receive that would deliver it a third time moves it and delivers the next one.
+    const [next] = await receiveMessages(ctx, ref);
+    expect(next?.body).toBe('next');
+    const [dead] = await receiveMessages(ctx, dlq);
+    expect(dead).toMatchObject({ body: 'poison', groupId: 'g', receiveCount: 1 });
+    expect(dead?.deadLetter).toMatchObject({ sourceQueue: ref.name, receiveCount: 2 });
+    expect(dead?.sequenceNumber).toMatch(/^\d{20}$/);
+    await deleteMessage(ctx, dlq, dead!.receiptHandle);
+  });
+
+  test('the sweeper removes expired messages, reading only groups whose oldest message may have expired', async () => {
+    const { ctx, clock, capacity } = fifoContext(tables);
+    const ref = await newFifoQueue(ctx, { retentionSeconds: 60 });
+    await send(ctx, ref, 'old', 'x');
+    await send(ctx, ref, 'y1', 'y');
+    clock.advance(30_000);
+    await send(ctx, ref, 'y2', 'y');
+    clock.advance(1_000);
+    // Consume y1, so group y's hint (y1's expiry) is older than its head (y2).
+    const taken = await receiveMessages(ctx, ref, { maxMessages: 10, visibilityTimeoutSeconds: 0 });
+    const y1 =
+      taken.find((m) => m.body === 'y1') ?? (await receiveMessages(ctx, ref, { maxMessages: 10 }))[0];
+    expect(y1?.body).toBe('y1');
+    await deleteMessage(ctx, ref, y1!.receiptHandle);
+    clock.advance(19_000);
+    await send(ctx, ref, 'fresh', 'z');
+    clock.advance(11_000); // 61 s after the first sends
+    capacity.clear();
+    let report = await sweep(ctx);
+    while (!report.complete) report = await sweep(ctx);
+    // Group z's oldest message is fresh: the sweep did not read its messages.
+    const reads = capacity.entries.filter((e) => e.operation === 'fifoReadGroup').length;
+    expect(reads).toBeLessThanOrEqual(3);
+    const remaining = (await describeQueue(ctx, ref)).counts.visible;
+    expect(remaining).toBe(2);
+    clock.advance(30_000);
+    report = await sweep(ctx);
+    while (!report.complete) report = await sweep(ctx);
+    expect((await receiveMessages(ctx, ref, { maxMessages: 10 })).map((m) => m.body)).toEqual(['fresh']);
+  });
+});
+
+describe('FIFO redrive', () => {
+  test('a move task sends the dead letters of a group back to the end of the group, in order, as new messages', async () => {
+    const { ctx, clock } = fifoContext(tables);
+    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
+    const ref = await newFifoQueue(ctx, {
+      visibilityTimeoutSeconds: 10,
+      deadLetterQueue: dlq.name,
+      maxReceiveCount: 1,
+    });
+    const originals = [];
+    for (const body of ['p1', 'p2', 'p3']) originals.push(await send(ctx, ref, body));
+    for (let i = 0; i < 3; i++) {
+      expect(await receiveMessages(ctx, ref)).toHaveLength(1);
+      clock.advance(10_000);
+    }
+    await send(ctx, ref, 'later');
+    // The receive moves the last exhausted head, then delivers the next message.
+    const [later] = await receiveMessages(ctx, ref);
+    expect(later?.body).toBe('later');
+    await deleteMessage(ctx, ref, later!.receiptHandle);
+    expect((await describeQueue(ctx, dlq)).counts.visible).toBe(3);
+
+    const standard = queueRef('std');
+    await createQueue(ctx, { ref: standard });
+    await expectError(
+      startMoveTask(ctx, { source: dlq, destination: standard.name }),
+      'InvalidParameterValue',
+    );
+    const task = await startMoveTask(ctx, { source: dlq, maxPerSecond: 500 });
+    expect(task.toMove).toBe(3);
+    const [done] = await runMoveTasks(ctx, { budgetMs: 20_000 });
+    expect(done).toMatchObject({ status: 'COMPLETED', moved: 3 });
+    const back = await receiveMessages(ctx, ref, { maxMessages: 10 });
+    expect(back.map((m) => [m.body, m.receiveCount, m.groupId])).toEqual([
+      ['p1', 1, 'g'],
+      ['p2', 1, 'g'],
+      ['p3', 1, 'g'],
+    ]);
+    expect(back.map((m) => m.id)).not.toContain(originals[0]!.messageId);
+    expect(await receiveMessages(ctx, dlq)).toEqual([]);
+  });
+});
+
+describe('FIFO queue administration', () => {
+  test('counts, purge and delete', async () => {
+    const { ctx, clock } = fifoContext(tables);
+    const ref = await newFifoQueue(ctx, { visibilityTimeoutSeconds: 30 });
+    const sent = [];
+    for (let i = 0; i < 6; i++) sent.push(await send(ctx, ref, `m${i}`, `g${i % 3}`));
+    const received = await receiveMessages(ctx, ref, { maxMessages: 1 });
+    expect((await describeQueue(ctx, ref)).counts).toEqual({ visible: 5, inFlight: 1, delayed: 0 });
+    clock.advance(1);
+    expect((await purgeQueue(ctx, ref)).removed).toBe(6);
+    expect((await describeQueue(ctx, ref)).counts).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect(await receiveMessages(ctx, ref, { maxMessages: 10 })).toEqual([]);
+    // The purged message's handle deletes nothing, and says so without an error.
+    await deleteMessage(ctx, ref, received[0]!.receiptHandle);
+    // After a purge, the same deduplication ids are still taken for the rest of their window.
+    expect((await send(ctx, ref, 'm0', 'g0')).messageId).toBe(sent[0]!.messageId);
+    clock.advance(300_000);
+    await send(ctx, ref, 'fresh', 'g1');
+    expect((await receiveMessages(ctx, ref, { maxMessages: 10 })).map((m) => m.body)).toEqual(['fresh']);
+    await deleteQueue(ctx, ref);
+    await expect(receiveMessages(ctx, ref)).rejects.toMatchObject({ code: 'QueueDoesNotExist' });
+  });
+});
