@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Shapes of the dead-letter and redrive routes (validation and OpenAPI, as in schemas.ts). */
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 time');

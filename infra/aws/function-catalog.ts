@@ -1,0 +1,180 @@
+import type { FunctionName } from '../../functions/routes';
+
+/**
+ * Every Lambda function of the service in one table: its entry file, its size and time budget, and
+ * the exact DynamoDB calls it makes. The stack grants these actions and nothing else, so when a
+ * handler starts making a new call, this table is the one place to change (and the IAM tests
+ * in test/infra say so).
+ */
+
+/** Functions the route table knows, plus those that only run on a schedule. */
+export type ServiceFunctionName = FunctionName | 'sweeper';
+
+/**
+ * DynamoDB IAM actions, without the `dynamodb:` prefix. TransactWriteItems is not among them: IAM
+ * authorizes a transaction by the writes inside it (PutItem, UpdateItem, DeleteItem) on each table
+ * they touch, so a function that moves messages in one transaction lists those writes.
+ */
+export type DynamoAction =
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'Query'
+  | 'BatchGetItem'
+  | 'BatchWriteItem';
+
+export interface FunctionSpec {
+  /** The handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  memoryMiB: number;
+  timeoutSeconds: number;
+  /** Actions on each table or index the function touches; a missing key grants nothing there. */
+  dynamo: {
+    messages?: DynamoAction[];
+    readyIndex?: DynamoAction[];
+    deadLetters?: DynamoAction[];
+  };
+  /**
+   * How API Gateway authorizes the routes this function serves. `iam`: SigV4 for `execute-api`,
+   * checked by API Gateway. `in-function`: SQS clients sign for service `sqs`, which API Gateway cannot
+   * verify, so the function checks the signature itself and the route has no API Gateway authorizer.
+   */
+  routeAuthorization: 'iam' | 'in-function';
+  /**
+   * Whether the stack deploys the function. A function not written yet stays listed with
+   * `enabled: false`, so adding it is a one-line change once its handler exists.
+   */
+  enabled: boolean;
+}
+
+// API Gateway HTTP APIs give an integration at most 30 s; a 20 s long poll plus DynamoDB calls
+// needs the rest, so receive gets 29 s and everything else a short 10 s that fails fast.
+const apiTimeoutSeconds = 10;
+const longPollTimeoutSeconds = 29;
+// Scheduled work runs every minute and stops 10 s before its timeout (the handlers' budget):
+// a run ends before the next one starts.
+const scheduledTimeoutSeconds = 55;
+
+/*
+ * Where the actions come from (functions/store): the queue cache and every queue lookup GetItem a
+ * queue record; sending is BatchWriteItem; a lease is UpdateItem, then BatchGetItem for large bodies;
+ * deleting is DeleteItem or BatchGetItem + BatchWriteItem; the ready index is queried to find,
+ * count, purge and sweep messages. Moving an exhausted message to its dead-letter queue (receive,
+ * sweeper) is one transaction: DeleteItem + PutItem on messages, PutItem of a record on dead letters.
+ * FIFO queues (store/fifo-*.ts) keep everything in the messages table: appending is a transaction
+ * (PutItem + UpdateItem of the group head), groups are leased and released with UpdateItem, a group's
+ * messages are read with Query on the table, available and expiring groups are found on the index.
+ */
+export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
+  queues: {
+    entry: 'functions/handlers/queues.ts',
+    description: 'Queue administration: create, list, get, update, delete, purge; the OpenAPI document',
+    memoryMiB: 256,
+    timeoutSeconds: apiTimeoutSeconds,
+    // Query on the table lists queue records (and FIFO groups to purge); on the ready index it counts
+    // and purges messages. UpdateItem: purging a FIFO group resets its head.
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+      readyIndex: ['Query'],
+    },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  send: {
+    entry: 'functions/handlers/send.ts',
+    description: 'Sends messages (single and batch)',
+    memoryMiB: 512,
+    timeoutSeconds: apiTimeoutSeconds,
+    // PutItem + UpdateItem: a FIFO send is one transaction with its group head.
+    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  receive: {
+    entry: 'functions/handlers/receive.ts',
+    description: 'Receives messages with conditional leases (long polling) and changes their visibility',
+    memoryMiB: 512,
+    timeoutSeconds: longPollTimeoutSeconds,
+    // PutItem on both tables: a receive that finds an exhausted message moves it to its dead-letter
+    // queue. Query on the table: a leased FIFO group's messages.
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+      readyIndex: ['Query'],
+      deadLetters: ['PutItem'],
+    },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  delete: {
+    entry: 'functions/handlers/delete.ts',
+    description: 'Deletes received messages by receipt handle (single and batch)',
+    memoryMiB: 256,
+    timeoutSeconds: apiTimeoutSeconds,
+    // Query + UpdateItem: deleting a FIFO message peeks at its group and releases or retires it.
+    dynamo: { messages: ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'] },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  sqs: {
+    entry: 'functions/handlers/sqs.ts',
+    description: 'The Amazon SQS wire protocol (JSON 1.0 and Query), verifying SigV4 itself',
+    memoryMiB: 512,
+    timeoutSeconds: longPollTimeoutSeconds,
+    // Every queue operation of the functions above, the service's access keys (GetItem one, Query
+    // whether any is active; they live in the messages table) and message move tasks on dead letters
+    // (start: PutItem of the task and its lock; cancel: PutItem, DeleteItem of the lock).
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+      readyIndex: ['Query'],
+      deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+    },
+    // SQS clients sign for the service `sqs`, which API Gateway's IAM check cannot verify: the handler
+    // verifies every request against the service's access keys (SQS_AUTH=required, set by the stack),
+    // and test/infra/in-function-auth.test.ts checks that it refuses unsigned requests.
+    routeAuthorization: 'in-function',
+    enabled: true,
+  },
+  sweeper: {
+    entry: 'functions/handlers/sweeper.ts',
+    description: 'Moves exhausted messages to dead-letter queues and removes expired ones (scheduled)',
+    memoryMiB: 512,
+    timeoutSeconds: scheduledTimeoutSeconds,
+    // Query on the table pages through all queue records (and FIFO groups); GetItem/PutItem on dead
+    // letters keep the resumable sweep cursor. UpdateItem: FIFO group heads.
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+      readyIndex: ['Query'],
+      deadLetters: ['GetItem', 'PutItem'],
+    },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  redrive: {
+    entry: 'functions/handlers/redrive.ts',
+    description: 'Dead letters: browse, and move tasks back to their queues (routes and schedule)',
+    memoryMiB: 512,
+    // Its HTTP requests are cut at 30 s by API Gateway anyway; the scheduled slice uses the rest.
+    timeoutSeconds: scheduledTimeoutSeconds,
+    // Redriving a message is one transaction: DeleteItem + PutItem on messages, DeleteItem of its
+    // record on dead letters (FIFO: UpdateItem of the target group head, Query of the source group,
+    // BatchWriteItem of body parts). Tasks, their locks and dead-letter records live on dead letters.
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+      readyIndex: ['Query'],
+      deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+    },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+};
+
+/** The functions the stack deploys, in catalog order. */
+export function enabledFunctions(
+  catalog: Record<ServiceFunctionName, FunctionSpec> = functionCatalog,
+): [ServiceFunctionName, FunctionSpec][] {
+  return (Object.entries(catalog) as [ServiceFunctionName, FunctionSpec][]).filter(
+    ([, spec]) => spec.enabled,
+  );
+}

@@ -1,0 +1,218 @@
+import { Duration } from 'aws-cdk-lib';
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  Metric,
+  Stats,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { FunctionSpec, ServiceFunctionName } from './function-catalog';
+
+/**
+ * Metrics the functions are to publish themselves (CloudWatch embedded metric format; none does
+ * yet), one series per deployment, told apart by the messages table's name. Until a function
+ * publishes them the alarms on them stay OK: missing data does not breach.
+ */
+export const serviceMetrics = {
+  namespace: 'ServerlessQueue',
+  dimension: 'MessagesTable',
+  /** Messages waiting in dead-letter queues, all queues together (gauge; the sweeper is the natural publisher). */
+  deadLetterMessages: 'DeadLetterMessages',
+  /** Age in seconds of the oldest message not yet received, over all queues (gauge). */
+  oldestMessageAge: 'ApproximateAgeOfOldestMessage',
+} as const;
+
+export interface QueueMonitoringProps {
+  functions: Map<ServiceFunctionName, { fn: IFunction; spec: FunctionSpec }>;
+  tables: { id: string; table: Table }[];
+  messagesTableName: string;
+  stage: HttpStage;
+  oldestMessageAgeAlarm: Duration;
+}
+
+const period = Duration.minutes(5);
+
+/**
+ * The DynamoDB operations the functions call (ThrottledRequests is reported per operation). An
+ * alarm takes at most 10 metrics, so this is the list in use rather than every operation.
+ */
+const dataOperations = [
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+];
+
+/** Alarms a person should hear about, and one dashboard with the service's vital signs. */
+export class QueueMonitoring extends Construct {
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: QueueMonitoringProps) {
+    super(scope, id);
+    const custom = (metricName: string) =>
+      new Metric({
+        namespace: serviceMetrics.namespace,
+        metricName,
+        dimensionsMap: { [serviceMetrics.dimension]: props.messagesTableName },
+        statistic: Stats.MAXIMUM,
+        period,
+      });
+    const deadLetters = custom(serviceMetrics.deadLetterMessages);
+    const oldestAge = custom(serviceMetrics.oldestMessageAge);
+
+    this.alarm('DeadLettersNotEmpty', deadLetters, 1, 'A dead-letter queue holds messages: a consumer fails');
+    this.alarm(
+      'OldestMessageTooOld',
+      oldestAge,
+      props.oldestMessageAgeAlarm.toSeconds(),
+      `A message has waited over ${props.oldestMessageAgeAlarm.toHumanString()}: consumers fall behind`,
+    );
+
+    for (const [name, { fn }] of props.functions) {
+      this.alarm(`${name}-Errors`, fn.metricErrors({ period }), 1, `The ${name} function failed`);
+      this.alarm(
+        `${name}-Throttles`,
+        fn.metricThrottles({ period }),
+        1,
+        `The ${name} function was throttled`,
+      );
+    }
+
+    for (const { id: tableId, table } of props.tables) {
+      this.alarm(
+        `${tableId}-ThrottledRequests`,
+        throttledRequests(table, dataOperations),
+        1,
+        `DynamoDB throttled requests to the ${tableId} table`,
+      );
+    }
+    const firstTable = props.tables[0]?.table;
+    if (firstTable) {
+      this.alarm(
+        'DynamoDbUserErrors',
+        firstTable.metricUserErrors({ period }),
+        1,
+        'DynamoDB rejected requests as invalid (HTTP 400; counted for the whole account and region)',
+      );
+    }
+    this.alarm(
+      'ApiServerErrors',
+      props.stage.metricServerError({ period, statistic: Stats.SUM }),
+      5,
+      'The API answered 5xx',
+    );
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+      widgets: [
+        [
+          new TextWidget({
+            markdown: '# Serverless queue\nAPI, functions, tables and queue health of this deployment.',
+            width: 24,
+            height: 2,
+          }),
+        ],
+        [new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 })],
+        [
+          graph(
+            'API requests',
+            12,
+            [props.stage.metricCount({ period, statistic: Stats.SUM })],
+            [
+              props.stage.metricClientError({ period, statistic: Stats.SUM }),
+              props.stage.metricServerError({ period, statistic: Stats.SUM }),
+            ],
+          ),
+          graph('API latency (p99)', 12, [
+            props.stage.metricLatency({ period, statistic: Stats.p(99) }),
+            props.stage.metricIntegrationLatency({ period, statistic: Stats.p(99) }),
+          ]),
+        ],
+        [
+          graph(
+            'Function invocations',
+            8,
+            [...props.functions.values()].map(({ fn }) => fn.metricInvocations({ period })),
+          ),
+          graph(
+            'Function errors and throttles',
+            8,
+            [...props.functions.values()].flatMap(({ fn }) => [
+              fn.metricErrors({ period }),
+              fn.metricThrottles({ period }),
+            ]),
+          ),
+          graph(
+            'Function duration (p99)',
+            8,
+            [...props.functions.values()].map(({ fn }) =>
+              fn.metricDuration({ period, statistic: Stats.p(99) }),
+            ),
+          ),
+        ],
+        [
+          graph(
+            'DynamoDB consumed capacity',
+            12,
+            props.tables.flatMap(({ table }) => [
+              table.metricConsumedReadCapacityUnits({ period }),
+              table.metricConsumedWriteCapacityUnits({ period }),
+            ]),
+          ),
+          graph('Queue health', 12, [oldestAge], [deadLetters]),
+        ],
+      ],
+    });
+  }
+
+  private alarm(id: string, metric: IMetric, threshold: number, description: string): void {
+    this.alarms.push(
+      new Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }),
+    );
+  }
+}
+
+/**
+ * Throttled requests of a table over the given operations. FILL makes an operation without data
+ * count as 0: a plain `a + b` has no value (and never alarms) when one operation saw no traffic.
+ */
+function throttledRequests(table: Table, operations: string[]): IMetric {
+  const usingMetrics = Object.fromEntries(
+    operations.map((operation) => [
+      operation.toLowerCase(),
+      table.metricThrottledRequestsForOperation(operation, { period }),
+    ]),
+  );
+  return new MathExpression({
+    expression: 'SUM(FILL(METRICS(), 0))',
+    usingMetrics,
+    label: 'Throttled requests',
+    period,
+  });
+}
+
+function graph(title: string, width: number, left: IMetric[], right: IMetric[] = []): GraphWidget {
+  return new GraphWidget({ title, left, right, width, height: 6 });
+}

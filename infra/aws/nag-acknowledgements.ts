@@ -1,0 +1,91 @@
+import { Validations } from 'aws-cdk-lib';
+import type { QueueService } from './queue-service';
+
+/**
+ * The cdk-nag findings (AwsSolutions and Serverless packs) this design accepts, each on the one
+ * construct it concerns and with the reason a reviewer needs. Anything not listed here stops
+ * `cdk synth`. infra/aws/README-deploy.md lists the same acknowledgements for people.
+ */
+export const nagReasons = {
+  runtimeVersion:
+    'nodejs22.x is the runtime the team builds (esbuild target node22) and tests for; it is a supported ' +
+    'LTS runtime and newer AWS SDK v3 releases need Node >= 22. Moving to nodejs24.x is a one-line change ' +
+    'in infra/aws/bundling.ts, made together with the esbuild target and CI.',
+  apiFunctionDeadLetters:
+    'API Gateway invokes it synchronously: a failure goes back to the HTTP caller, who retries. Dead-letter ' +
+    'queues and failure destinations only ever receive asynchronous events.',
+  scheduledFunctionDeadLetters:
+    "Its schedule's event carries no data: the next run (a minute later) is the retry, and a failed run " +
+    "raises the function's Errors alarm. A dead-letter queue would hold nothing worth replaying.",
+  scheduleTargetDeadLetters:
+    'The scheduled event carries no data: a delivery that fails is replaced by the next tick, and runs ' +
+    "that fail raise the function's Errors alarm.",
+  xrayWildcard:
+    'Resource::* is only in the statement Lambda adds for active tracing (xray:PutTraceSegments, ' +
+    'xray:PutTelemetryRecords); X-Ray has no resource-level permissions. test/infra/iam.test.ts asserts ' +
+    'that no other statement of the role has a wildcard.',
+  tracingOff:
+    'Active tracing was turned off for this deployment (QueueServiceProps.tracing: false), a choice of ' +
+    'whoever deploys it; the default keeps it on.',
+  secretRotation:
+    'The receipt-handle signing key has no automatic rotation: rotating it invalidates every in-flight ' +
+    'receipt handle (consumers could no longer delete or extend what they received), and functions load ' +
+    'it once per container. Rotate by hand (put a new value, then redeploy) during a quiet period; a ' +
+    'two-key rotation is future work.',
+  sqsRouteAuthorization:
+    'SQS clients sign requests with SigV4 for service "sqs", which the API Gateway IAM authorizer ' +
+    '(service "execute-api") cannot verify. The sqs function verifies every signature against the ' +
+    "service's own access keys and, as deployed (SQS_AUTH=required), refuses unsigned requests; " +
+    'test/infra/in-function-auth.test.ts checks that refusal.',
+} as const;
+
+export function acknowledgeNagFindings(service: QueueService, options: { tracing: boolean }): void {
+  for (const fn of service.functions.values()) {
+    const scheduled = service.schedules.has(fn.name);
+    const api = [...service.httpApi.routes.values()].some((served) => served.functionName === fn.name);
+    const deadLetterReason = [
+      ...(api ? [nagReasons.apiFunctionDeadLetters] : []),
+      ...(scheduled ? [nagReasons.scheduledFunctionDeadLetters] : []),
+    ].join(' ');
+    Validations.of(fn.function).acknowledge(
+      { id: 'AwsSolutions-L1', reason: nagReasons.runtimeVersion },
+      { id: 'Serverless-LambdaLatestVersion', reason: nagReasons.runtimeVersion },
+      { id: 'Serverless-LambdaDLQ', reason: deadLetterReason },
+    );
+    if (scheduled) {
+      Validations.of(fn.function).acknowledge({
+        id: 'Serverless-LambdaAsyncFailureDestination',
+        reason: nagReasons.scheduledFunctionDeadLetters,
+      });
+    }
+    if (options.tracing) {
+      Validations.of(fn.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: nagReasons.xrayWildcard,
+      });
+    } else {
+      Validations.of(fn.function).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason: nagReasons.tracingOff,
+      });
+    }
+  }
+  for (const rule of service.schedules.values()) {
+    Validations.of(rule).acknowledge({
+      id: 'Serverless-EventBusDLQ',
+      reason: nagReasons.scheduleTargetDeadLetters,
+    });
+  }
+  for (const { route, spec } of service.httpApi.routes.values()) {
+    if (spec.routeAuthorization === 'in-function') {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: nagReasons.sqsRouteAuthorization,
+      });
+    }
+  }
+  Validations.of(service.receiptHandleSecret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason: nagReasons.secretRotation,
+  });
+}

@@ -1,0 +1,190 @@
+import type { Stack } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { describe, expect, it } from 'vitest';
+import type { ServiceFunctionName } from '../../infra/aws/function-catalog';
+import type { QueueService } from '../../infra/aws/queue-service';
+import { type CfnResource, logicalIdOf, resourcesOf, synthQueueService, synthQueueStack } from './synth';
+
+/**
+ * What each function may call, written out here on purpose rather than read from the catalog: a
+ * change to a function's permissions has to change this table too, in review.
+ */
+const expectedDynamoActions: Record<
+  ServiceFunctionName,
+  { messages: string[]; readyIndex?: string[]; deadLetters?: string[] }
+> = {
+  queues: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+    readyIndex: ['Query'],
+  },
+  send: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+  receive: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+    readyIndex: ['Query'],
+    deadLetters: ['PutItem'],
+  },
+  delete: { messages: ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'] },
+  sqs: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+    readyIndex: ['Query'],
+    deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+  },
+  sweeper: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+    readyIndex: ['Query'],
+    deadLetters: ['GetItem', 'PutItem'],
+  },
+  redrive: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+    readyIndex: ['Query'],
+    deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+  },
+};
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+interface NormalizedStatement {
+  sid: string | undefined;
+  actions: string[];
+  resources: unknown[];
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+function normalize(statement: Statement): NormalizedStatement {
+  expect(statement.Effect).toBe('Allow');
+  return { sid: statement.Sid, actions: list(statement.Action).sort(), resources: list(statement.Resource) };
+}
+
+/** Every statement of every policy attached to the function's role. */
+function statementsOf(
+  stack: Stack,
+  service: QueueService,
+  policies: Record<string, CfnResource>,
+  name: string,
+) {
+  const roleId = logicalIdOf(stack, service.functions.get(name as ServiceFunctionName)!.role);
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+    .map(normalize);
+}
+
+function expectedStatements(stack: Stack, service: QueueService, name: ServiceFunctionName) {
+  const fn = service.functions.get(name)!;
+  const tableArn = (table: QueueService['messagesTable']) => ({
+    'Fn::GetAtt': [logicalIdOf(stack, table), 'Arn'],
+  });
+  const expected = expectedDynamoActions[name];
+  const dynamo = (actions: string[]) => actions.map((action) => `dynamodb:${action}`).sort();
+  const statements: NormalizedStatement[] = [
+    {
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [{ 'Fn::GetAtt': [logicalIdOf(stack, fn.logGroup), 'Arn'] }],
+    },
+    {
+      sid: 'MessagesTable',
+      actions: dynamo(expected.messages),
+      resources: [tableArn(service.messagesTable)],
+    },
+  ];
+  if (expected.readyIndex) {
+    statements.push({
+      sid: 'ReadyIndex',
+      actions: dynamo(expected.readyIndex),
+      resources: [{ 'Fn::Join': ['', [tableArn(service.messagesTable), '/index/ready']] }],
+    });
+  }
+  if (expected.deadLetters) {
+    statements.push({
+      sid: 'DeadLettersTable',
+      actions: dynamo(expected.deadLetters),
+      resources: [tableArn(service.deadLettersTable)],
+    });
+  }
+  statements.push(
+    {
+      sid: 'ReadReceiptHandleSecret',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [{ Ref: logicalIdOf(stack, service.receiptHandleSecret) }],
+    },
+    // Added by Lambda for active tracing; X-Ray has no resource-level permissions.
+    { sid: undefined, actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resources: ['*'] },
+  );
+  return statements;
+}
+
+describe('IAM: least privilege per function', () => {
+  const { stack, template } = synthQueueStack();
+  const service = stack.service;
+  const policies = resourcesOf(template, 'AWS::IAM::Policy');
+
+  it('deploys every function this table expects', () => {
+    expect([...service.functions.keys()].sort()).toEqual(Object.keys(expectedDynamoActions).sort());
+  });
+
+  for (const name of Object.keys(expectedDynamoActions) as ServiceFunctionName[]) {
+    it(`${name}: its role allows exactly the calls it makes, on exactly its resources`, () => {
+      expect(statementsOf(stack, service, policies, name)).toEqual(expectedStatements(stack, service, name));
+    });
+  }
+
+  it('roles trust Lambda only and carry no managed policies', () => {
+    for (const role of Object.values(resourcesOf(template, 'AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+        Statement: [
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+        ],
+        Version: '2012-10-17',
+      });
+    }
+  });
+
+  it('no statement anywhere has a wildcard action, and only the X-Ray statement a wildcard resource', () => {
+    const statements = Object.values(policies).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements.map(normalize)) {
+      for (const action of statement.actions) expect(action).not.toContain('*');
+      if (statement.resources.some((resource) => JSON.stringify(resource).includes('*'))) {
+        expect(statement.actions).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        expect(statement.resources).toEqual(['*']);
+      }
+    }
+  });
+
+  it('grants the KMS key to every function only when a customer-managed key is used', () => {
+    for (const statements of [...service.functions.keys()].map((name) =>
+      statementsOf(stack, service, policies, name),
+    )) {
+      expect(statements.some((statement) => statement.actions.some((a) => a.startsWith('kms:')))).toBe(false);
+    }
+
+    let key: Key | undefined;
+    const withKey = synthQueueService((scope) => {
+      key = new Key(scope, 'TableKey', { enableKeyRotation: true });
+      return { encryptionKey: key };
+    });
+    const keyPolicies = resourcesOf(withKey.template, 'AWS::IAM::Policy');
+    for (const name of withKey.service.functions.keys()) {
+      const kms = statementsOf(withKey.stack, withKey.service, keyPolicies, name).filter(
+        (statement) => statement.sid === 'UseCustomerManagedKey',
+      );
+      expect(kms).toEqual([
+        {
+          sid: 'UseCustomerManagedKey',
+          actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [{ 'Fn::GetAtt': [logicalIdOf(withKey.stack, key!), 'Arn'] }],
+        },
+      ]);
+    }
+  });
+});
