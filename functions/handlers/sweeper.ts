@@ -1,18 +1,25 @@
 import { sweep } from '../queue/operations/dead-letters';
+import { measureGauges } from '../queue/operations/gauges';
 import { logError } from './log';
+import { publishGauges } from './metrics';
 import { getRuntime } from './runtime';
 
 /**
  * Lambda entry of the scheduled sweeper: dead-letters exhausted messages whose lease expired
- * and removes messages past retention, within the invocation's remaining time, and reports
- * what it did (counts only).
+ * and removes messages past retention, within the invocation's remaining time, reports what it
+ * did (counts only), and publishes the gauges the alarms watch.
  */
 export async function handler(_event: unknown, context?: { getRemainingTimeInMillis?: () => number }) {
   const budgetMs = Math.max(1_000, (context?.getRemainingTimeInMillis?.() ?? 60_000) - 10_000);
   try {
-    const report = await sweep((await getRuntime()).queue, { budgetMs });
+    const { queue } = await getRuntime();
+    const report = await sweep(queue, { budgetMs });
     if (report.deadLettered + report.expired > 0 || !report.complete) {
       console.log(JSON.stringify({ level: 'INFO', message: 'sweep', ...report }));
+    }
+    // On Lambda, the gauges the alarms watch (locally nothing reads them, so nothing is printed).
+    if (report.complete && process.env.AWS_LAMBDA_FUNCTION_NAME) {
+      publishGauges(await measureGauges(queue), process.env.MESSAGES_TABLE ?? 'queue-messages');
     }
     return report;
   } catch (error) {

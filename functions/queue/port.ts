@@ -18,6 +18,8 @@ export interface QueueStore {
   putMessages(messages: StoredMessage[]): Promise<{ failedIndexes: number[] }>;
   /** Keys of messages that looked visible at `now` in one shard (eventually consistent). */
   findVisible(queueId: string, shard: number, now: number, limit: number): Promise<string[]>;
+  /** When the longest-visible entry of a shard became visible (undefined when none is). */
+  oldestVisibleSince(queueId: string, shard: number, now: number): Promise<number | undefined>;
   /** Tries to take a lease; only one concurrent caller can win a given message. */
   lease(request: LeaseRequest): Promise<LeaseOutcome>;
   /** Removes a message that can no longer be delivered (expired or purged), if it still is so. */

@@ -174,6 +174,22 @@ export class DynamoQueueStore implements QueueStore {
     return { failedIndexes: failedIndexes.sort((a, b) => a - b) };
   }
 
+  async oldestVisibleSince(queueId: string, shard: number, now: number) {
+    const out = await this.run('oldestVisibleSince', (capacity) =>
+      this.client.send(
+        new QueryCommand({
+          ...capacity,
+          TableName: this.table,
+          ...visibleInShard(queueId, shard, now),
+          ProjectionExpression: 'v',
+          Limit: 1,
+        }),
+      ),
+    );
+    const first = out.Items?.[0]?.v?.N;
+    return first === undefined ? undefined : Number(first);
+  }
+
   async findVisible(queueId: string, shard: number, now: number, limit: number) {
     const out = await this.run('findVisible', (capacity) =>
       this.client.send(

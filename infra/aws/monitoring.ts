@@ -19,14 +19,14 @@ import { Construct } from 'constructs';
 import type { FunctionSpec, ServiceFunctionName } from './function-catalog';
 
 /**
- * Metrics the functions are to publish themselves (CloudWatch embedded metric format; none does
- * yet), one series per deployment, told apart by the messages table's name. Until a function
- * publishes them the alarms on them stay OK: missing data does not breach.
+ * Metrics the service publishes itself: the scheduled sweeper writes them after each complete
+ * sweep in CloudWatch embedded metric format (functions/handlers/metrics.ts), one series per
+ * deployment, told apart by the messages table's name. Missing data does not breach.
  */
 export const serviceMetrics = {
   namespace: 'ServerlessQueue',
   dimension: 'MessagesTable',
-  /** Messages waiting in dead-letter queues, all queues together (gauge; the sweeper is the natural publisher). */
+  /** Messages waiting in dead-letter queues, all queues together (gauge, published by the sweeper). */
   deadLetterMessages: 'DeadLetterMessages',
   /** Age in seconds of the oldest message not yet received, over all queues (gauge). */
   oldestMessageAge: 'ApproximateAgeOfOldestMessage',
