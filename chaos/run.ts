@@ -1,0 +1,37 @@
+/**
+ * `npm run chaos`: producers, misbehaving consumers and the sweeper against the local service on
+ * its own in-memory DynamoDB Local, with faults injected into every DynamoDB call; prints the
+ * figures and every violation, and exits non-zero if the queue broke a promise.
+ * `npm run chaos -- --help` lists the options.
+ */
+import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
+import { parseChaosCommand } from './config';
+import { formatReport } from './report';
+import { runChaos } from './scenario';
+
+async function main(): Promise<number> {
+  const command = parseChaosCommand(process.argv.slice(2), process.env);
+  if (command.help) {
+    console.log(command.help);
+    return 0;
+  }
+  const log = (line: string) => console.log(`[chaos] ${line}`);
+  const dynamodb = command.endpoint ? undefined : await startDynamoDbLocal({ inMemory: true });
+  try {
+    const endpoint = command.endpoint ?? dynamodb!.endpoint;
+    log(`DynamoDB at ${endpoint}`);
+    const result = await runChaos(command.config, { dynamodbEndpoint: endpoint, log });
+    console.log(formatReport(result));
+    return result.checks.violations.length === 0 ? 0 : 1;
+  } finally {
+    await dynamodb?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,59 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoClient, createRuntime, type Runtime, setRuntime } from '../functions/handlers/runtime';
+import type { Clock } from '../functions/queue/clock';
+import type { TableNames } from '../functions/store/table-layout';
+import { startHttpHost } from '../infra/local/http-host';
+import { ensureTables } from '../infra/local/tables';
+import type { FaultInjector } from './faults';
+import type { StorageOracle } from './oracle';
+
+/**
+ * The local service as `npm start` runs it (the deployed handlers behind the local HTTP host),
+ * except that its runtime talks to DynamoDB through a client carrying the fault injector and the
+ * storage oracle. A second, clean client is kept for setup and for reading the final state.
+ */
+export interface ChaosServiceOptions {
+  dynamodbEndpoint: string;
+  tables: TableNames;
+  receiptHandleSecret: string;
+  clock: Clock;
+  faults: FaultInjector;
+  oracle?: StorageOracle;
+  shardCount?: number;
+}
+
+export interface ChaosService {
+  url: string;
+  runtime: Runtime;
+  /** Without faults: for setup and for auditing the final state. */
+  cleanClient: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+export async function startChaosService(options: ChaosServiceOptions): Promise<ChaosService> {
+  const env = { DYNAMODB_ENDPOINT: options.dynamodbEndpoint, AWS_REGION: 'us-east-1' };
+  const cleanClient = createDynamoClient(env);
+  await ensureTables(cleanClient, options.tables);
+  const faultyClient = options.faults.install(createDynamoClient(env));
+  options.oracle?.install(faultyClient);
+  const runtime = createRuntime({
+    client: faultyClient,
+    tables: options.tables,
+    receiptHandleSecret: options.receiptHandleSecret,
+    clock: options.clock,
+    ...(options.shardCount === undefined ? {} : { defaultShardCount: options.shardCount }),
+  });
+  // The handlers behind the HTTP host read their runtime from here.
+  setRuntime(runtime);
+  const host = await startHttpHost({ port: 0, host: '127.0.0.1', accountId: runtime.account });
+  return {
+    url: host.url,
+    runtime,
+    cleanClient,
+    close: async () => {
+      await host.close();
+      faultyClient.destroy();
+      cleanClient.destroy();
+    },
+  };
+}
