@@ -53,7 +53,11 @@ export function createDynamoClient(env: NodeJS.ProcessEnv): DynamoDBClient {
     region: env.AWS_REGION ?? 'us-east-1',
     maxAttempts: 3,
     // Bounded waits: a stuck connection becomes a retryable error, never a hung request.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 }),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 2_000,
+      requestTimeout: 5_000,
+      throwOnRequestTimeout: true,
+    }),
     ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
 }

@@ -25,8 +25,8 @@ export interface QueueStore {
   /** Removes a message that can no longer be delivered (expired or purged), if it still is so. */
   removeUndeliverable(queueId: string, messageId: string, now: number, purgedAt?: number): Promise<void>;
   deleteMessage(queueId: string, messageId: string, leaseToken: string): Promise<DeleteOutcome>;
-  /** Deletes many messages in few round trips; see the adapter for how leases are honoured. */
-  deleteMessages(requests: DeleteRequest[], now: number): Promise<DeleteOutcome[]>;
+  /** Deletes many messages at once, each only for the holder of its current lease. */
+  deleteMessages(requests: DeleteRequest[]): Promise<DeleteOutcome[]>;
   changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome>;
   countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult>;
   /** Deletes every message of a queue, within a time budget; returns how many it removed. */

@@ -38,8 +38,10 @@ export class ReceiptHandleCodec {
     if (handle.length > 1024) throw invalidHandle('it is too long');
     const [prefix, payload, tag, ...rest] = handle.split('.');
     if (prefix !== version || !payload || !tag || rest.length > 0) throw invalidHandle('it is malformed');
-    const given = Buffer.from(tag, 'base64url');
-    const expected = this.sign(payload);
+    // Compared as text: base64url decoding ignores stray or trailing characters, so several
+    // spellings would decode to the same tag; only the one this service wrote is genuine.
+    const given = Buffer.from(tag, 'utf8');
+    const expected = Buffer.from(this.sign(payload).toString('base64url'), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw invalidHandle('it was not issued by this service or was altered');
     }

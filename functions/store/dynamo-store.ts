@@ -49,9 +49,6 @@ export interface DynamoStoreOptions {
   onConsumed?: (operation: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) => void;
 }
 
-/** A batch delete deletes without a condition only leases with at least this much time left. */
-const unconditionalDeleteMarginMs = 5_000;
-
 /** The DynamoDB adapter of the queue's storage port. */
 export class DynamoQueueStore implements QueueStore {
   private readonly client: DynamoDBClient;
@@ -166,12 +163,37 @@ export class DynamoQueueStore implements QueueStore {
       if (m.parts.some((part) => failedParts.has(keyString(part)))) failedIndexes.push(index);
       else ready.push(index);
     });
-    const failed = await this.writeAll(
-      'putMessages',
-      ready.map((index) => ({ PutRequest: { Item: items[index]!.message } })),
+    // One conditional PutItem per message, in parallel: if the SDK retries a put whose response
+    // was lost, the retry finds the item and changes nothing, where an unconditional batch write
+    // would reset a lease a receiver took meanwhile.
+    const outcomes = await Promise.allSettled(
+      ready.map((index) => this.putNewMessage(items[index]!.message)),
     );
-    for (const index of ready) if (failed.has(keyString(items[index]!.message))) failedIndexes.push(index);
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') failedIndexes.push(ready[i]!);
+    });
+    // A single message: its caller hears why (throttled or unavailable), not just that it failed.
+    const [only] = outcomes;
+    if (messages.length === 1 && only?.status === 'rejected') throw only.reason;
     return { failedIndexes: failedIndexes.sort((a, b) => a - b) };
+  }
+
+  private async putNewMessage(item: Item): Promise<void> {
+    try {
+      await this.run('putMessages', (capacity) =>
+        this.client.send(
+          new PutItemCommand({
+            ...capacity,
+            TableName: this.table,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    } catch (error) {
+      // Already there: an earlier attempt of this very put landed.
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async oldestVisibleSince(queueId: string, shard: number, now: number) {
@@ -295,50 +317,12 @@ export class DynamoQueueStore implements QueueStore {
   }
 
   /**
-   * Batch delete in two round trips: one consistent read of every message, then one
-   * unconditional batch delete of those whose lease the caller holds with at least
-   * `unconditionalDeleteMarginMs` to run (no one else can take them before the delete lands).
-   * Leases about to end are deleted one by one under the lease condition instead.
+   * Batch delete: one conditional DeleteItem per message, in parallel (one round trip of
+   * latency). An unconditional batch write could land after its lease ran out, when another
+   * receiver holds the message (the chaos run showed SDK retries delaying it that long).
    */
-  async deleteMessages(requests: DeleteRequest[], now: number): Promise<DeleteOutcome[]> {
-    if (requests.length === 1) {
-      const [only] = requests;
-      return [await this.deleteMessage(only!.queueId, only!.messageId, only!.leaseToken)];
-    }
-    const keys = requests.map((r) => messageKey(r.queueId, r.messageId));
-    const found = await getAll(this.client, this.table, keys);
-    const outcomes: DeleteOutcome[] = [];
-    const safe: number[] = [];
-    const careful: number[] = [];
-    requests.forEach((request, index) => {
-      const item = found.get(keyString(keys[index]!));
-      if (!item) outcomes[index] = 'gone';
-      else if (item.l?.S !== request.leaseToken) outcomes[index] = 'stale';
-      else if (Number(item.v?.N) - now >= unconditionalDeleteMarginMs) safe.push(index);
-      else careful.push(index);
-    });
-    const deletions = safe.flatMap((index) => {
-      const request = requests[index]!;
-      const item = found.get(keyString(keys[index]!));
-      const partKeys = Array.from({ length: partCount(item) }, (_, n) =>
-        partKey(request.queueId, request.messageId, n),
-      );
-      return [keys[index]!, ...partKeys].map((Key) => ({ DeleteRequest: { Key } }));
-    });
-    const failed =
-      deletions.length > 0 ? await this.writeAll('deleteMessages', deletions) : new Set<string>();
-    for (const index of safe) {
-      // A delete that could not be written is retried under the lease condition.
-      if (failed.has(keyString(keys[index]!))) careful.push(index);
-      else outcomes[index] = 'deleted';
-    }
-    await Promise.all(
-      careful.map(async (index) => {
-        const r = requests[index]!;
-        outcomes[index] = await this.deleteMessage(r.queueId, r.messageId, r.leaseToken);
-      }),
-    );
-    return outcomes;
+  async deleteMessages(requests: DeleteRequest[]): Promise<DeleteOutcome[]> {
+    return Promise.all(requests.map((r) => this.deleteMessage(r.queueId, r.messageId, r.leaseToken)));
   }
 
   async changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome> {
@@ -367,6 +351,8 @@ export class DynamoQueueStore implements QueueStore {
       const old = error.Item as Item | undefined;
       if (!old) return 'gone';
       if (old.l?.S !== request.leaseToken) return 'stale';
+      // A retry of a change that was applied but whose response was lost: already done.
+      if (Number(old.v?.N) === request.visibleAt) return 'changed';
       if (Number(old.v?.N) <= request.now) return 'notInFlight';
       return 'limit';
     }

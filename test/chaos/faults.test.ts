@@ -91,8 +91,8 @@ describe.each(dialects)('a failing DynamoDB call becomes a retryable error (%s)'
   test('send, storage failing on every attempt: ServiceUnavailable, and nothing is stored', async () => {
     const queue = queueName('faults');
     await createQueue(chaos.url(), { name: queue });
-    // writeAll tries 5 times, each with the SDK's attempts.
-    chaos.faults.inject({ command: 'BatchWriteItem', kind: 'internal', times: 5 * sdkAttempts });
+    // A send is one conditional PutItem per message, with the SDK's attempts.
+    chaos.faults.inject({ command: 'PutItem', kind: 'internal', times: sdkAttempts });
     const reply = await callOver(dialect, chaos.url(), queue, { action: 'send', body: 'never stored' });
     expect(chaos.faults.pendingRules()).toBe(0);
     expect(reply).toMatchObject(expectedRetryable.ServiceUnavailable[dialect]);
@@ -175,7 +175,7 @@ describe('a response lost after DynamoDB applied the write', () => {
     const queue = queueName('faults');
     await createQueue(chaos.url(), { name: queue });
     const client = chaos.rest(queue);
-    chaos.faults.inject({ command: 'BatchWriteItem', kind: 'dropResponse', waitMs: 0 });
+    chaos.faults.inject({ command: 'PutItem', kind: 'dropResponse', waitMs: 0 });
     const [sent] = await client.send([{ id: 'only', body: 'once' }]);
     expect(chaos.faults.pendingRules()).toBe(0);
     const received = await client.receive({ maxMessages: 10, waitSeconds: 0 });

@@ -3,6 +3,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   ProvisionedThroughputExceededException,
+  PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -75,7 +76,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('storage faults reach the caller as retryable errors', () => {
   test('throttling becomes 429 RequestThrottled with Retry-After', async () => {
     dynamo
-      .on(BatchWriteItemCommand)
+      .on(PutItemCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     const response = await send({ body: 'secret body text' });
     expect(response.statusCode).toBe(429);
@@ -102,8 +103,8 @@ describe('storage faults reach the caller as retryable errors', () => {
     expect(response.statusCode).toBe(503);
   });
 
-  test('batch items DynamoDB leaves unprocessed are retried, then reported per entry', async () => {
-    dynamo.on(BatchWriteItemCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
+  test('a batch whose writes fail is reported per entry, as retryable', async () => {
+    dynamo.on(PutItemCommand).rejects(Object.assign(new Error('internal'), { name: 'InternalServerError' }));
     const response = await send({
       messages: [
         { id: 'a', body: 'x' },
@@ -123,7 +124,15 @@ describe('storage faults reach the caller as retryable errors', () => {
       ['a', 'ServiceUnavailable', false],
       ['b', 'ServiceUnavailable', false],
     ]);
+  });
+
+  test('large-body parts DynamoDB leaves unprocessed are retried, then the message is reported failed', async () => {
+    dynamo.on(BatchWriteItemCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
+    const response = await send({ messages: [{ id: 'big', body: 'x'.repeat(5_000) }] });
+    const body = JSON.parse(response.body);
+    expect(body.failed.map((f: { id: string }) => f.id)).toEqual(['big']);
     expect(dynamo.commandCalls(BatchWriteItemCommand).length).toBe(5);
+    expect(dynamo.commandCalls(PutItemCommand).length).toBe(0);
   });
 
   test('an unexpected error is a plain 500 problem, logged without the request body', async () => {

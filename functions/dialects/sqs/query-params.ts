@@ -28,37 +28,50 @@ const maps: Record<string, { to: string; key: string }> = {
 
 type Tree = { [key: string]: Tree | string };
 
+/**
+ * Parameter names are caller input: every segment must be a plain name (so `__proto__.x` or
+ * `constructor.prototype.x` cannot walk into Object.prototype), and the tree is built from
+ * prototype-less objects. A name that is not one is ignored, as SQS ignores unknown parameters.
+ */
+const segmentPattern = /^[A-Za-z0-9_-]{1,256}$/;
+const forbiddenSegments = new Set(['__proto__', 'prototype', 'constructor']);
+const node = (): Tree => Object.create(null) as Tree;
+
 export function decodeQueryParameters(pairs: Iterable<[string, string]>): ActionInput {
   return shape(unflatten(pairs));
 }
 
 /** `a.1.b=x` becomes {a: {1: {b: 'x'}}}; a bare `AttributeName=All` counts as member 0. */
 function unflatten(pairs: Iterable<[string, string]>): Tree {
-  const root: Tree = {};
+  const root = node();
   for (const [key, value] of pairs) {
     const segments = key.split('.');
-    let node = root;
+    if (segments.some((segment) => !segmentPattern.test(segment) || forbiddenSegments.has(segment))) continue;
+    let current = root;
     segments.forEach((segment, index) => {
       const last = index === segments.length - 1;
-      const existing = node[segment];
+      const existing = current[segment];
       if (last) {
         if (typeof existing === 'object') existing['0'] = value;
-        else node[segment] = value;
+        else current[segment] = value;
         return;
       }
-      if (typeof existing === 'string') node[segment] = { '0': existing };
-      else if (existing === undefined) node[segment] = {};
-      node = node[segment] as Tree;
+      if (typeof existing === 'string') {
+        const member = node();
+        member['0'] = existing;
+        current[segment] = member;
+      } else if (existing === undefined) current[segment] = node();
+      current = current[segment] as Tree;
     });
   }
   return root;
 }
 
 function shape(tree: Tree): ActionInput {
-  const out: ActionInput = {};
+  const out: ActionInput = Object.create(null) as ActionInput;
   for (const [key, value] of Object.entries(tree)) {
-    const list = lists[key];
-    const map = maps[key];
+    const list = Object.hasOwn(lists, key) ? lists[key] : undefined;
+    const map = Object.hasOwn(maps, key) ? maps[key] : undefined;
     if (list) {
       out[list] = members(value).map((member) => (typeof member === 'string' ? member : shape(member)));
     } else if (map) {
@@ -70,7 +83,7 @@ function shape(tree: Tree): ActionInput {
         if (typeof name !== 'string' || item === undefined) continue;
         entries.push([name, typeof item === 'string' ? item : shape(item)]);
       }
-      out[map.to] = Object.fromEntries(entries);
+      out[map.to] = Object.assign(Object.create(null) as object, Object.fromEntries(entries));
     } else {
       out[key] = typeof value === 'string' ? value : shape(value);
     }

@@ -55,7 +55,6 @@ export async function deleteMessageBatch(
       messageId: parts.messageId,
       leaseToken: parts.leaseToken,
     })),
-    ctx.clock.now(),
   );
   decoded.forEach(({ id }, index) => {
     try {

@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
 import { SqsJsonQueueClient } from '../../chaos/clients/sqs-json-client';
-import { createQueue, queueName, useChaosService } from '../../test/chaos/support';
+import { createQueue, queueName, useChaosService } from './support';
 
 /**
  * FINDING 1 (SQS dialect, critical): decodeQueryParameters (functions/dialects/sqs/query-params.ts)

@@ -1,9 +1,10 @@
 import { expect, test } from 'vitest';
 import { ManualClock } from '../../functions/queue/clock';
-import { createQueue, queueName, useChaosService } from '../../test/chaos/support';
+import { createQueue, queueName, useChaosService } from './support';
 
 /**
- * FINDING 3 (store): DynamoQueueStore.deleteMessages reads the messages, then deletes those
+ * FINDING 3 (store), fixed by deleting each entry with a conditional DeleteItem: the batch delete
+ * used to read the messages, then delete those
  * whose lease has at least 5 s left with an UNCONDITIONAL BatchWriteItem. Nothing bounds when
  * that write lands: the SDK's retries (3 attempts, each up to the 5 s request timeout) and
  * writeAll's 5 rounds of backoff can take far longer than 5 s. If the lease ran out meanwhile and
@@ -29,7 +30,7 @@ test('a batch delete with an expired handle does not delete the message another 
 
   let takenByB: Awaited<ReturnType<typeof consumerB.receive>> = [];
   chaos.faults.inject({
-    command: 'BatchWriteItem',
+    command: 'DeleteItem',
     kind: 'timeout',
     waitMs: 0,
     // A's delete is slow to land: its leases run out, and consumer B receives the messages.
@@ -41,10 +42,12 @@ test('a batch delete with an expired handle does not delete the message another 
   const result = await consumerA.deleteBatch(
     held.map((m, i) => ({ id: `e${i}`, receiptHandle: m.receiptHandle })),
   );
-  expect(takenByB).toHaveLength(2);
+  // The delayed delete lost its lease to B; a delete that landed in time is fine.
+  expect(takenByB.length).toBeGreaterThanOrEqual(1);
 
-  // A's handles are stale: B received the messages since. Its deletes must be refused...
-  expect(result.map((r) => r.error?.code)).toEqual(['ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid']);
+  // A's handles for what B received are stale: those deletes must be refused...
+  const refused = result.filter((r) => r.error?.code === 'ReceiptHandleIsInvalid');
+  expect(refused).toHaveLength(takenByB.length);
   // ...and B's leases must still hold the messages.
   for (const message of takenByB) {
     await expect(

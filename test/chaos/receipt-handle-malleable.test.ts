@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { createQueue, queueName, useChaosService } from '../../test/chaos/support';
+import { createQueue, queueName, useChaosService } from './support';
 
 /**
  * FINDING 6 (queue core, low): ReceiptHandleCodec.decode compares the DECODED signature bytes,

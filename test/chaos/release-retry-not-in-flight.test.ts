@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { createQueue, queueName, useChaosService } from '../../test/chaos/support';
+import { createQueue, queueName, useChaosService } from './support';
 
 /**
  * FINDING 4 (store): releasing a lease (visibility timeout 0) whose UpdateItem was applied but
