@@ -6,6 +6,7 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
+import { deadLetterInfo } from '../queue/dead-letter-info';
 import type {
   DeadLetterMove,
   DeadLetterQuery,
@@ -136,15 +137,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
       // of its dead-letter queue (SQS counts from the first send and may drop it sooner).
       expiresAt: now + target.retentionSeconds * 1000,
       receiveCount: 0,
-      deadLetter: {
-        sourceQueue: source.ref.name,
-        sourceQueueId: source.id,
-        deadLetteredAt: now,
-        reason: request.reason,
-        receiveCount: message.receiveCount,
-        ...(message.firstReceivedAt === undefined ? {} : { firstReceivedAt: message.firstReceivedAt }),
-        ...(message.lastReceivedAt === undefined ? {} : { lastReceivedAt: message.lastReceivedAt }),
-      },
+      deadLetter: deadLetterInfo(source, message, request.reason, now),
     };
     delete deadLetter.firstReceivedAt;
     delete deadLetter.lastReceivedAt;

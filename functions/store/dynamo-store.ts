@@ -9,6 +9,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { invalidParameter } from '../queue/errors';
+import { limits } from '../queue/limits';
 import type { QueueRecord, QueueRef, StoredMessage } from '../queue/model';
 import type {
   DeleteOutcome,
@@ -339,7 +340,7 @@ export class DynamoQueueStore implements QueueStore {
               ':token': { S: request.leaseToken },
               ':now': { N: String(request.now) },
               ':visibleAt': { N: String(request.visibleAt) },
-              ':earliestReceive': { N: String(request.visibleAt - 43_200_000) },
+              ':earliestReceive': { N: String(request.visibleAt - limits.maxLeaseMs) },
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),

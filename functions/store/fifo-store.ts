@@ -348,6 +348,8 @@ export class DynamoFifoStore implements FifoStore {
       const old = error.Item as Item | undefined;
       if (!old) return 'gone';
       if (old.l?.S !== request.token) return 'stale';
+      // A retry of a change that was applied but whose response was lost: already done.
+      if (Number(old.v?.N) === request.visibleAt) return 'changed';
       if (Number(old.v?.N) <= request.now) return 'notInFlight';
       return 'limit';
     }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
+import { deadLetterInfo } from '../dead-letter-info';
 import type { QueueRecord } from '../model';
 import type { SweepReport } from '../operations/dead-letters';
 import { exhausted, serveGroup, undeliverable } from './group-head';
@@ -24,7 +25,7 @@ export async function moveExhaustedFifo(
   const target = await ctx.queues.find({ ...source.ref, name: source.deadLetterQueue });
   // A deleted (or since re-created standard) dead-letter queue: the message waits, undelivered.
   if (!target?.fifo) return false;
-  const { leaseToken: _, firstReceivedAt, lastReceivedAt, ...kept } = message;
+  const { leaseToken: _, firstReceivedAt: _first, lastReceivedAt: _last, ...kept } = message;
   const outcome = await transferToGroup(ctx, target, message, (sequenceNumber, now) => ({
     ...kept,
     queueId: target.id,
@@ -33,15 +34,7 @@ export async function moveExhaustedFifo(
     // Counted from the move, as for standard queues (SQS counts from the first send).
     expiresAt: now + target.retentionSeconds * 1000,
     receiveCount: 0,
-    deadLetter: {
-      sourceQueue: source.ref.name,
-      sourceQueueId: source.id,
-      deadLetteredAt: now,
-      reason,
-      receiveCount: message.receiveCount,
-      ...(firstReceivedAt === undefined ? {} : { firstReceivedAt }),
-      ...(lastReceivedAt === undefined ? {} : { lastReceivedAt }),
-    },
+    deadLetter: deadLetterInfo(source, message, reason, now),
   }));
   return outcome === 'moved';
 }
