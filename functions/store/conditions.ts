@@ -36,3 +36,19 @@ export function visibleInShard(queueId: string, shard: number, now: number) {
     } as Record<string, AttributeValue>,
   };
 }
+
+/**
+ * Why a visibility change's condition failed, told from the item as it was (ALL_OLD), for
+ * standard messages and FIFO groups alike.
+ */
+export function visibilityFailure(
+  old: Record<string, AttributeValue> | undefined,
+  request: { token: string; now: number; visibleAt: number },
+): 'gone' | 'stale' | 'changed' | 'notInFlight' | 'limit' {
+  if (!old) return 'gone';
+  if (old.l?.S !== request.token) return 'stale';
+  // A retry of a change that was applied but whose response was lost: already done.
+  if (Number(old.v?.N) === request.visibleAt) return 'changed';
+  if (Number(old.v?.N) <= request.now) return 'notInFlight';
+  return 'limit';
+}

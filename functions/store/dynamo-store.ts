@@ -24,7 +24,7 @@ import type {
 } from '../queue/port';
 import { getAll, keyString, writeAll } from './batch';
 import { runCall } from './calls';
-import { conditions, takeLease, visibleInShard } from './conditions';
+import { conditions, takeLease, visibilityFailure, visibleInShard } from './conditions';
 import {
   type Item,
   itemToMessage,
@@ -349,13 +349,11 @@ export class DynamoQueueStore implements QueueStore {
       return 'changed';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const old = error.Item as Item | undefined;
-      if (!old) return 'gone';
-      if (old.l?.S !== request.leaseToken) return 'stale';
-      // A retry of a change that was applied but whose response was lost: already done.
-      if (Number(old.v?.N) === request.visibleAt) return 'changed';
-      if (Number(old.v?.N) <= request.now) return 'notInFlight';
-      return 'limit';
+      return visibilityFailure(error.Item as Item | undefined, {
+        token: request.leaseToken,
+        now: request.now,
+        visibleAt: request.visibleAt,
+      });
     }
   }
 

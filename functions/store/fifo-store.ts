@@ -26,7 +26,7 @@ import type {
 } from '../queue/fifo/port';
 import { limits } from '../queue/limits';
 import type { DeleteOutcome, MessageCountsResult, VisibilityOutcome } from '../queue/port';
-import { takeLease } from './conditions';
+import { takeLease, visibilityFailure } from './conditions';
 import type { DynamoStoreOptions } from './dynamo-store';
 import { countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
 import { groupConditions, groupUpdates } from './fifo-conditions';
@@ -345,13 +345,11 @@ export class DynamoFifoStore implements FifoStore {
       return 'changed';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const old = error.Item as Item | undefined;
-      if (!old) return 'gone';
-      if (old.l?.S !== request.token) return 'stale';
-      // A retry of a change that was applied but whose response was lost: already done.
-      if (Number(old.v?.N) === request.visibleAt) return 'changed';
-      if (Number(old.v?.N) <= request.now) return 'notInFlight';
-      return 'limit';
+      return visibilityFailure(error.Item as Item | undefined, {
+        token: request.token,
+        now: request.now,
+        visibleAt: request.visibleAt,
+      });
     }
   }
 
