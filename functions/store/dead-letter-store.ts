@@ -19,7 +19,9 @@ import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../que
 import { getAll, keyString, writeAll } from './batch';
 import { isConditionCancellation, runCall } from './calls';
 import { visibleInShard } from './conditions';
+import { deadLetterPartition, deadLetterRecord, deadLetterRecordKey, padTime } from './dead-letter-records';
 import type { DynamoStoreOptions } from './dynamo-store';
+import { fifoMessageKey, itemToFifoMessage } from './fifo-items';
 import {
   type Item,
   itemToMessage,
@@ -37,7 +39,7 @@ import { isConditionFailure } from './sdk-errors';
  * Dead letters, the sweeper's bookkeeping and redrive tasks.
  *
  * dead-letters table
- *   record       pk = `d#<dead-letter queue id>`  sk = `<dead-lettered at, 13 digits>#<message id>`
+ *   record       see dead-letter-records.ts
  *   move task    pk = `t#<dead-letter queue id>`  sk = <task id> (time-ordered)
  *   running      pk = `running`  sk = <dead-letter queue id>: one active task per queue, and the
  *                list of tasks the scheduler continues
@@ -46,11 +48,6 @@ import { isConditionFailure } from './sdk-errors';
  * A dead letter is a message of the dead-letter queue (so clients receive it like any message)
  * carrying its history in `dl`; the record orders dead letters by time for browsing.
  */
-const pad = (ms: number) => String(Math.max(0, Math.floor(ms))).padStart(13, '0');
-const recordKey = (queueId: string, deadLetteredAt: number, messageId: string): Item => ({
-  pk: { S: `d#${queueId}` },
-  sk: { S: `${pad(deadLetteredAt)}#${messageId}` },
-});
 const taskKey = (queueId: string, taskId: string): Item => ({ pk: { S: `t#${queueId}` }, sk: { S: taskId } });
 const lockKey = (queueId: string): Item => ({ pk: { S: 'running' }, sk: { S: queueId } });
 const sweepKey: Item = { pk: { S: 'sweep' }, sk: { S: 'cursor' } };
@@ -147,7 +144,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
       {
         Put: {
           TableName: this.deadLetters,
-          Item: { ...recordKey(target.id, now, message.id), id: { S: message.id } },
+          Item: deadLetterRecord(target.id, now, message.id),
         },
       },
     ];
@@ -185,7 +182,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
       actions.push({
         Delete: {
           TableName: this.deadLetters,
-          Key: recordKey(dlq.id, message.deadLetter.deadLetteredAt, message.id),
+          Key: deadLetterRecordKey(dlq.id, message.deadLetter.deadLetteredAt, message.id),
         },
       });
     }
@@ -224,14 +221,14 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
   }
 
   async listDeadLetters(query: DeadLetterQuery) {
-    const from = `${pad(query.deadLetteredAfter ?? 0)}`;
-    const to = `${pad(query.deadLetteredBefore ?? 9_999_999_999_999)}~`;
+    const from = padTime(query.deadLetteredAfter ?? 0);
+    const to = `${padTime(query.deadLetteredBefore ?? 9_999_999_999_999)}~`;
     let startKey: Item | undefined;
     if (query.nextToken) {
       const sk = Buffer.from(query.nextToken, 'base64url').toString('utf8');
       if (!/^\d{13}#[\w-]+$/.test(sk))
         throw invalidParameter('nextToken', query.nextToken, 'a token from an earlier page');
-      startKey = { pk: { S: `d#${query.queueId}` }, sk: { S: sk } };
+      startKey = { pk: { S: deadLetterPartition(query.queueId) }, sk: { S: sk } };
     }
     const out = await this.run('listDeadLetters', (c) =>
       this.client.send(
@@ -240,7 +237,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
           TableName: this.deadLetters,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
-            ':pk': { S: `d#${query.queueId}` },
+            ':pk': { S: deadLetterPartition(query.queueId) },
             ':from': { S: from },
             ':to': { S: to },
           },
@@ -251,7 +248,10 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
       ),
     );
     const records = out.Items ?? [];
-    const keys = records.map((r) => messageKey(query.queueId, r.id!.S!));
+    // A FIFO dead letter's item is keyed by its group and sequence number, a standard one by its id.
+    const keys = records.map((r) =>
+      r.fg?.S ? fifoMessageKey(query.queueId, r.fg.S, r.sn!.S!) : messageKey(query.queueId, r.id!.S!),
+    );
     const found = await getAll(this.client, this.messages, keys);
     const messages: StoredMessage[] = [];
     const dangling: Item[] = [];
@@ -259,7 +259,12 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
       const item = found.get(keyString(keys[index]!));
       // A consumer deleted the dead letter (or retention removed it): drop its record too.
       if (!item) dangling.push({ pk: record.pk!, sk: record.sk! });
-      else messages.push(itemToMessage(item, await this.bodyOf(query.queueId, item)));
+      else {
+        const body = await this.bodyOf(query.queueId, item);
+        messages.push(
+          record.fg?.S ? itemToFifoMessage(item, query.queueId, body) : itemToMessage(item, body),
+        );
+      }
     }
     if (dangling.length > 0) {
       await writeAll(
@@ -397,7 +402,8 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
   private async bodyOf(queueId: string, item: Item): Promise<string | undefined> {
     const parts = partCount(item);
     if (parts === 0) return undefined;
-    const messageId = messageIdOf(item.pk!.S!);
+    // FIFO message items carry their id in `mi`; standard ones in their key.
+    const messageId = item.mi?.S ?? messageIdOf(item.pk!.S!);
     const keys = Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n));
     const found = await getAll(this.client, this.messages, keys);
     return Buffer.concat(keys.map((k) => found.get(keyString(k))?.d?.B ?? new Uint8Array())).toString('utf8');

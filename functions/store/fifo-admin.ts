@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { FifoPurgeRequest, FifoTransfer, MoveOutcome } from '../queue/fifo/port';
 import type { MessageCountsResult } from '../queue/port';
+import { deadLetterRecord } from './dead-letter-records';
 import { groupUpdates } from './fifo-conditions';
 import {
   fifoMessageItems,
@@ -72,6 +73,17 @@ export async function transferFifoMessage(table: FifoTable, request: FifoTransfe
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
+    // A move into a dead-letter queue (not a redrive out of one) is recorded for browsing.
+    ...(moved.deadLetter?.deadLetteredAt === now
+      ? [
+          {
+            Put: {
+              TableName: table.deadLettersName,
+              Item: deadLetterRecord(moved.queueId, now, moved.id, moved),
+            },
+          },
+        ]
+      : []),
   ]);
   if (result.ok) {
     // The source's parts are keyed by its own message id (a redriven message has a new one).

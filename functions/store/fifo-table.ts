@@ -20,10 +20,13 @@ export type TransactResult = { ok: true } | { ok: false; reasons: CancellationRe
 export class FifoTable {
   readonly client: DynamoDBClient;
   readonly name: string;
+  /** The dead-letters table, for the browse records of FIFO dead letters. */
+  readonly deadLettersName: string;
 
   constructor(private readonly options: DynamoStoreOptions) {
     this.client = options.client;
     this.name = options.tables.messages;
+    this.deadLettersName = options.tables.deadLetters;
   }
 
   run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { deleteMessage } from '../../functions/queue/operations/acknowledge';
-import { sweep } from '../../functions/queue/operations/dead-letters';
+import { browseDeadLetters, sweep } from '../../functions/queue/operations/dead-letters';
 import { runMoveTasks, startMoveTask } from '../../functions/queue/operations/move-tasks';
 import { createQueue, deleteQueue, describeQueue, purgeQueue } from '../../functions/queue/operations/queues';
 import { receiveMessages } from '../../functions/queue/operations/receive';
@@ -43,6 +43,37 @@ describe('FIFO dead letters', () => {
     expect(dead?.deadLetter).toMatchObject({ sourceQueue: ref.name, receiveCount: 2 });
     expect(dead?.sequenceNumber).toMatch(/^\d{20}$/);
     await deleteMessage(ctx, dlq, dead!.receiptHandle);
+  });
+
+  test('dead letters of a FIFO dead-letter queue can be browsed, newest first, and vanish once redriven', async () => {
+    const { ctx, clock } = fifoContext(tables);
+    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
+    const ref = await newFifoQueue(ctx, {
+      visibilityTimeoutSeconds: 10,
+      deadLetterQueue: dlq.name,
+      maxReceiveCount: 1,
+    });
+    const big = 'x'.repeat(5_000); // stored in body parts
+    await send(ctx, ref, 'first', 'a');
+    await sendMessage(ctx, ref, { body: big, groupId: 'b', deduplicationId: 'big' }, sender);
+    expect((await receiveMessages(ctx, ref, { maxMessages: 10 })).length).toBe(2);
+    clock.advance(10_000);
+    // The receive that finds both heads exhausted moves them to the dead-letter queue.
+    expect(await receiveMessages(ctx, ref, { maxMessages: 10 })).toEqual([]);
+
+    const page = await browseDeadLetters(ctx, dlq, { order: 'oldest' });
+    expect(page.messages.map((m) => m.body.length).sort()).toEqual([5, big.length]);
+    for (const m of page.messages) {
+      expect(m.deadLetter).toMatchObject({ sourceQueue: ref.name, receiveCount: 1 });
+      expect((m as { groupId?: string }).groupId).toMatch(/^[ab]$/);
+    }
+    // Browsing does not lease: both are still receivable.
+    expect((await describeQueue(ctx, dlq)).counts.visible).toBe(2);
+
+    await startMoveTask(ctx, { source: dlq, maxPerSecond: 500 });
+    const [done] = await runMoveTasks(ctx, { budgetMs: 20_000 });
+    expect(done).toMatchObject({ status: 'COMPLETED', moved: 2 });
+    expect((await browseDeadLetters(ctx, dlq)).messages).toEqual([]);
   });
 
   test('the sweeper removes expired messages, reading only groups whose oldest message may have expired', async () => {
