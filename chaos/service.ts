@@ -45,7 +45,7 @@ export async function startChaosService(options: ChaosServiceOptions): Promise<C
   });
   // The handlers behind the HTTP host read their runtime from here.
   setRuntime(runtime);
-  const host = await startHttpHost({ port: 0, host: '127.0.0.1', accountId: runtime.account });
+  const host = await startHttpHost({ port: 0, host: '127.0.0.1', accountId: runtime.account, runtime });
   return {
     url: host.url,
     runtime,

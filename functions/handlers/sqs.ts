@@ -33,6 +33,7 @@ export const handler = middy<HttpEvent, HttpResult>()
           keys: runtime.accessKeys,
           mode: runtime.sqsAuth,
           now: () => runtime.queue.clock.now(),
+          service: 'sqs',
         }),
     });
   });

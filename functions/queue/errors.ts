@@ -62,8 +62,8 @@ export const errorKinds = {
   MethodNotAllowed: sender(405, 'InvalidAction', 'Method not allowed'),
   UnsupportedMediaType: sender(415, 'InvalidParameterValue', 'Unsupported media type'),
   /**
-   * SigV4 authentication of SQS requests, with the codes and statuses SQS uses (the REST dialect
-   * has no authentication of its own). A header-signed request outside the 15-minute clock window
+   * SigV4 authentication, with the codes and statuses SQS uses (sqsStatus) and API Gateway's IAM
+   * authorizer uses for REST routes (status; checked by the local host, deployed by API Gateway). A header-signed request outside the 15-minute clock window
    * is SignatureDoesNotMatch, as SQS answers it; RequestExpired is for presigned URLs past expiry.
    */
   MissingAuthenticationToken: sender(401, 'MissingAuthenticationToken', 'Missing authentication', 403),

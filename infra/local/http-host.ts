@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../functions/dialects/http';
 import { toProblem } from '../../functions/dialects/rest/problem';
-import { QueueError } from '../../functions/queue/errors';
+import type { Runtime } from '../../functions/handlers/runtime';
+import { isQueueError, QueueError } from '../../functions/queue/errors';
 import { type FunctionName, routes } from '../../functions/routes';
 import { buildEvent, matchRoute } from './api-gateway-event';
+import { authenticateRestRequest, needsIamSignature } from './rest-authentication';
 
 /**
  * Serves the route table over HTTP the way API Gateway does: each request becomes a payload 2.0
@@ -34,13 +36,17 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
-export async function startHttpHost(options: {
+export interface HttpHostOptions {
   port: number;
   host: string;
   accountId: string;
-}): Promise<HttpHost> {
+  /** The runtime the handlers use: its access keys and clock verify signed REST requests. */
+  runtime: Runtime;
+}
+
+export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
   const server = createServer((request, response) => {
-    serve(request, response, options.accountId).catch((error) => {
+    serve(request, response, options).catch((error) => {
       console.error(JSON.stringify({ level: 'ERROR', message: 'local host failure', error: String(error) }));
       if (!response.headersSent) send(response, toProblem(error));
     });
@@ -63,7 +69,11 @@ export async function startHttpHost(options: {
   };
 }
 
-async function serve(request: IncomingMessage, response: ServerResponse, accountId: string): Promise<void> {
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: HttpHostOptions,
+): Promise<void> {
   const body = await readBody(request);
   if (body === 'too large') {
     return send(
@@ -85,8 +95,16 @@ async function serve(request: IncomingMessage, response: ServerResponse, account
       toProblem(new QueueError('MethodNotAllowed', `${request.method} is not allowed on ${path}`)),
     );
   }
+  const event = buildEvent(request, body, matched, options.accountId);
+  if (needsIamSignature(matched.route)) {
+    try {
+      await authenticateRestRequest(event, options.runtime);
+    } catch (error) {
+      if (!isQueueError(error)) throw error;
+      return send(response, toProblem(error));
+    }
+  }
   const handler = await loadHandler(matched.route.function);
-  const event = buildEvent(request, body, matched, accountId);
   const result = await handler(event, lambdaContext(matched.route.function, event.requestContext.requestId));
   send(response, result);
 }

@@ -59,6 +59,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     accountId: runtime.account,
+    runtime,
   });
   const stopSchedules = options.schedules
     ? startSchedules(options.schedules === true ? {} : options.schedules)

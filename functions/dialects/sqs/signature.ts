@@ -8,9 +8,11 @@ import { type Caller, callerOf } from './caller';
 import { type SignatureParts, signatureParts } from './sigv4-parts';
 
 /**
- * SigV4 verification of SQS requests against the service's own access keys. The signature a
- * client would have computed is recomputed with @smithy/signature-v4 (over exactly the headers
- * the client says it signed) with the stored secret, and compared in constant time.
+ * SigV4 verification against the service's own access keys, for the service name a route expects:
+ * `sqs` for the SQS routes (always, deployed and locally), `execute-api` for the REST routes on the
+ * local host (deployed, API Gateway's IAM authorizer checks those). The signature a client would
+ * have computed is recomputed with @smithy/signature-v4 (over exactly the headers the client says
+ * it signed) with the stored secret, and compared in constant time.
  *
  * `required`: every request must be signed with an active key (deployed: SQS_AUTH=required).
  * `when-keys-exist`: the local default; any (or no) signature is accepted until at least one
@@ -25,6 +27,13 @@ export interface AuthenticationContext {
   keys: AccessKeyCache;
   mode: SqsAuthMode;
   now: () => number;
+  /** The signing service the credential scope must name: `sqs` or `execute-api`. */
+  service: string;
+  /**
+   * The region the scope must name, when the endpoint has one (API Gateway's). Unset for SQS,
+   * where the signed region chooses where the caller's queues live.
+   */
+  region?: string;
 }
 
 export async function authenticate(event: HttpEvent, context: AuthenticationContext): Promise<Caller> {
@@ -34,10 +43,10 @@ export async function authenticate(event: HttpEvent, context: AuthenticationCont
   if (!parts) {
     throw new QueueError(
       'MissingAuthenticationToken',
-      'Request is missing Authentication Token: sign it with SigV4 for service sqs, using an access key of this service (npm run keys -- create).',
+      `Request is missing Authentication Token: sign it with SigV4 for service ${context.service}, using an access key of this service (npm run keys -- create).`,
     );
   }
-  checkScope(parts);
+  checkScope(parts, context);
   checkTime(parts, context.now());
   const key = await context.keys.activeKey(parts.accessKeyId);
   if (!key) {
@@ -45,7 +54,7 @@ export async function authenticate(event: HttpEvent, context: AuthenticationCont
   }
   const body = bodyBytes(event);
   checkPayloadHash(event, parts, body);
-  const expected = await expectedSignature(event, parts, key.secretAccessKey, body);
+  const expected = await expectedSignature(event, parts, key.secretAccessKey, body, context.service);
   if (!sameHex(expected, parts.signature)) {
     throw new QueueError(
       'SignatureDoesNotMatch',
@@ -55,17 +64,19 @@ export async function authenticate(event: HttpEvent, context: AuthenticationCont
   return { region: parts.region, accessKeyId: key.accessKeyId, account: key.accountId };
 }
 
-function checkScope(parts: SignatureParts): void {
+function checkScope(parts: SignatureParts, context: AuthenticationContext): void {
   const problem =
-    parts.service !== 'sqs'
-      ? `Credential should be scoped to correct service: 'sqs', not '${parts.service}'.`
+    parts.service !== context.service
+      ? `Credential should be scoped to correct service: '${context.service}', not '${parts.service}'.`
       : parts.terminator !== 'aws4_request'
         ? "Credential should be scoped with a valid terminator: 'aws4_request'."
         : !/^[a-z0-9-]{1,40}$/.test(parts.region)
           ? 'Credential should be scoped to a valid region.'
-          : parts.scopeDate !== parts.amzDate.slice(0, 8)
-            ? `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parts.scopeDate}' != '${parts.amzDate.slice(0, 8)}'.`
-            : undefined;
+          : context.region !== undefined && parts.region !== context.region
+            ? `Credential should be scoped to a valid region, not '${parts.region}': this endpoint is in '${context.region}'.`
+            : parts.scopeDate !== parts.amzDate.slice(0, 8)
+              ? `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parts.scopeDate}' != '${parts.amzDate.slice(0, 8)}'.`
+              : undefined;
   if (problem) throw new QueueError('SignatureDoesNotMatch', problem);
 }
 
@@ -112,7 +123,7 @@ function checkPayloadHash(event: HttpEvent, parts: SignatureParts, body: Buffer)
   if (declared.toLowerCase() !== createHash('sha256').update(body).digest('hex')) {
     throw new QueueError(
       'SignatureDoesNotMatch',
-      'The x-amz-content-sha256 header does not match the request body: SQS requests must sign their payload.',
+      'The x-amz-content-sha256 header does not match the request body: requests must sign their payload.',
     );
   }
 }
@@ -124,9 +135,10 @@ async function expectedSignature(
   parts: SignatureParts,
   secretAccessKey: string,
   body: Buffer,
+  service: string,
 ): Promise<string> {
   const signer = new SignatureV4({
-    service: 'sqs',
+    service,
     region: parts.region,
     credentials: { accessKeyId: parts.accessKeyId, secretAccessKey },
     sha256: Hash.bind(null, 'sha256'),
@@ -150,7 +162,7 @@ async function expectedSignature(
   const options = {
     signingDate: new Date(parts.signedAt),
     signingRegion: parts.region,
-    signingService: 'sqs',
+    signingService: service,
     signableHeaders: new Set(parts.signedHeaders),
   };
   if (parts.style === 'query') {

@@ -98,7 +98,7 @@ function build(
   const scope = credential.split('/');
   if (scope.length !== 5 || scope.some((part) => part === '')) {
     throw incomplete(
-      'The Credential must be <access key id>/<yyyymmdd>/<region>/sqs/aws4_request, but it has another form.',
+      'The Credential must be <access key id>/<yyyymmdd>/<region>/<service>/aws4_request, but it has another form.',
     );
   }
   const [accessKeyId, scopeDate, region, service, terminator] = scope as [
