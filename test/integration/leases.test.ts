@@ -260,6 +260,44 @@ describe('delays and retention (injected clock)', () => {
   });
 });
 
+describe('candidates left over from earlier receives', () => {
+  test('the next receive in the process leases them without querying the index', async () => {
+    const { ctx, capacity } = queueContext(tables, { shards: 1 });
+    const ref = queueRef('leftovers');
+    await createQueue(ctx, { ref, shardCount: 1 });
+    for (let i = 0; i < 5; i++) await sendMessage(ctx, ref, { body: `m${i}` }, sender);
+    const first = await receiveMessages(ctx, ref);
+    expect(first).toHaveLength(1);
+    capacity.clear();
+    const second = await receiveMessages(ctx, ref);
+    expect(second).toHaveLength(1);
+    expect(second[0]!.id).not.toBe(first[0]!.id);
+    expect(capacity.entries.filter((e) => e.operation === 'findVisible')).toEqual([]);
+  });
+
+  test('stale leftovers (leased by another process meanwhile) are never leased twice', async () => {
+    const { ctx, store } = queueContext(tables, { shards: 1 });
+    const ref = queueRef('stale');
+    const { queue } = await createQueue(ctx, { ref, shardCount: 1 });
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push((await sendMessage(ctx, ref, { body: `m${i}` }, sender)).messageId);
+    const [mine] = await receiveMessages(ctx, ref);
+    // Another container takes every other message straight through the store.
+    const now = Date.now();
+    for (const messageId of ids.filter((id) => id !== mine!.id)) {
+      const outcome = await store.lease({
+        queueId: queue.id,
+        messageId,
+        now,
+        visibleUntil: now + 60_000,
+        leaseToken: `other-${messageId}`,
+      });
+      expect(outcome.status).toBe('leased');
+    }
+    expect(await receiveMessages(ctx, ref, { maxMessages: 10 })).toEqual([]);
+  });
+});
+
 describe('long polling', () => {
   test('returns as soon as a message arrives from another process', async () => {
     const receiver = queueContext(tables);

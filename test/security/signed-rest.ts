@@ -3,7 +3,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Credentials } from '../sqs/signing';
 
 /**
- * REST requests signed the way API Gateway's IAM authorizer expects (SigV4, service
+ * HTTP requests signed with SigV4, by default the way API Gateway's IAM authorizer expects (SigV4, service
  * `execute-api`), with knobs for the cases a well-behaved client never produces: another
  * service or region in the scope, an old signing date, a body swapped after signing.
  */
@@ -11,7 +11,10 @@ export interface RestRequest {
   method: string;
   /** Path and query, e.g. `/queues?limit=5`. */
   path: string;
+  /** JSON unless a string; a string is sent as is. */
   body?: unknown;
+  /** Defaults to application/json when there is a body. */
+  contentType?: string;
 }
 
 export interface SigningOptions {
@@ -36,7 +39,7 @@ export async function signedRest(
   const body = bodyText(request.body);
   const headers: Record<string, string> = {
     host: url.host,
-    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(body === undefined ? {} : { 'content-type': request.contentType ?? 'application/json' }),
   };
   const signer = new SignatureV4({
     service: options.service ?? 'execute-api',

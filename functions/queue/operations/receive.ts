@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { CandidateCache } from '../candidates';
 import type { QueueContext } from '../context';
 import { receiveFifoMessages } from '../fifo/receive';
 import { limits } from '../limits';
@@ -23,6 +24,9 @@ export interface ReceiveInput {
 
 /** Successive receives start at different shards so that every shard is drained. */
 let shardCursor = Math.floor(Math.random() * 1_000);
+
+/** Per process, like the Lambda container or local service that runs it. */
+const candidateCache = new CandidateCache();
 
 export async function receiveMessages(
   ctx: QueueContext,
@@ -78,6 +82,18 @@ async function leaseAvailable(
   visibilityTimeoutSeconds: number,
 ): Promise<ReceivedMessage[]> {
   const received: ReceivedMessage[] = [];
+  // Leftovers of this process's earlier receives first: when they suffice, no query at all.
+  const cached = candidateCache.take(queue.id, maxMessages);
+  const tried = new Set(cached);
+  if (cached.length > 0) {
+    const now = ctx.clock.now();
+    const leased = await Promise.all(
+      cached.map((messageId) => leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds)),
+    );
+    for (const message of leased) if (message) received.push(message);
+    // A stale leftover means other receivers are at work on this queue: trust the index again.
+    if (received.length < cached.length) candidateCache.forget(queue.id);
+  }
   const start = shardCursor++;
   for (let i = 0; i < queue.shardCount && received.length < maxMessages; i++) {
     const shard = (start + i) % queue.shardCount;
@@ -85,9 +101,8 @@ async function leaseAvailable(
     const wanted = maxMessages - received.length;
     // Read a wider window than needed and try it in random order: concurrent receivers then
     // rarely race for the same message, and a lost race costs a retry, not an empty answer.
-    const candidates = shuffle(
-      await ctx.store.findVisible(queue.id, shard, now, Math.min(100, wanted * 3 + 2)),
-    );
+    const found = await ctx.store.findVisible(queue.id, shard, now, Math.min(100, wanted * 3 + 2));
+    const candidates = shuffle(found.filter((messageId) => !tried.has(messageId)));
     while (candidates.length > 0 && received.length < maxMessages) {
       const attempt = candidates.splice(0, maxMessages - received.length);
       const leased = await Promise.all(
@@ -95,6 +110,7 @@ async function leaseAvailable(
       );
       for (const message of leased) if (message) received.push(message);
     }
+    candidateCache.keep(queue.id, candidates);
   }
   return received;
 }
