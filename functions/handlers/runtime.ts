@@ -9,6 +9,8 @@ import { DynamoAccessKeyStore } from '../store/access-key-store';
 import { DynamoDeadLetterStore } from '../store/dead-letter-store';
 import { DynamoQueueStore } from '../store/dynamo-store';
 import { DynamoFifoStore } from '../store/fifo-store';
+import { DynamoInspectionStore } from '../store/peek-store';
+import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
 import { loadReceiptHandleSecret } from './secret';
 
@@ -83,6 +85,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store,
     deadLetters,
     fifo: new DynamoFifoStore({ client: options.client, tables: options.tables }),
+    stats: new DynamoStatsStore({ client: options.client, tables: options.tables }),
+    inspection: new DynamoInspectionStore({ client: options.client, tables: options.tables }),
     receiptHandleSecret: options.receiptHandleSecret,
     defaultShardCount: options.defaultShardCount,
     clock: options.clock,

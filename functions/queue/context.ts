@@ -3,9 +3,11 @@ import type { Clock } from './clock';
 import type { DeadLetterStore } from './dead-letter-port';
 import { QueueError } from './errors';
 import type { FifoStore } from './fifo/port';
+import type { InspectionStore } from './inspection-port';
 import type { QueueRecord, QueueRef } from './model';
 import type { QueueStore } from './port';
 import type { ReceiptHandleCodec } from './receipt-handle';
+import type { StatsRecorder } from './stats/recorder';
 
 /** What every operation needs: storage, time, the handle codec and a few settings. */
 export interface QueueContext {
@@ -17,6 +19,10 @@ export interface QueueContext {
   queues: QueueCache;
   /** Storage of FIFO queues; without it, FIFO queues are refused. */
   fifo?: FifoStore;
+  /** Per-minute statistics of this process, flushed to storage now and then. */
+  stats: StatsRecorder;
+  /** Peeking at messages; without it, peeking is refused. */
+  inspection?: InspectionStore;
   /** Shards of the ready index for new queues. */
   defaultShardCount: number;
   /** How often a long poll asks the store again when nothing arrives in this process. */

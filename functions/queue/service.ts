@@ -3,14 +3,24 @@ import { type Clock, systemClock } from './clock';
 import { QueueCache, type QueueContext } from './context';
 import type { DeadLetterStore } from './dead-letter-port';
 import type { FifoStore } from './fifo/port';
+import type { InspectionStore } from './inspection-port';
 import { limits } from './limits';
 import type { QueueStore } from './port';
 import { ReceiptHandleCodec } from './receipt-handle';
+import type { StatsStore } from './stats/port';
+import { StatsRecorder, type Warn } from './stats/recorder';
 
 export interface QueueContextOptions {
   store: QueueStore;
   deadLetters: DeadLetterStore;
   fifo?: FifoStore;
+  /** Where per-minute statistics go; without it nothing is counted. */
+  stats?: StatsStore;
+  inspection?: InspectionStore;
+  /** How often counted statistics are written (default 10 s). */
+  statsFlushIntervalMs?: number;
+  /** Where warnings go (default: a JSON line on stderr). */
+  warn?: Warn;
   receiptHandleSecret: string;
   clock?: Clock;
   /** How long queue settings are cached; 0 reads them on every call. */
@@ -30,6 +40,13 @@ export function createQueueContext(options: QueueContextOptions): QueueContext {
     arrivals: new Arrivals(),
     queues: new QueueCache(options.store, clock, options.queueCacheMs ?? 2_000),
     ...(options.fifo ? { fifo: options.fifo } : {}),
+    stats: new StatsRecorder(options.stats, clock, {
+      ...(options.statsFlushIntervalMs === undefined
+        ? {}
+        : { flushIntervalMs: options.statsFlushIntervalMs }),
+      ...(options.warn ? { warn: options.warn } : {}),
+    }),
+    ...(options.inspection ? { inspection: options.inspection } : {}),
     defaultShardCount: options.defaultShardCount ?? limits.shardCount.default,
     pollIntervalMs: options.pollIntervalMs ?? 200,
   };

@@ -36,7 +36,9 @@ export async function moveExhaustedFifo(
     receiveCount: 0,
     deadLetter: deadLetterInfo(source, message, reason, now),
   }));
-  return outcome === 'moved';
+  if (outcome !== 'moved') return false;
+  ctx.stats.count(source.id, 'deadLettered');
+  return true;
 }
 
 /**

@@ -49,6 +49,7 @@ export async function runFifoSlice(
     for (const groupId of page.groupIds) {
       const result = await redriveGroup(ctx, task, source, groupId, destinationOf, msPerMove);
       moved += result.moved;
+      ctx.stats.count(source.id, 'redriven', result.moved);
       unroutable += result.unroutable;
     }
     const next: MoveTask = {

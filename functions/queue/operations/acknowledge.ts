@@ -15,9 +15,14 @@ import { integerInRange, validateBatch } from '../validation';
 
 export async function deleteMessage(ctx: QueueContext, ref: QueueRef, receiptHandle: unknown): Promise<void> {
   const queue = await ctx.queues.require(ref);
-  if (queue.fifo) return throwForDelete(await deleteFifoMessage(ctx, queue, receiptHandle));
-  const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
-  const outcome = await ctx.store.deleteMessage(queue.id, parts.messageId, parts.leaseToken);
+  let outcome: DeleteOutcome;
+  if (queue.fifo) outcome = await deleteFifoMessage(ctx, queue, receiptHandle);
+  else {
+    const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
+    outcome = await ctx.store.deleteMessage(queue.id, parts.messageId, parts.leaseToken);
+  }
+  // A retried delete of a message already gone is answered as deleted, but counted once.
+  await ctx.stats.record(queue.id, 'deleted', outcome === 'deleted' ? 1 : 0);
   throwForDelete(outcome);
 }
 
@@ -46,6 +51,7 @@ export async function deleteMessageBatch(
         recordFailure(result, id, error);
       }
     });
+    await ctx.stats.record(queue.id, 'deleted', outcomes.filter((o) => o === 'deleted').length);
     return result;
   }
   const decoded = decodeEach(ctx, queue, entries, result);
@@ -64,6 +70,7 @@ export async function deleteMessageBatch(
       recordFailure(result, id, error);
     }
   });
+  await ctx.stats.record(queue.id, 'deleted', outcomes.filter((o) => o === 'deleted').length);
   return result;
 }
 

@@ -4,6 +4,7 @@ import { invalidParameter } from '../errors';
 import { sweepFifoQueue } from '../fifo/dead-letters';
 import type { QueueRecord, QueueRef, StoredMessage } from '../model';
 import { integerInRange, validateQueueName } from '../validation';
+import { sampleDepth } from './stats';
 
 /**
  * Dead letters: a message received maxReceiveCount times without being deleted is set aside in
@@ -34,7 +35,10 @@ export async function moveExhausted(
     target,
     reason,
   });
-  return outcome === 'moved';
+  if (outcome !== 'moved') return false;
+  // Written by the flush of the receive or sweep that moved it.
+  ctx.stats.count(queue.id, 'deadLettered');
+  return true;
 }
 
 export interface SweepReport {
@@ -64,9 +68,11 @@ export async function sweep(
       // A queue cut short is swept again from its start next time: resume before it.
       if (performance.now() > deadline || !(await sweepQueue(ctx, queue, pageSize, deadline, report))) {
         await ctx.deadLetters.setSweepCursor(after);
+        await ctx.stats.flush();
         return report;
       }
       report.queues++;
+      if (performance.now() < deadline) await sampleDepth(ctx, queue);
       after = cursor;
     }
     if (!page.next) break;
@@ -74,6 +80,7 @@ export async function sweep(
   }
   await ctx.deadLetters.setSweepCursor(undefined);
   report.complete = true;
+  await ctx.stats.flush();
   return report;
 }
 

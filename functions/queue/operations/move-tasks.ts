@@ -114,6 +114,7 @@ export async function runMoveTasks(
     if (performance.now() > deadline) break;
     results.push(await runSlice(ctx, task, deadline));
   }
+  await ctx.stats.flush();
   return results;
 }
 
@@ -163,7 +164,9 @@ async function runSlice(ctx: QueueContext, initial: MoveTask, deadline: number):
           }),
         ),
       );
-      moved += outcomes.filter((o) => o === 'moved').length;
+      const movedNow = outcomes.filter((o) => o === 'moved').length;
+      moved += movedNow;
+      ctx.stats.count(source.id, 'redriven', movedNow);
       unroutable += outcomes.filter((o) => o === 'noDestination').length;
       const pause = chunk.length * msPerMove - (performance.now() - started);
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));

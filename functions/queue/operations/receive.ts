@@ -44,18 +44,18 @@ export async function receiveMessages(
   const waitTimeSeconds =
     optionalInteger('waitTimeSeconds', input.waitTimeSeconds, limits.receiveWaitSeconds) ??
     queue.receiveWaitSeconds;
-  if (queue.fifo) {
-    const attemptId = input.receiveRequestAttemptId;
-    return receiveFifoMessages(ctx, queue, {
-      maxMessages,
-      visibilityTimeoutSeconds,
-      waitTimeSeconds,
-      attemptId,
-    });
-  }
-  return longPoll(ctx, queue.id, waitTimeSeconds, () =>
-    leaseAvailable(ctx, queue, maxMessages, visibilityTimeoutSeconds),
-  );
+  const received = queue.fifo
+    ? await receiveFifoMessages(ctx, queue, {
+        maxMessages,
+        visibilityTimeoutSeconds,
+        waitTimeSeconds,
+        attemptId: input.receiveRequestAttemptId,
+      })
+    : await longPoll(ctx, queue.id, waitTimeSeconds, () =>
+        leaseAvailable(ctx, queue, maxMessages, visibilityTimeoutSeconds),
+      );
+  await ctx.stats.record(queue.id, 'received', received.length);
+  return received;
 }
 
 /** Tries until something is received or the wait is over, woken early by sends in this process. */

@@ -33,13 +33,18 @@ export async function sendMessage(
   sender: SendContext,
 ): Promise<SentMessage & { message: StoredMessage }> {
   const queue = await ctx.queues.require(ref);
-  if (queue.fifo) return sendFifoMessage(ctx, queue, message, sender);
+  if (queue.fifo) {
+    const sent = await sendFifoMessage(ctx, queue, message, sender);
+    await ctx.stats.record(queue.id, 'sent');
+    return sent;
+  }
   const stored = prepare(ctx, queue, message, sender, '');
   const { failedIndexes } = await ctx.store.putMessages([stored]);
   if (failedIndexes.length > 0) {
     throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
   }
   ctx.arrivals.notify(queue.id);
+  await ctx.stats.record(queue.id, 'sent');
   return { messageId: stored.id, bodyBytes: Buffer.byteLength(stored.body), message: stored };
 }
 
@@ -68,7 +73,11 @@ export async function sendMessageBatch(
       { field: 'messages', given: total, allowed: `at most ${limits.batchTotalBytes} bytes` },
     );
   }
-  if (queue.fifo) return sendFifoBatch(ctx, queue, entries, sender);
+  if (queue.fifo) {
+    const sent = await sendFifoBatch(ctx, queue, entries, sender);
+    await ctx.stats.record(queue.id, 'sent', sent.successful.length);
+    return sent;
+  }
   const result: BatchResult<{ id: string; messageId: string; message: StoredMessage }> = {
     successful: [],
     failed: [],
@@ -99,6 +108,7 @@ export async function sendMessageBatch(
     });
     if (result.successful.length > 0) ctx.arrivals.notify(queue.id);
   }
+  await ctx.stats.record(queue.id, 'sent', result.successful.length);
   return result;
 }
 

@@ -1,0 +1,26 @@
+import type { FifoMessage } from './fifo/port';
+import type { StoredMessage } from './model';
+
+/**
+ * The storage port for looking at a queue without touching it: no lease is taken, no receive
+ * counted. Reads are eventually consistent where that is cheaper: a look, not a decision.
+ */
+export interface InspectionStore {
+  /**
+   * Up to `limit` messages of a standard queue in ready-index order (earliest `visibleAt` first
+   * across shards): visible ones first, then those in flight or delayed.
+   */
+  peekMessages(queueId: string, shardCount: number, limit: number): Promise<StoredMessage[]>;
+  /**
+   * FIFO: up to `limitGroups` groups (earliest available first across shards), each with its
+   * first `perGroup` messages in sequence order.
+   */
+  peekFifoGroups(
+    queueId: string,
+    shardCount: number,
+    limitGroups: number,
+    perGroup: number,
+  ): Promise<FifoMessage[][]>;
+  /** FIFO: when the longest-available group of a shard became available (undefined when none is). */
+  oldestAvailableGroupSince(queueId: string, shard: number, now: number): Promise<number | undefined>;
+}

@@ -1,0 +1,57 @@
+import { type QueueContext, queueDoesNotExist } from '../context';
+import { countFifoMessages } from '../fifo/queues';
+import type { MessageCounts, QueueRecord, QueueRef } from '../model';
+import { validateQueueName } from '../validation';
+import { type ListQueuesInput, listQueues } from './queues';
+
+/**
+ * How deep a queue is and how long its longest-waiting visible message has waited, from the ready
+ * index only: counts are 2 queries per shard, the age 1 more (for FIFO queues, the age is how long
+ * the longest-available group has waited for a receiver).
+ */
+export interface QueueDepth extends MessageCounts {
+  /** Whole seconds; 0 when nothing is visible. */
+  oldestMessageAgeSeconds: number;
+}
+
+export async function measureDepth(ctx: QueueContext, queue: QueueRecord): Promise<QueueDepth> {
+  const now = ctx.clock.now();
+  const [counts, since] = await Promise.all([
+    queue.fifo ? countFifoMessages(ctx, queue) : ctx.store.countMessages(queue.id, queue.shardCount, now),
+    Promise.all(
+      Array.from({ length: queue.shardCount }, (_, shard) =>
+        queue.fifo
+          ? ctx.inspection?.oldestAvailableGroupSince(queue.id, shard, now)
+          : ctx.store.oldestVisibleSince(queue.id, shard, now),
+      ),
+    ),
+  ]);
+  const oldest = Math.min(now, ...since.filter((v): v is number => v !== undefined));
+  return {
+    visible: counts.visible,
+    inFlight: counts.inFlight,
+    delayed: counts.delayed,
+    oldestMessageAgeSeconds: Math.max(0, Math.floor((now - oldest) / 1000)),
+  };
+}
+
+/** A fresh read of the queue (bypassing the cache) with its depth. */
+export async function describeQueueDepth(
+  ctx: QueueContext,
+  ref: QueueRef,
+): Promise<{ queue: QueueRecord; depth: QueueDepth }> {
+  validateQueueName(ref.name);
+  const queue = await ctx.store.getQueue(ref);
+  if (!queue) throw queueDoesNotExist(ref);
+  return { queue, depth: await measureDepth(ctx, queue) };
+}
+
+/** A page of queues, each with its depth (measured a few queues at a time). */
+export async function listQueuesWithDepth(ctx: QueueContext, input: ListQueuesInput) {
+  const page = await listQueues(ctx, input);
+  const depths: QueueDepth[] = [];
+  for (let i = 0; i < page.queues.length; i += 8) {
+    depths.push(...(await Promise.all(page.queues.slice(i, i + 8).map((q) => measureDepth(ctx, q)))));
+  }
+  return { ...page, queues: page.queues.map((queue, i) => ({ queue, depth: depths[i]! })) };
+}

@@ -1,0 +1,68 @@
+import type { QueueContext } from '../context';
+import { QueueError } from '../errors';
+import type { FifoMessage } from '../fifo/port';
+import type { QueueRecord, QueueRef, StoredMessage } from '../model';
+import { integerInRange } from '../validation';
+
+/**
+ * Peeking: the next messages of a queue as they are, without a lease and without counting a
+ * receive, for a person looking at the queue. Standard queues: in ready-index order (visible
+ * first, longest-waiting first, then in flight and delayed by when they become visible). FIFO
+ * queues: the earliest-available groups, round by round: every group's head, then every group's
+ * second message, and so on, each group in sequence order.
+ */
+export type MessageState = 'visible' | 'inFlight' | 'delayed';
+
+export interface PeekedMessage {
+  message: StoredMessage;
+  state: MessageState;
+}
+
+export const peekLimits = { min: 1, max: 50, default: 10 } as const;
+
+/** Bodies past this many bytes in total end the page early: a reply must fit a Lambda response. */
+const maxPeekBodyBytes = 4_000_000;
+
+export async function peekMessages(
+  ctx: QueueContext,
+  ref: QueueRef,
+  input: { limit?: unknown } = {},
+): Promise<PeekedMessage[]> {
+  const limit = integerInRange('limit', input.limit ?? peekLimits.default, peekLimits);
+  const queue = await ctx.queues.require(ref);
+  if (!ctx.inspection) {
+    throw new QueueError('UnsupportedOperation', 'Peeking at messages is not available in this runtime');
+  }
+  const now = ctx.clock.now();
+  const found = queue.fifo
+    ? roundRobin(await ctx.inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit))
+    : await ctx.inspection.peekMessages(queue.id, queue.shardCount, limit);
+  const peeked: PeekedMessage[] = [];
+  let bytes = 0;
+  for (const message of found) {
+    if (!deliverable(queue, message, now)) continue;
+    bytes += Buffer.byteLength(message.body, 'utf8');
+    if (peeked.length === limit || (peeked.length > 0 && bytes > maxPeekBodyBytes)) break;
+    peeked.push({ message, state: stateOf(message, now) });
+  }
+  return peeked;
+}
+
+/** The state a message is in at `now`, derived from its times as everywhere (see model.ts). */
+export function stateOf(message: StoredMessage, now: number): MessageState {
+  if (message.visibleAt <= now) return 'visible';
+  return message.receiveCount > 0 ? 'inFlight' : 'delayed';
+}
+
+/** Expired and purged messages are never delivered again: they are not shown either. */
+function deliverable(queue: QueueRecord, message: StoredMessage, now: number): boolean {
+  if (message.expiresAt <= now) return false;
+  return queue.purgedAt === undefined || message.sentAt > queue.purgedAt;
+}
+
+function roundRobin(groups: FifoMessage[][]): FifoMessage[] {
+  const out: FifoMessage[] = [];
+  const longest = Math.max(0, ...groups.map((g) => g.length));
+  for (let i = 0; i < longest; i++) for (const group of groups) if (group[i]) out.push(group[i]!);
+  return out;
+}

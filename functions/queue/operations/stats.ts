@@ -1,0 +1,61 @@
+import type { QueueContext } from '../context';
+import { countFifoMessages } from '../fifo/queues';
+import type { QueueRecord, QueueRef } from '../model';
+import { counterNames, type DepthSample, type MinuteCounts, minuteMs, minuteOf } from '../stats/port';
+import { errorCode } from '../stats/recorder';
+import { integerInRange } from '../validation';
+
+/**
+ * Per-minute statistics of a queue: what the service counted (sent, received, deleted,
+ * dead-lettered out of it, redriven out of it) and, where the sweeper sampled it, its depth.
+ * One entry per minute of the window, oldest first, zeros where nothing was counted.
+ */
+export interface MinuteStats extends MinuteCounts {
+  /** Start of the minute, epoch ms. */
+  minute: number;
+  depth?: DepthSample;
+}
+
+export const statsWindowLimits = { min: 1, max: 1_440, default: 60 } as const;
+
+export async function readStats(
+  ctx: QueueContext,
+  ref: QueueRef,
+  input: { minutes?: unknown } = {},
+): Promise<MinuteStats[]> {
+  const minutes = integerInRange('minutes', input.minutes ?? statsWindowLimits.default, statsWindowLimits);
+  const queue = await ctx.queues.require(ref);
+  // Counts this process has not written yet are part of the picture: write them first.
+  await ctx.stats.flush();
+  const to = minuteOf(ctx.clock.now());
+  const from = to - (minutes - 1) * minuteMs;
+  const stored = new Map(
+    (await ctx.stats.readMinutes(queue.id, from, to)).map((entry) => [entry.minute, entry]),
+  );
+  return Array.from({ length: minutes }, (_, i) => {
+    const minute = from + i * minuteMs;
+    const entry = stored.get(minute);
+    const counts = Object.fromEntries(counterNames.map((name) => [name, entry?.[name] ?? 0])) as MinuteCounts;
+    return { minute, ...counts, ...(entry?.depth ? { depth: entry.depth } : {}) };
+  });
+}
+
+/**
+ * The sweeper's depth sample of one queue, at most once a minute per process: two ready-index
+ * queries per shard and one write. Never throws: a missed sample is a gap in a chart.
+ */
+export async function sampleDepth(ctx: QueueContext, queue: QueueRecord): Promise<boolean> {
+  const minute = ctx.stats.claimDepthSample(queue.id);
+  if (minute === undefined) return false;
+  try {
+    const counts = queue.fifo
+      ? await countFifoMessages(ctx, queue)
+      : await ctx.store.countMessages(queue.id, queue.shardCount, ctx.clock.now());
+    await ctx.stats.writeDepth(queue.id, minute, counts);
+    return true;
+  } catch (error) {
+    ctx.stats.forgetDepthSample(queue.id);
+    ctx.stats.warn({ message: 'queue depth not measured', queueId: queue.id, error: errorCode(error) });
+    return false;
+  }
+}

@@ -1,0 +1,162 @@
+import { type ConsumedCapacity, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { FifoMessage } from '../queue/fifo/port';
+import type { InspectionStore } from '../queue/inspection-port';
+import type { StoredMessage } from '../queue/model';
+import { getAll, keyString } from './batch';
+import { runCall } from './calls';
+import type { DynamoStoreOptions } from './dynamo-store';
+import { groupIdOf, groupMessagesPartition, groupReadyPartition, itemToFifoMessage } from './fifo-items';
+import {
+  type Item,
+  itemToMessage,
+  messageIdOf,
+  messageKey,
+  partCount,
+  partKey,
+  readyPartition,
+} from './items';
+import { readyIndexName } from './table-layout';
+
+/**
+ * Looking at messages without leasing them: the ready index gives the order (earliest `v`
+ * first in each shard, merged across shards), then the message items are read as they are.
+ * Nothing is written. Standard queue: shards queries + one BatchGetItem; FIFO: shards queries
+ * + one Query per group.
+ */
+export class DynamoInspectionStore implements InspectionStore {
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
+
+  constructor(private readonly options: DynamoStoreOptions) {
+    this.client = options.client;
+    this.table = options.tables.messages;
+  }
+
+  async peekMessages(queueId: string, shardCount: number, limit: number): Promise<StoredMessage[]> {
+    const entries = await this.earliestPerShard(shardCount, (shard) => readyPartition(queueId, shard), limit);
+    const keys = entries.map((entry) => messageKey(queueId, messageIdOf(entry.pk)));
+    if (keys.length === 0) return [];
+    const found = await getAll(this.client, this.table, keys);
+    // Index and table are read apart: a message deleted in between is simply not shown.
+    const items = keys.map((key) => found.get(keyString(key))).filter((item): item is Item => !!item);
+    const bodies = await this.readBodies(
+      queueId,
+      items.map((item) => ({ messageId: messageIdOf(item.pk!.S!), parts: partCount(item) })),
+    );
+    return items.map((item) => itemToMessage(item, bodies.get(messageIdOf(item.pk!.S!))));
+  }
+
+  async peekFifoGroups(
+    queueId: string,
+    shardCount: number,
+    limitGroups: number,
+    perGroup: number,
+  ): Promise<FifoMessage[][]> {
+    const groups = await this.earliestPerShard(
+      shardCount,
+      (shard) => groupReadyPartition(queueId, shard),
+      limitGroups,
+    );
+    return Promise.all(
+      groups.map(async ({ pk }) => {
+        const groupId = groupIdOf(pk);
+        const out = await this.run('peekFifoGroup', (capacity) =>
+          this.client.send(
+            new QueryCommand({
+              ...capacity,
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': { S: groupMessagesPartition(queueId, groupId) } },
+              Limit: perGroup,
+            }),
+          ),
+        );
+        const items = out.Items ?? [];
+        const bodies = await this.readBodies(
+          queueId,
+          items.map((item) => ({ messageId: item.mi!.S!, parts: partCount(item) })),
+        );
+        return items.map((item) => itemToFifoMessage(item, queueId, bodies.get(item.mi!.S!)));
+      }),
+    );
+  }
+
+  async oldestAvailableGroupSince(queueId: string, shard: number, now: number) {
+    const out = await this.run('oldestAvailableGroup', (capacity) =>
+      this.client.send(
+        new QueryCommand({
+          ...capacity,
+          TableName: this.table,
+          IndexName: readyIndexName,
+          KeyConditionExpression: 'g = :g AND v <= :now',
+          ExpressionAttributeValues: {
+            ':g': { S: groupReadyPartition(queueId, shard) },
+            ':now': { N: String(now) },
+          },
+          ProjectionExpression: 'v',
+          Limit: 1,
+        }),
+      ),
+    );
+    const first = out.Items?.[0]?.v?.N;
+    return first === undefined ? undefined : Number(first);
+  }
+
+  /** The `limit` entries with the earliest `v` over every shard's partition of the ready index. */
+  private async earliestPerShard(
+    shardCount: number,
+    partition: (shard: number) => string,
+    limit: number,
+  ): Promise<{ pk: string; v: number }[]> {
+    const perShard = await Promise.all(
+      Array.from({ length: shardCount }, async (_, shard) => {
+        const out = await this.run('peekReadyIndex', (capacity) =>
+          this.client.send(
+            new QueryCommand({
+              ...capacity,
+              TableName: this.table,
+              IndexName: readyIndexName,
+              KeyConditionExpression: 'g = :g',
+              ExpressionAttributeValues: { ':g': { S: partition(shard) } },
+              ProjectionExpression: 'pk, v',
+              Limit: limit,
+            }),
+          ),
+        );
+        return (out.Items ?? []).map((item) => ({ pk: item.pk!.S!, v: Number(item.v!.N) }));
+      }),
+    );
+    return perShard
+      .flat()
+      .sort((a, b) => a.v - b.v)
+      .slice(0, limit);
+  }
+
+  private async readBodies(
+    queueId: string,
+    messages: { messageId: string; parts: number }[],
+  ): Promise<Map<string, string>> {
+    const keys = messages.flatMap(({ messageId, parts }) =>
+      Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n)),
+    );
+    const bodies = new Map<string, string>();
+    if (keys.length === 0) return bodies;
+    const found = await getAll(this.client, this.table, keys);
+    for (const { messageId, parts } of messages) {
+      if (parts === 0) continue;
+      const chunks = Array.from(
+        { length: parts },
+        (_, n) => found.get(keyString(partKey(queueId, messageId, n)))?.d?.B ?? new Uint8Array(),
+      );
+      bodies.set(messageId, Buffer.concat(chunks).toString('utf8'));
+    }
+    return bodies;
+  }
+
+  private run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
+    operation: string,
+    send: (capacity: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
+  ): Promise<O> {
+    return runCall(this.options.onConsumed, operation, send);
+  }
+}
