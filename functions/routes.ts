@@ -24,6 +24,8 @@ export const routes: RouteDefinition[] = [
   { method: 'PATCH', path: '/queues/{name}', function: 'queues', operation: 'updateQueue' },
   { method: 'DELETE', path: '/queues/{name}', function: 'queues', operation: 'deleteQueue' },
   { method: 'POST', path: '/queues/{name}/purge', function: 'queues', operation: 'purgeQueue' },
+  { method: 'GET', path: '/queues/{name}/stats', function: 'queues', operation: 'queueStats' },
+  { method: 'GET', path: '/queues/{name}/messages', function: 'queues', operation: 'peekMessages' },
   { method: 'POST', path: '/queues/{name}/messages', function: 'send', operation: 'sendMessages' },
   {
     method: 'POST',

@@ -58,6 +58,10 @@ const longPollTimeoutSeconds = 29;
 const scheduledTimeoutSeconds = 55;
 
 /*
+ * Per-minute statistics (store/stats-store.ts) are items of the messages table: every function that
+ * sends, receives, deletes, dead-letters or redrives adds its counts with UpdateItem, and the sweeper
+ * sets depth samples with UpdateItem; all of them already hold UpdateItem there.
+ *
  * Where the actions come from (functions/store): the queue cache and every queue lookup GetItem a
  * queue record; sending is BatchWriteItem; a lease is UpdateItem, then BatchGetItem for large bodies;
  * deleting is DeleteItem or BatchGetItem + BatchWriteItem; the ready index is queried to find,
@@ -73,10 +77,11 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     description: 'Queue administration: create, list, get, update, delete, purge; the OpenAPI document',
     memoryMiB: 256,
     timeoutSeconds: apiTimeoutSeconds,
-    // Query on the table lists queue records (and FIFO groups to purge); on the ready index it counts
-    // and purges messages. UpdateItem: purging a FIFO group resets its head.
+    // Query on the table lists queue records (and FIFO groups to purge), reads per-minute statistics
+    // and peeks at FIFO groups; on the ready index it counts, peeks at and purges messages. UpdateItem:
+    // purging a FIFO group resets its head; statistics are added. BatchGetItem: peeked messages.
     dynamo: {
-      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
     },
     routeAuthorization: 'iam',

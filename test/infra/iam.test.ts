@@ -14,7 +14,7 @@ const expectedDynamoActions: Record<
   { messages: string[]; readyIndex?: string[]; deadLetters?: string[] }
 > = {
   queues: {
-    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
   },
   send: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { routes } from '../../routes';
+import * as inspection from './inspection-schemas';
 import * as redrive from './redrive-schemas';
 import * as schemas from './schemas';
 
@@ -27,8 +28,18 @@ const operations: Record<string, Operation> = {
     response: [200, schemas.listQueuesResponse],
   },
   getQueue: {
-    summary: 'Get a queue with approximate message counts',
+    summary: 'Get a queue with approximate message counts and the age of its oldest visible message',
     response: [200, schemas.queueResponse],
+  },
+  queueStats: {
+    summary: 'Per-minute statistics: sent, received, deleted, dead-lettered, redriven, and sampled depth',
+    query: inspection.statsQuery,
+    response: [200, inspection.statsResponse],
+  },
+  peekMessages: {
+    summary: 'Look at the next messages without leasing them (receive counts and leases unchanged)',
+    query: inspection.peekQuery,
+    response: [200, inspection.peekResponse],
   },
   updateQueue: {
     summary: 'Change queue settings',

@@ -7,17 +7,12 @@ import {
   deleteMessage,
   deleteMessageBatch,
 } from '../../queue/operations/acknowledge';
-import {
-  createQueue,
-  deleteQueue,
-  describeQueue,
-  listQueues,
-  purgeQueue,
-  updateQueue,
-} from '../../queue/operations/queues';
+import { describeQueueDepth, listQueuesWithDepth } from '../../queue/operations/depth';
+import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '../../queue/operations/queues';
 import { receiveMessages } from '../../queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
 import { type HttpEvent, type HttpResult, json, noContent } from '../http';
+import { inspectionOperations } from './inspection-operations';
 import { openApiDocument } from './openapi';
 import { check, parseBody } from './parse';
 import { redriveOperations } from './redrive-operations';
@@ -45,6 +40,7 @@ function senderOf(event: HttpEvent, runtime: Runtime): string {
 
 export const restOperations: Record<string, RestOperation> = {
   ...redriveOperations,
+  ...inspectionOperations,
   openApi: async () => json(200, openApiDocument()),
 
   createQueue: async (event, runtime) => {
@@ -57,12 +53,16 @@ export const restOperations: Record<string, RestOperation> = {
   },
 
   listQueues: async (event, runtime) => {
-    const query = check(schemas.listQueuesQuery, event.queryStringParameters ?? {});
-    const { queues, nextToken } = await listQueues(runtime.queue, {
-      account: runtime.account,
-      region: runtime.region,
-      ...query,
-    });
+    const { counts, ...query } = check(schemas.listQueuesQuery, event.queryStringParameters ?? {});
+    const input = { account: runtime.account, region: runtime.region, ...query };
+    if (counts === 'true') {
+      const { queues, nextToken } = await listQueuesWithDepth(runtime.queue, input);
+      return json(200, {
+        queues: queues.map(({ queue, depth }) => queueRepresentation(queue, depth)),
+        ...(nextToken ? { nextToken } : {}),
+      });
+    }
+    const { queues, nextToken } = await listQueues(runtime.queue, input);
     return json(200, {
       queues: queues.map((q) => queueRepresentation(q)),
       ...(nextToken ? { nextToken } : {}),
@@ -70,8 +70,8 @@ export const restOperations: Record<string, RestOperation> = {
   },
 
   getQueue: async (event, runtime) => {
-    const { queue, counts } = await describeQueue(runtime.queue, refOf(event, runtime));
-    return json(200, queueRepresentation(queue, counts));
+    const { queue, depth } = await describeQueueDepth(runtime.queue, refOf(event, runtime));
+    return json(200, queueRepresentation(queue, depth));
   },
 
   updateQueue: async (event, runtime) => {

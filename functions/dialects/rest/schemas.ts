@@ -127,11 +127,22 @@ export const listQueuesQuery = z.strictObject({
   prefix: z.string().optional(),
   limit: z.coerce.number().pipe(z.int().min(1).max(limits.listQueuesMaxResults)).optional(),
   nextToken: z.string().optional(),
+  counts: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: each queue carries its message counts (3 ready-index queries per shard per queue)'),
 });
 
 // Responses (documentation only: the service builds them, tests check them against these).
 
-const counts = z.object({ visible: z.int(), inFlight: z.int(), delayed: z.int() });
+const counts = z.object({
+  visible: z.int(),
+  inFlight: z.int(),
+  delayed: z.int(),
+  oldestMessageAgeSeconds: z
+    .int()
+    .describe('how long the longest-visible message has been visible (FIFO: group); 0 when none is'),
+});
 
 export const queueResponse = z.object({
   name: z.string(),
@@ -151,7 +162,9 @@ export const queueResponse = z.object({
   deduplicationScope: z.enum(['queue', 'messageGroup']).optional(),
   fifoThroughputLimit: z.enum(['perQueue', 'perMessageGroupId']).optional(),
   tags: z.record(z.string(), z.string()),
-  messages: counts.optional().describe('approximate counts; present on GET /queues/{name}'),
+  messages: counts
+    .optional()
+    .describe('approximate counts; present on GET /queues/{name} and GET /queues?counts=true'),
 });
 
 export const listQueuesResponse = z.object({

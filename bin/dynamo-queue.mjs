@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `dynamo-queue` / `dq`: runs the bundled tool (dist/cli/dq.mjs), rebuilding it first when the
+// TypeScript sources in cli/ are newer, so a checkout always runs what it contains.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'dist', 'cli', 'dq.mjs');
+const sources = join(root, 'cli');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+if (existsSync(sources) && newestSource(sources) > built) {
+  const { buildCli } = await import('../cli/build.mjs');
+  await buildCli();
+}
+const { run } = await import(pathToFileURL(bundle).href);
+process.exitCode = await run(process.argv);

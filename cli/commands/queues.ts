@@ -1,0 +1,159 @@
+import type { Command } from 'commander';
+import { confirm } from '../confirm';
+import { contextOf, integer } from '../context';
+import { CliError, UsageError } from '../errors';
+import { queuePath, type RestClient } from '../http-client';
+import { table } from '../output';
+import type { Queue, QueueList } from '../types';
+
+/** Queues: list with counts, create, delete, purge. */
+export function registerQueueCommands(program: Command): void {
+  program
+    .command('list')
+    .alias('ls')
+    .description('list queues with visible, in-flight and delayed message counts')
+    .option('--prefix <prefix>', 'only queues whose name starts with this')
+    .action(async (options: { prefix?: string }, command: Command) => {
+      const { client, out } = await contextOf(command);
+      const queues = await listWithCounts(client, options.prefix);
+      out.result({ queues }, () =>
+        queues.length === 0
+          ? 'No queues. Create one with: dq create <name>'
+          : table(queues, [
+              { header: 'NAME', value: (q) => q.name },
+              { header: 'VISIBLE', value: (q) => q.messages?.visible, align: 'right' },
+              { header: 'IN FLIGHT', value: (q) => q.messages?.inFlight, align: 'right' },
+              { header: 'DELAYED', value: (q) => q.messages?.delayed, align: 'right' },
+              { header: 'OLDEST', value: (q) => age(q.messages?.oldestMessageAgeSeconds), align: 'right' },
+              {
+                header: 'DEAD LETTERS TO',
+                value: (q) => (q.deadLetterQueue ? `${q.deadLetterQueue} (after ${q.maxReceiveCount})` : ''),
+              },
+            ]),
+      );
+    });
+
+  program
+    .command('create <name>')
+    .description('create a queue (a FIFO queue name ends in .fifo)')
+    .option(
+      '--visibility-timeout <seconds>',
+      'lease length, 0..43200',
+      integer('--visibility-timeout', 0, 43_200),
+    )
+    .option(
+      '--retention <seconds>',
+      'how long messages are kept, 60..1209600',
+      integer('--retention', 60, 1_209_600),
+    )
+    .option('--delay <seconds>', 'delay for new messages, 0..900', integer('--delay', 0, 900))
+    .option('--receive-wait <seconds>', 'default long-poll wait, 0..20', integer('--receive-wait', 0, 20))
+    .option('--dead-letter-queue <queue>', 'move messages here after --max-receive-count receives')
+    .option(
+      '--max-receive-count <n>',
+      'receives before a message is dead-lettered, 1..1000',
+      integer('--max-receive-count', 1, 1000),
+    )
+    .option('--fifo', 'a FIFO queue (ordered message groups, deduplication)')
+    .action(async (name: string, options: CreateOptions, command: Command) => {
+      const { client, out } = await contextOf(command);
+      if (Boolean(options.deadLetterQueue) !== (options.maxReceiveCount !== undefined)) {
+        throw new UsageError(
+          '--dead-letter-queue and --max-receive-count go together',
+          'e.g. --dead-letter-queue jobs-dlq --max-receive-count 5',
+        );
+      }
+      const queue = await client.post<Queue>('/queues', {
+        name,
+        visibilityTimeoutSeconds: options.visibilityTimeout,
+        retentionSeconds: options.retention,
+        delaySeconds: options.delay,
+        receiveWaitSeconds: options.receiveWait,
+        deadLetterQueue: options.deadLetterQueue,
+        maxReceiveCount: options.maxReceiveCount,
+        ...(options.fifo ? { fifo: true } : {}),
+      });
+      out.result(queue, () => `Queue ${queue.name} ready (${queue.arn})`);
+    });
+
+  program
+    .command('delete <name>')
+    .description('delete a queue and all its messages (asks first unless --yes)')
+    .option('-y, --yes', 'do not ask')
+    .action(async (name: string, options: { yes?: boolean }, command: Command) => {
+      const { client, out } = await contextOf(command);
+      // Read first: a typo is reported as an unknown queue before anyone is asked anything.
+      await client.get(queuePath(name));
+      await confirm(`Delete queue ${name} and all its messages?`, options.yes);
+      await client.delete(queuePath(name));
+      out.result({ deleted: name }, () => `Deleted queue ${name}`);
+    });
+
+  program
+    .command('purge <name>')
+    .description('delete every message in a queue (asks first unless --yes)')
+    .option('-y, --yes', 'do not ask')
+    .action(async (name: string, options: { yes?: boolean }, command: Command) => {
+      const { client, out } = await contextOf(command);
+      const queue = await client.get<Queue>(queuePath(name));
+      const depth = queue.messages
+        ? ` (${queue.messages.visible + queue.messages.inFlight + queue.messages.delayed} messages)`
+        : '';
+      await confirm(`Purge every message from ${name}${depth}?`, options.yes);
+      const result = await client.post<{ removed: number }>(`${queuePath(name)}/purge`);
+      out.result({ name, ...result }, () => `Purged ${name}: ${result.removed} messages removed`);
+    });
+}
+
+interface CreateOptions {
+  visibilityTimeout?: number;
+  retention?: number;
+  delay?: number;
+  receiveWait?: number;
+  deadLetterQueue?: string;
+  maxReceiveCount?: number;
+  fifo?: boolean;
+}
+
+/**
+ * Every page of `GET /queues?counts=true`. A service from before counts were listed refuses the
+ * parameter; then each queue's counts are read one by one, so the tool works against both.
+ */
+async function listWithCounts(client: RestClient, prefix: string | undefined): Promise<Queue[]> {
+  const queues: Queue[] = [];
+  let withCounts = true;
+  let nextToken: string | undefined;
+  for (;;) {
+    let page: QueueList;
+    try {
+      page = await client.get<QueueList>('/queues', {
+        prefix,
+        nextToken,
+        ...(withCounts ? { counts: true } : {}),
+      });
+    } catch (error) {
+      if (!withCounts || !(error instanceof CliError) || error.details.status !== 400) throw error;
+      withCounts = false;
+      continue;
+    }
+    queues.push(...page.queues);
+    nextToken = page.nextToken;
+    if (!nextToken) break;
+  }
+  if (!withCounts) {
+    await Promise.all(
+      queues.map(async (queue) => {
+        queue.messages = (await client.get<Queue>(queuePath(queue.name))).messages;
+      }),
+    );
+  }
+  return queues;
+}
+
+function age(seconds: number | undefined): string {
+  if (seconds === undefined || seconds === 0) return '';
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86_400)}d`;
+}
