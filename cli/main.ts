@@ -22,6 +22,7 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print machine-readable JSON only')
     .showSuggestionAfterError()
+    .showHelpAfterError('(dq --help, or dq <command> --help, shows the usage)')
     .exitOverride()
     .addHelpText(
       'after',
@@ -43,6 +44,11 @@ ${exitCodeHelp}`,
 
 /** Runs the tool and returns its exit status; it never throws. */
 export async function run(argv: string[]): Promise<number> {
+  // `dq list | head -1`: the reader has had enough; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(exitCodes.ok);
+    throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
