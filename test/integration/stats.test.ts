@@ -83,6 +83,8 @@ describe('counters', () => {
     clock.advance(10_000);
     await deleteMessageBatch(ctx, ref, [{ id: 'x', receiptHandle: received[1]!.receiptHandle }]);
     expect(capacity.entries.filter((e) => e.operation === 'addStatsCounts')).toHaveLength(1);
+    // One small item: one write unit for the 6 sends, receives and deletes of these 10 s.
+    expect(capacity.total((op) => op === 'addStatsCounts')).toEqual({ table: 1, index: 0 });
     expect(ctx.stats.pendingCounts()).toEqual([]);
 
     // Into the next minute: the minute that ended is written with the next request.
