@@ -1,0 +1,141 @@
+import { loadCredentials } from './credentials';
+import { signRequest } from './sigv4';
+import type {
+  DeadLetterPage,
+  PeekedMessage,
+  Problem,
+  Queue,
+  QueuePage,
+  QueueStats,
+  RedriveRequest,
+  RedriveTask,
+} from './types';
+
+/**
+ * The console's client of the REST API (the same API any user calls): every call is signed with
+ * the stored credentials when there are some, and every failure becomes an ApiProblem carrying
+ * the API's problem details.
+ */
+export class ApiProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+
+  /** The API wants (other) credentials. */
+  get needsCredentials(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}
+
+/** Listeners told when a call was refused for lack of (valid) credentials. */
+const authListeners = new Set<(problem: ApiProblem) => void>();
+export const onAuthenticationNeeded = (listener: (problem: ApiProblem) => void) =>
+  authListeners.add(listener);
+
+/** The API lives beside the console: /console is served by the same API. */
+const apiBase = () => new URL('.', location.href);
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const url = new URL(path.replace(/^\//, ''), apiBase());
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json' };
+  const credentials = loadCredentials();
+  if (credentials) {
+    Object.assign(
+      headers,
+      await signRequest(
+        { method, url, headers, ...(text === undefined ? {} : { body: text }) },
+        { credentials, region: credentials.region, service: 'execute-api', date: new Date() },
+      ),
+    );
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, { method, headers, ...(text === undefined ? {} : { body: text }) });
+  } catch (error) {
+    throw new ApiProblem({
+      status: 0,
+      title: 'Network error',
+      detail: `The API did not answer: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+  const replyText = await response.text();
+  let reply: unknown;
+  try {
+    reply = replyText ? JSON.parse(replyText) : undefined;
+  } catch {
+    reply = undefined;
+  }
+  if (!response.ok) {
+    const problem = new ApiProblem({
+      status: response.status,
+      title: response.statusText,
+      ...(typeof reply === 'object' && reply !== null ? (reply as Partial<Problem>) : { detail: replyText }),
+    });
+    if (problem.needsCredentials) for (const listener of authListeners) listener(problem);
+    throw problem;
+  }
+  return reply as T;
+}
+
+const q = (name: string) => `/queues/${encodeURIComponent(name)}`;
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) search.set(name, String(value));
+  const text = search.toString().replace(/\+/g, '%20');
+  return text ? `?${text}` : '';
+}
+
+export const api = {
+  listQueues: (params: { counts?: boolean; nextToken?: string; limit?: number } = {}) =>
+    call<QueuePage>(
+      'GET',
+      `/queues${query({ counts: params.counts || undefined, limit: params.limit, nextToken: params.nextToken })}`,
+    ),
+  getQueue: (name: string) => call<Queue>('GET', q(name)),
+  createQueue: (request: Record<string, unknown>) => call<Queue>('POST', '/queues', request),
+  updateQueue: (name: string, changes: Record<string, unknown>) => call<Queue>('PATCH', q(name), changes),
+  purgeQueue: (name: string) => call<{ removed: number }>('POST', `${q(name)}/purge`),
+  stats: (name: string, minutes: number) => call<QueueStats>('GET', `${q(name)}/stats${query({ minutes })}`),
+  peek: (name: string, limit: number) =>
+    call<{ messages: PeekedMessage[] }>('GET', `${q(name)}/messages${query({ limit })}`),
+  send: (
+    name: string,
+    message: { body: string; attributes?: Record<string, string>; delaySeconds?: number },
+  ) => call<{ messageId: string }>('POST', `${q(name)}/messages`, message),
+  deadLetters: (
+    name: string,
+    params: {
+      order?: string;
+      limit?: number;
+      nextToken?: string;
+      deadLetteredAfter?: string;
+      deadLetteredBefore?: string;
+    },
+  ) => call<DeadLetterPage>('GET', `${q(name)}/dead-letters${query(params)}`),
+  startRedrive: (name: string, request: RedriveRequest) =>
+    call<RedriveTask>('POST', `${q(name)}/redrive`, request),
+  listRedrives: (name: string) => call<{ tasks: RedriveTask[] }>('GET', `${q(name)}/redrive`),
+  getRedrive: (name: string, taskId: string) =>
+    call<RedriveTask>('GET', `${q(name)}/redrive/${encodeURIComponent(taskId)}`),
+  cancelRedrive: (name: string, taskId: string) =>
+    call<RedriveTask>('POST', `${q(name)}/redrive/${encodeURIComponent(taskId)}/cancel`),
+};
+
+/** Every queue, page after page (the list page shows them all). */
+export async function allQueues(counts: boolean): Promise<Queue[]> {
+  const queues: Queue[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await api.listQueues({ counts, limit: 1000, ...(nextToken ? { nextToken } : {}) });
+    queues.push(...page.queues);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return queues;
+}

@@ -1,0 +1,80 @@
+import { api } from '../api';
+import { h, replaceChildren, uniqueId } from '../dom';
+import { dateTime } from '../format';
+import { attributeList, bodyBlock, facts, preview } from '../message-details';
+import { errorBox } from '../problem-view';
+import type { PeekedMessage } from '../types';
+
+/** Peeks at a queue's messages without leasing them: receive counts and leases stay as they are. */
+const stateLabels = { visible: 'Visible', inFlight: 'In flight', delayed: 'Delayed' } as const;
+
+export function peekPanel(queueName: string): HTMLElement {
+  const limitId = uniqueId('peek-limit');
+  const limit = h(
+    'select',
+    { id: limitId },
+    [10, 25, 50].map((n) => h('option', { value: n }, String(n))),
+  );
+  const button = h('button', { type: 'button' }, 'Peek at messages');
+  const output = h('div', { class: 'peek-output' });
+  const status = h('p', { role: 'status', class: 'muted' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = 'Loading…';
+    try {
+      const { messages } = await api.peek(queueName, Number(limit.value));
+      status.textContent = `${messages.length} ${messages.length === 1 ? 'message' : 'messages'} shown, none leased.`;
+      replaceChildren(
+        output,
+        messages.length === 0 ? h('p', {}, 'The queue holds no messages.') : messageList(messages),
+      );
+    } catch (error) {
+      status.textContent = '';
+      replaceChildren(output, errorBox(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h(
+    'div',
+    {},
+    h('div', { class: 'toolbar' }, h('label', { for: limitId }, 'How many'), limit, button),
+    status,
+    output,
+  );
+}
+
+function messageList(messages: PeekedMessage[]): HTMLElement {
+  return h(
+    'ul',
+    { class: 'messages' },
+    messages.map((message) =>
+      h(
+        'li',
+        { class: 'message' },
+        h(
+          'details',
+          {},
+          h(
+            'summary',
+            {},
+            h('span', { class: `badge ${message.state}` }, stateLabels[message.state] ?? message.state),
+            ' ',
+            h('code', {}, preview(message.body, 60)),
+          ),
+          facts([
+            ['Message id', h('code', {}, message.messageId)],
+            ['Sent', dateTime(message.sentAt)],
+            ['Receive count', String(message.receiveCount)],
+            ['Visible at', dateTime(message.visibleAt)],
+            ...(message.groupId ? ([['Group', message.groupId]] as [string, string][]) : []),
+          ]),
+          h('h3', {}, 'Attributes'),
+          attributeList(message.attributes),
+          h('h3', {}, 'Body'),
+          bodyBlock(message.body),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,75 @@
+import { api } from '../api';
+import { h } from '../dom';
+import {
+  checkFields,
+  clearProblem,
+  errorSummary,
+  field,
+  numberInput,
+  optionalInteger,
+  showProblem,
+} from '../form-fields';
+
+/** Sends a test message: a body, String attributes (one `name=value` a line) and a delay. */
+export function sendMessageForm(queueName: string, sent: () => void): HTMLElement {
+  const body = field('body', 'Message body', h('textarea', { rows: 3, required: true }));
+  const attributes = field(
+    'attributes',
+    'Attributes (optional)',
+    h('textarea', { rows: 2, spellcheck: 'false' }),
+    'One name=value a line',
+  );
+  const delay = field('delaySeconds', 'Delay (seconds, optional)', numberInput(0, 900));
+  const fields = [body, attributes, delay];
+  const summary = errorSummary();
+  const result = h('p', { class: 'result', role: 'status' });
+  const submit = h('button', { type: 'submit' }, 'Send message');
+  const form = h(
+    'form',
+    { novalidate: true },
+    summary,
+    fields.map((f) => f.element),
+    submit,
+    result,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearProblem(fields, summary);
+    result.textContent = '';
+    const parsed = parseAttributes(attributes.input.value);
+    if (typeof parsed === 'string') {
+      attributes.setError(parsed);
+      attributes.input.focus();
+      return;
+    }
+    if (!checkFields(fields)) return;
+    const delaySeconds = optionalInteger(delay.input);
+    submit.disabled = true;
+    try {
+      const { messageId } = await api.send(queueName, {
+        body: body.input.value,
+        ...(Object.keys(parsed).length > 0 ? { attributes: parsed } : {}),
+        ...(delaySeconds === undefined ? {} : { delaySeconds }),
+      });
+      result.textContent = `Sent message ${messageId}.`;
+      body.input.value = '';
+      sent();
+    } catch (error) {
+      showProblem(error, fields, summary);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function parseAttributes(text: string): Record<string, string> | string {
+  const attributes: Record<string, string> = {};
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const at = line.indexOf('=');
+    if (at <= 0) return `Line ${index + 1} is not name=value.`;
+    attributes[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return attributes;
+}

@@ -1,0 +1,116 @@
+/** The REST API's shapes, as the console reads them (see functions/dialects/rest/schemas.ts). */
+export interface MessageCounts {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  oldestMessageAgeSeconds?: number;
+}
+
+export interface Queue {
+  name: string;
+  arn: string;
+  createdAt: string;
+  updatedAt: string;
+  visibilityTimeoutSeconds: number;
+  retentionSeconds: number;
+  delaySeconds: number;
+  maxMessageBytes: number;
+  receiveWaitSeconds: number;
+  maxReceiveCount?: number;
+  deadLetterQueue?: string;
+  shardCount: number;
+  fifo?: boolean;
+  tags: Record<string, string>;
+  messages?: MessageCounts;
+}
+
+export interface QueuePage {
+  queues: Queue[];
+  nextToken?: string;
+}
+
+export interface MinuteStats {
+  minute: string;
+  sent: number;
+  received: number;
+  deleted: number;
+  deadLettered: number;
+  redriven: number;
+  visible?: number;
+  inFlight?: number;
+  delayed?: number;
+}
+
+export interface QueueStats {
+  name: string;
+  minutes: MinuteStats[];
+}
+
+export type AttributeValue = { dataType: string; stringValue?: string; binaryValue?: string };
+
+export interface PeekedMessage {
+  messageId: string;
+  body: string;
+  attributes?: Record<string, AttributeValue>;
+  sentAt: string;
+  receiveCount: number;
+  state: 'visible' | 'inFlight' | 'delayed';
+  visibleAt: string;
+  groupId?: string;
+  sequenceNumber?: string;
+}
+
+export interface DeadLetter {
+  messageId: string;
+  body: string;
+  attributes?: Record<string, AttributeValue>;
+  sentAt: string;
+  deadLetter?: {
+    sourceQueue: string;
+    reason: string;
+    receiveCount: number;
+    firstReceivedAt?: string;
+    lastReceivedAt?: string;
+    deadLetteredAt: string;
+  };
+}
+
+export interface DeadLetterPage {
+  messages: DeadLetter[];
+  nextToken?: string;
+}
+
+export type TaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
+
+export interface RedriveTask {
+  taskId: string;
+  status: TaskStatus;
+  source: string;
+  destination?: string;
+  maxMessagesPerSecond: number;
+  moved: number;
+  toMove: number;
+  startedAt: string;
+  updatedAt: string;
+  failureReason?: string;
+}
+
+export interface RedriveRequest {
+  destination?: string;
+  maxMessagesPerSecond?: number;
+  messageIds?: string[];
+  attribute?: { name: string; value: string };
+  deadLetteredAfter?: string;
+  deadLetteredBefore?: string;
+}
+
+/** An RFC 9457 problem body, as the API sends it with every 4xx and 5xx. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  field?: string;
+  allowed?: string;
+}
