@@ -64,7 +64,12 @@ describe('FIFO over REST', () => {
       })),
     });
     expect(deleted.body.failed).toEqual([]);
-    expect((await api('GET', `/queues/${q}`)).body.messages).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect((await api('GET', `/queues/${q}`)).body.messages).toEqual({
+      visible: 0,
+      inFlight: 0,
+      delayed: 0,
+      oldestMessageAgeSeconds: 0,
+    });
   });
 
   test('refusals: missing group, per-message delay, kind and name, FIFO fields on standard queues', async () => {

@@ -64,6 +64,7 @@ describe('dead letters over the REST API', () => {
       visible: 0,
       inFlight: 0,
       delayed: 0,
+      oldestMessageAgeSeconds: 0,
     });
 
     // Fixed: redrive it back, then the consumer processes it for good.

@@ -35,7 +35,7 @@ describe('queue lifecycle', () => {
     expect(conflict.body.code).toBe('QueueNameExists');
 
     const got = await api('GET', `/queues/${q}`);
-    expect(got.body.messages).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect(got.body.messages).toEqual({ visible: 0, inFlight: 0, delayed: 0, oldestMessageAgeSeconds: 0 });
 
     const listed = await api('GET', `/queues?prefix=${q}`);
     expect(listed.body.queues.map((x: { name: string }) => x.name)).toEqual([q]);
@@ -105,11 +105,21 @@ describe('message lifecycle', () => {
       visibilityTimeoutSeconds: 120,
     });
     expect(extended.status).toBe(204);
-    expect((await api('GET', `/queues/${q}`)).body.messages).toEqual({ visible: 0, inFlight: 1, delayed: 0 });
+    expect((await api('GET', `/queues/${q}`)).body.messages).toEqual({
+      visible: 0,
+      inFlight: 1,
+      delayed: 0,
+      oldestMessageAgeSeconds: 0,
+    });
 
     const deleted = await api('DELETE', `/queues/${q}/messages/${encodeURIComponent(m.receiptHandle)}`);
     expect(deleted.status).toBe(204);
-    expect((await api('GET', `/queues/${q}`)).body.messages).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect((await api('GET', `/queues/${q}`)).body.messages).toEqual({
+      visible: 0,
+      inFlight: 0,
+      delayed: 0,
+      oldestMessageAgeSeconds: 0,
+    });
   });
 
   test('an empty body receives with the queue defaults', async () => {
@@ -297,6 +307,11 @@ describe('bad input gets a clear 4xx problem', () => {
     expect(forged).toMatchObject({ status: 410, body: { code: 'ReceiptHandleIsInvalid' } });
     const deleteBatch = await api('POST', `/queues/${q}/messages/delete`, { entries: [] });
     expect(deleteBatch.body.code).toBe('EmptyBatchRequest');
-    expect((await api('GET', `/queues/${q}`)).body.messages).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect((await api('GET', `/queues/${q}`)).body.messages).toEqual({
+      visible: 0,
+      inFlight: 0,
+      delayed: 0,
+      oldestMessageAgeSeconds: 0,
+    });
   });
 });
