@@ -109,6 +109,20 @@ export class StorageOracle {
   private observeUpdate(input: Record<string, unknown>, output: Record<string, unknown>, at: number): void {
     const item = output.Attributes as Item | undefined;
     const key = messageKeyOf(input.Key as Item);
+    if (key && item && isTombstoneUpdate(input)) {
+      // A delete by receipt handle leaves a tombstone; a retry that finds one removed nothing.
+      if (item.z !== undefined) return;
+      const token = (input.ExpressionAttributeValues as Item | undefined)?.[':token']?.S;
+      this.writes.push({
+        ...key,
+        kind: 'remove',
+        via: 'delete',
+        ...(token ? { token } : {}),
+        certain: true,
+        at,
+      });
+      return;
+    }
     // Only a lease returns the whole new item: that is what marks it as a lease.
     if (!key || !item || input.ReturnValues !== 'ALL_NEW' || item.l?.S === undefined) return;
     this.leases.push({
@@ -145,9 +159,11 @@ export class StorageOracle {
         const key = messageKeyOf(action.Put.Item);
         if (key) this.writes.push({ ...key, kind: 'put', via: 'transaction', certain: true, at });
       }
-      if (action.Delete) {
-        const key = messageKeyOf(action.Delete.Key);
-        const conditional = action.Delete.ConditionExpression !== undefined;
+      const removal =
+        action.Delete ?? (action.Update && isTombstoneUpdate(action.Update) ? action.Update : undefined);
+      if (removal) {
+        const key = messageKeyOf(removal.Key);
+        const conditional = removal.ConditionExpression !== undefined;
         if (key) this.writes.push({ ...key, kind: 'remove', via: 'transaction', certain: conditional, at });
       }
     }
@@ -162,7 +178,12 @@ interface WriteRequest {
 interface TransactAction {
   Put?: { Item: Item };
   Delete?: { Key: Item; ConditionExpression?: string };
+  Update?: { Key: Item; ConditionExpression?: string; UpdateExpression?: string };
 }
+
+/** An update that turns a message item into a deleted message's tombstone (store/items.ts). */
+const isTombstoneUpdate = (input: { UpdateExpression?: unknown }) =>
+  typeof input.UpdateExpression === 'string' && input.UpdateExpression.startsWith('SET z = ');
 
 const requestKey = (request: WriteRequest) => {
   const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;

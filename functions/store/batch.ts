@@ -4,7 +4,7 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import type { Item } from './items';
+import { type Item, isTombstone } from './items';
 import { translateSdkError } from './sdk-errors';
 
 /**
@@ -51,7 +51,10 @@ export async function writeAll(
   return failed;
 }
 
-/** Reads every key (strongly consistent); missing items are absent from the result. */
+/**
+ * Reads every key (strongly consistent); missing items are absent from the result, and so are the
+ * tombstones deleted messages leave (items.ts), so no reader mistakes one for a message.
+ */
 export async function getAll(
   client: DynamoDBClient,
   table: string,
@@ -69,7 +72,9 @@ export async function getAll(
             RequestItems: { [table]: { Keys: pending, ConsistentRead: true } },
           }),
         );
-        for (const item of out.Responses?.[table] ?? []) found.set(keyString(item), item);
+        for (const item of out.Responses?.[table] ?? []) {
+          if (!isTombstone(item)) found.set(keyString(item), item);
+        }
         pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
       } catch (error) {
         if (attempt === attempts - 1) throw translateSdkError(error, 'a batch read');

@@ -24,6 +24,7 @@ import type { DynamoStoreOptions } from './dynamo-store';
 import { fifoMessageKey, itemToFifoMessage } from './fifo-items';
 import {
   type Item,
+  isTombstone,
   itemToMessage,
   itemToQueue,
   messageIdOf,
@@ -32,6 +33,7 @@ import {
   partCount,
   partKey,
   queuesPartition,
+  tombstoneUpdate,
 } from './items';
 import { isConditionFailure } from './sdk-errors';
 
@@ -395,7 +397,8 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         }),
       ),
     );
-    if (!out.Item) return undefined;
+    // A deleted message leaves a tombstone (items.ts): it is gone.
+    if (!out.Item || isTombstone(out.Item)) return undefined;
     return { item: out.Item, message: itemToMessage(out.Item, await this.bodyOf(queueId, out.Item)) };
   }
 
@@ -409,16 +412,22 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     return Buffer.concat(keys.map((k) => found.get(keyString(k))?.d?.B ?? new Uint8Array())).toString('utf8');
   }
 
-  /** Deletes a message (and its parts) only if no one leased or changed it since it was read. */
+  /**
+   * Deletes a message (and its parts) only if no one leased or changed it since it was read,
+   * leaving a tombstone (items.ts), so a late retry of its send cannot bring it back.
+   */
   private removeUnchanged(item: Item, queueId: string, messageId: string): TransactWriteItem[] {
     const parts = Array.from({ length: partCount(item) }, (_, n) => partKey(queueId, messageId, n));
+    const tombstone = tombstoneUpdate(Date.now());
     return [
       {
-        Delete: {
+        Update: {
           TableName: this.messages,
           Key: messageKey(queueId, messageId),
           ConditionExpression: 'v = :v AND rc = :rc',
-          ExpressionAttributeValues: { ':v': item.v!, ':rc': item.rc! },
+          UpdateExpression: tombstone.UpdateExpression,
+          ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
+          ExpressionAttributeValues: { ':v': item.v!, ':rc': item.rc!, ...tombstone.values },
         },
       },
       ...parts.map((Key) => ({ Delete: { TableName: this.messages, Key } })),

@@ -27,6 +27,7 @@ import { runCall } from './calls';
 import { conditions, takeLease, visibilityFailure, visibleInShard } from './conditions';
 import {
   type Item,
+  isTombstone,
   itemToMessage,
   itemToQueue,
   messageIdOf,
@@ -39,6 +40,7 @@ import {
   queuesPartition,
   queueToItem,
   readyPartition,
+  tombstoneUpdate,
 } from './items';
 import { isConditionFailure, translateSdkError } from './sdk-errors';
 import { readyIndexName, type TableNames } from './table-layout';
@@ -192,7 +194,8 @@ export class DynamoQueueStore implements QueueStore {
         ),
       );
     } catch (error) {
-      // Already there: an earlier attempt of this very put landed.
+      // Already there: an earlier attempt of this very put landed (the message may even have been
+      // received and deleted since, leaving its tombstone).
       if (!isConditionFailure(error)) throw error;
     }
   }
@@ -260,7 +263,7 @@ export class DynamoQueueStore implements QueueStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const old = error.Item as Item | undefined;
-      if (!old) return { status: 'gone' };
+      if (!old || isTombstone(old)) return { status: 'gone' };
       const expired = Number(old.x?.N) <= request.now;
       const wasPurged = purged && Number(old.s?.N) <= request.purgedAt!;
       if (expired || wasPurged) return { status: 'undeliverable' };
@@ -294,16 +297,23 @@ export class DynamoQueueStore implements QueueStore {
     }
   }
 
+  /**
+   * Turns the message into a tombstone (see items.ts) if the caller holds its lease. A retry of an
+   * applied delete finds the tombstone with the same token and succeeds again (only its time moves).
+   */
   async deleteMessage(queueId: string, messageId: string, leaseToken: string): Promise<DeleteOutcome> {
+    const tombstone = tombstoneUpdate(Date.now());
     try {
       const out = await this.run('deleteMessage', (capacity) =>
         this.client.send(
-          new DeleteItemCommand({
+          new UpdateItemCommand({
             ...capacity,
             TableName: this.table,
             Key: messageKey(queueId, messageId),
             ConditionExpression: conditions.holdsLease,
-            ExpressionAttributeValues: { ':token': { S: leaseToken } },
+            UpdateExpression: tombstone.UpdateExpression,
+            ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
+            ExpressionAttributeValues: { ':token': { S: leaseToken }, ...tombstone.values },
             ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -313,7 +323,7 @@ export class DynamoQueueStore implements QueueStore {
       return 'deleted';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return error.Item ? 'stale' : 'gone';
+      return error.Item && !isTombstone(error.Item as Item) ? 'stale' : 'gone';
     }
   }
 
@@ -349,7 +359,8 @@ export class DynamoQueueStore implements QueueStore {
       return 'changed';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return visibilityFailure(error.Item as Item | undefined, {
+      const old = error.Item as Item | undefined;
+      return visibilityFailure(isTombstone(old) ? undefined : old, {
         token: request.leaseToken,
         now: request.now,
         visibleAt: request.visibleAt,

@@ -117,6 +117,42 @@ export function itemToMessage(item: Item, body?: string): StoredMessage {
 
 export const partCount = (item: Item | undefined): number => readNum(item?.p) ?? 0;
 
+/**
+ * Deleting a message leaves a tombstone in place of its item rather than removing it: the key, the
+ * lease token of the delete (so a retried delete with the same handle succeeds again), `z` (when it
+ * was deleted) and a short TTL; no index key, no body. A send whose PutItem was applied, whose
+ * response was lost, and which the SDK retries after the message was received and deleted, then
+ * finds the tombstone (`attribute_not_exists(pk)` fails) and counts as already sent, instead of
+ * writing the message a second time. It costs what a DeleteItem costs: the write units of the old
+ * item on the table, one on the index (the entry is removed).
+ */
+export const isTombstone = (item: Item | undefined): boolean => item?.z !== undefined;
+
+/**
+ * How long a tombstone stays: well past the longest a retried PutItem can arrive (3 SDK attempts
+ * with 5 s request timeouts and backoff, inside a function that runs at most 29 s). DynamoDB TTL
+ * removes it later for free; DynamoDB Local never runs TTL, where tombstones stay, like the items
+ * of deleted queues.
+ */
+export const tombstoneSeconds = 15 * 60;
+
+/**
+ * The update that turns a message item into its tombstone, to combine with a condition; it drops
+ * everything but the key and the lease token. `deletedAt` is wall-clock time, not the queue's
+ * clock: DynamoDB's TTL and the SDK's retries run on it.
+ */
+export function tombstoneUpdate(deletedAt: number) {
+  return {
+    UpdateExpression:
+      'SET z = :deletedAt, #ttl = :ttl REMOVE g, v, x, s, rc, si, b, a, th, dl, gi, p, fr, lr',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    values: {
+      ':deletedAt': num(deletedAt),
+      ':ttl': num(Math.ceil(deletedAt / 1000) + tombstoneSeconds),
+    } as Item,
+  };
+}
+
 export function queueToItem(q: QueueRecord): Item {
   const item: Item = {
     ...queueKey(q.ref),

@@ -1,11 +1,10 @@
 import { expect, test } from 'vitest';
 import { ManualClock } from '../../functions/queue/clock';
-import { createQueue, queueName, useChaosService } from './support';
+import { createQueue, messageDelete, queueName, useChaosService } from './support';
 
 /**
- * FINDING 3 (store), fixed by deleting each entry with a conditional DeleteItem: the batch delete
- * used to read the messages, then delete those
- * whose lease has at least 5 s left with an UNCONDITIONAL BatchWriteItem. Nothing bounds when
+ * FINDING 3 (store), fixed by deleting each entry with a conditional write (today the tombstone
+ * update of finding 2b): the batch delete used to read the messages, then delete those whose lease has at least 5 s left with an UNCONDITIONAL BatchWriteItem. Nothing bounds when
  * that write lands: the SDK's retries (3 attempts, each up to the 5 s request timeout) and
  * writeAll's 5 rounds of backoff can take far longer than 5 s. If the lease ran out meanwhile and
  * another consumer received the message, the late write deletes the message under that
@@ -30,7 +29,7 @@ test('a batch delete with an expired handle does not delete the message another 
 
   let takenByB: Awaited<ReturnType<typeof consumerB.receive>> = [];
   chaos.faults.inject({
-    command: 'DeleteItem',
+    ...messageDelete,
     kind: 'timeout',
     waitMs: 0,
     // A's delete is slow to land: its leases run out, and consumer B receives the messages.

@@ -52,6 +52,15 @@ export function useChaosService(options: { clock?: Clock } = {}): ChaosFixture {
   };
 }
 
+/**
+ * A fault rule's target for deleting a message by receipt handle: a conditional UpdateItem that
+ * leaves a tombstone (store/items.ts), told from leases and visibility changes by its expression.
+ */
+export const messageDelete = {
+  command: 'UpdateItem',
+  match: (input: Record<string, unknown>) => String(input.UpdateExpression).startsWith('SET z = '),
+} as const;
+
 /** A queue name unique within the run. */
 export const queueName = (prefix = 'q') => `${prefix}-${randomBytes(4).toString('hex')}`;
 

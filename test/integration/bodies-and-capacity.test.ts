@@ -94,7 +94,7 @@ describe('consumed capacity (ReturnConsumedCapacity on DynamoDB Local)', () => {
       received.map((m, i) => ({ id: `d${i}`, receiptHandle: m.receiptHandle })),
     );
     expect(result.successful).toHaveLength(10);
-    // One conditional DeleteItem per message, sent in parallel: no read first.
+    // One conditional write per message (the tombstone update), sent in parallel: no read first.
     expect(capacity.entries.map((e) => e.operation)).toEqual(Array(10).fill('deleteMessage'));
     expect(await receiveMessages(ctx, ref, { maxMessages: 10 })).toEqual([]);
   });
