@@ -3,7 +3,7 @@
  * serves the same entries, so local and deployed routes cannot drift. `function` names the
  * Lambda function (functions/handlers/<function>.ts) that serves the route.
  */
-export type FunctionName = 'queues' | 'send' | 'receive' | 'delete' | 'sqs' | 'redrive';
+export type FunctionName = 'queues' | 'send' | 'receive' | 'delete' | 'sqs' | 'redrive' | 'console';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -56,6 +56,11 @@ export const routes: RouteDefinition[] = [
     function: 'redrive',
     operation: 'cancelRedrive',
   },
+  // The web console's page and assets: static, public (no data; every API call it makes is signed).
+  // Assets sit three segments deep: on AWS a two-segment `/console/{x}` would lose to the SQS
+  // route `/{accountId}/{queueName}`, since API Gateway prefers any non-greedy match to `{x+}`.
+  { method: 'GET', path: '/console', function: 'console', operation: 'console' },
+  { method: 'GET', path: '/console/assets/{asset}', function: 'console', operation: 'console' },
   // The Amazon SQS wire protocol: JSON clients post to `/`, Query clients to `/` or to the queue URL's
   // path, with GET for Query requests in the query string. `/{accountId}/{queueName}` has more path
   // variables than any REST route, so API Gateway prefers the REST routes where both match.

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { FunctionName } from '../../functions/routes';
 
 /**
@@ -40,8 +41,17 @@ export interface FunctionSpec {
    * How API Gateway authorizes the routes this function serves. `iam`: SigV4 for `execute-api`,
    * checked by API Gateway. `in-function`: SQS clients sign for service `sqs`, which API Gateway cannot
    * verify, so the function checks the signature itself and the route has no API Gateway authorizer.
+   * `public`: static content with no data (the web console's page and assets), open to anyone; the
+   * function holds no data permissions and every API call the page makes is signed.
    */
-  routeAuthorization: 'iam' | 'in-function';
+  routeAuthorization: 'iam' | 'in-function' | 'public';
+  /** Whether the function reads the receipt-handle secret (every function that touches queues). @default true */
+  readsReceiptHandleSecret?: boolean;
+  /**
+   * Shell commands run after esbuild bundled the function, given the bundle's folder: they add
+   * files the function reads at run time (the console's built assets).
+   */
+  afterBundling?: (outputDir: string) => string[];
   /**
    * Whether the stack deploys the function. A function not written yet stays listed with
    * `enabled: false`, so adding it is a one-line change once its handler exists.
@@ -173,7 +183,30 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     routeAuthorization: 'iam',
     enabled: true,
   },
+  console: {
+    entry: 'functions/handlers/console.ts',
+    description: 'The web console: its page, script and stylesheet (static; the page signs its API calls)',
+    memoryMiB: 256,
+    timeoutSeconds: apiTimeoutSeconds,
+    // No data: the console reads queues through the signed REST API, like any client.
+    dynamo: {},
+    readsReceiptHandleSecret: false,
+    // The assets are built at synth time (esbuild, console/build.ts) into console-assets.json beside
+    // the function's code, which serves them from there.
+    afterBundling: (outputDir) => [
+      [fromRoot('node_modules/.bin/tsx'), fromRoot('console/write-assets.ts'), outputDir]
+        .map((part) => JSON.stringify(part))
+        .join(' '),
+    ],
+    routeAuthorization: 'public',
+    enabled: true,
+  },
 };
+
+/** A file of this repository (without importing bundling.ts: the local host reads this table too). */
+function fromRoot(path: string): string {
+  return fileURLToPath(new URL(`../../${path}`, import.meta.url));
+}
 
 /** The functions the stack deploys, in catalog order. */
 export function enabledFunctions(

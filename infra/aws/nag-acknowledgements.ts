@@ -37,6 +37,11 @@ export const nagReasons = {
     '(service "execute-api") cannot verify. The sqs function verifies every signature against the ' +
     "service's own access keys and, as deployed (SQS_AUTH=required), refuses unsigned requests; " +
     'test/infra/in-function-auth.test.ts checks that refusal.',
+  consoleRouteAuthorization:
+    'The web console routes (GET /console and its assets) serve only static HTML, CSS and JavaScript: no ' +
+    'data, no secrets. Its function has no DynamoDB or Secrets Manager permissions; every API call the page ' +
+    'makes goes to the IAM-authorized REST routes, SigV4-signed with credentials the user enters. A browser ' +
+    'cannot sign the request that loads the page itself, so these routes have no authorizer.',
 } as const;
 
 export function acknowledgeNagFindings(service: QueueService, options: { tracing: boolean }): void {
@@ -81,6 +86,11 @@ export function acknowledgeNagFindings(service: QueueService, options: { tracing
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: nagReasons.sqsRouteAuthorization,
+      });
+    } else if (spec.routeAuthorization === 'public') {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: nagReasons.consoleRouteAuthorization,
       });
     }
   }

@@ -83,14 +83,17 @@ export class ServiceFunction extends Construct {
       `${props.messagesTable.tableArn}/index/${readyIndexName}`,
     );
     this.grantDynamo('DeadLettersTable', spec.dynamo.deadLetters, props.deadLettersTable.tableArn);
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadReceiptHandleSecret',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.receiptHandleSecret.secretArn],
-      }),
-    );
-    if (props.encryptionKey) {
+    if (spec.readsReceiptHandleSecret !== false) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'ReadReceiptHandleSecret',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.receiptHandleSecret.secretArn],
+        }),
+      );
+    }
+    // A function with no data (the console) needs no key either.
+    if (props.encryptionKey && spec.readsReceiptHandleSecret !== false) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'UseCustomerManagedKey',
@@ -117,7 +120,16 @@ export class ServiceFunction extends Construct {
       environment: props.environment,
       projectRoot: repositoryRoot,
       depsLockFilePath: join(repositoryRoot, 'package-lock.json'),
-      bundling: bundlingOptions,
+      bundling: spec.afterBundling
+        ? {
+            ...bundlingOptions,
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (_inputDir, outputDir) => spec.afterBundling!(outputDir),
+            },
+          }
+        : bundlingOptions,
     });
   }
 

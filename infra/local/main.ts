@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     : endpoint;
   console.log(`Queue service listening on ${service.url} (account ${accountId}, region ${region})`);
   console.log(`  REST API: ${service.url}/queues   OpenAPI: ${service.url}/openapi.json`);
+  console.log(`  Web console: ${service.url}/console`);
   console.log(`  Storage: ${storage}`);
   console.log('  Press Ctrl-C to stop.');
 

@@ -25,18 +25,31 @@ describe('HTTP API', () => {
       PayloadFormatVersion: '2.0',
       IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(stack, fn.function), 'Arn'] },
     });
-    // REST routes are signed for execute-api and checked by API Gateway; a function that checks
-    // SigV4 itself (the SQS protocol, once it does) is the only exception.
+    // REST routes are signed for execute-api and checked by API Gateway; the exceptions are a
+    // function that checks SigV4 itself (the SQS protocol) and the console's static assets.
     const expected = functionCatalog[route.function].routeAuthorization === 'iam' ? 'AWS_IAM' : 'NONE';
     expect(apiRoute.Properties.AuthorizationType).toBe(expected);
   });
 
-  it('leaves only routes of functions that verify SigV4 themselves without IAM authorization', () => {
-    const selfVerifying = routes.filter(
-      (route) => functionCatalog[route.function].routeAuthorization !== 'iam',
-    );
+  it('leaves only the SQS routes (which verify SigV4 themselves) and the console without IAM authorization', () => {
+    const notIam = routes.filter((route) => functionCatalog[route.function].routeAuthorization !== 'iam');
     const open = apiRoutes.filter((route) => route.Properties.AuthorizationType !== 'AWS_IAM');
-    expect(open.map((route) => route.Properties.RouteKey).sort()).toEqual(selfVerifying.map(routeKey).sort());
+    expect(open.map((route) => route.Properties.RouteKey).sort()).toEqual(notIam.map(routeKey).sort());
+    expect(notIam.map((route) => route.function).sort()).toEqual([
+      'console',
+      'console',
+      'sqs',
+      'sqs',
+      'sqs',
+      'sqs',
+    ]);
+  });
+
+  it('serves the console only with GET and from a function without data permissions', () => {
+    const consoleRoutes = routes.filter((route) => route.function === 'console');
+    expect(consoleRoutes.map(routeKey)).toEqual(['GET /console', 'GET /console/assets/{asset}']);
+    expect(functionCatalog.console.dynamo).toEqual({});
+    expect(functionCatalog.console.readsReceiptHandleSecret).toBe(false);
   });
 
   it('lets API Gateway invoke each function only on the paths of its own routes', () => {

@@ -11,7 +11,7 @@ import { type CfnResource, logicalIdOf, resourcesOf, synthQueueService, synthQue
  */
 const expectedDynamoActions: Record<
   ServiceFunctionName,
-  { messages: string[]; readyIndex?: string[]; deadLetters?: string[] }
+  { messages?: string[]; readyIndex?: string[]; deadLetters?: string[] }
 > = {
   queues: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
@@ -39,7 +39,12 @@ const expectedDynamoActions: Record<
     readyIndex: ['Query'],
     deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
   },
+  // Static assets only: no table, no secret, no key.
+  console: {},
 };
+
+/** Functions that touch no data: they get no receipt-handle secret and no KMS key either. */
+const withoutData = new Set<ServiceFunctionName>(['console']);
 
 interface Statement {
   Sid?: string;
@@ -88,12 +93,14 @@ function expectedStatements(stack: Stack, service: QueueService, name: ServiceFu
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [{ 'Fn::GetAtt': [logicalIdOf(stack, fn.logGroup), 'Arn'] }],
     },
-    {
+  ];
+  if (expected.messages) {
+    statements.push({
       sid: 'MessagesTable',
       actions: dynamo(expected.messages),
       resources: [tableArn(service.messagesTable)],
-    },
-  ];
+    });
+  }
   if (expected.readyIndex) {
     statements.push({
       sid: 'ReadyIndex',
@@ -108,15 +115,19 @@ function expectedStatements(stack: Stack, service: QueueService, name: ServiceFu
       resources: [tableArn(service.deadLettersTable)],
     });
   }
-  statements.push(
-    {
+  if (!withoutData.has(name)) {
+    statements.push({
       sid: 'ReadReceiptHandleSecret',
       actions: ['secretsmanager:GetSecretValue'],
       resources: [{ Ref: logicalIdOf(stack, service.receiptHandleSecret) }],
-    },
-    // Added by Lambda for active tracing; X-Ray has no resource-level permissions.
-    { sid: undefined, actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resources: ['*'] },
-  );
+    });
+  }
+  // Added by Lambda for active tracing; X-Ray has no resource-level permissions.
+  statements.push({
+    sid: undefined,
+    actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+    resources: ['*'],
+  });
   return statements;
 }
 
@@ -178,6 +189,10 @@ describe('IAM: least privilege per function', () => {
       const kms = statementsOf(withKey.stack, withKey.service, keyPolicies, name).filter(
         (statement) => statement.sid === 'UseCustomerManagedKey',
       );
+      if (withoutData.has(name)) {
+        expect(kms, name).toEqual([]);
+        continue;
+      }
       expect(kms).toEqual([
         {
           sid: 'UseCustomerManagedKey',
