@@ -63,6 +63,10 @@ function hintFor(status: number, code: string | undefined): string | undefined {
   }
   if (status === 403) return signingHint;
   if (code === 'QueueDoesNotExist') return 'list the queues with: dq list';
+  // A route the tool knows and the service does not: the service predates this command.
+  if (code === 'NotFound' || code === 'MethodNotAllowed') {
+    return 'the service does not offer this yet: update and restart it, or check --endpoint';
+  }
   if (status === 429) return 'the service is throttling: retry in a moment';
   return undefined;
 }

@@ -65,11 +65,13 @@ export function oneLine(text: string, max = 60): string {
 
 const bars = '▁▂▃▄▅▆▇█';
 
-/** A sparkline: one block per value, scaled to the largest; a flat zero line stays low. */
-export function sparkline(values: number[]): string {
-  const max = Math.max(0, ...values);
+/** A sparkline: one block per value, scaled to the largest; a gap where nothing was measured. */
+export function sparkline(values: (number | undefined)[]): string {
+  const max = Math.max(0, ...values.filter((v): v is number => v !== undefined));
   return values
-    .map((value) => (max === 0 ? bars[0] : bars[Math.min(7, Math.round((value / max) * 7))]))
+    .map((value) =>
+      value === undefined ? ' ' : max === 0 ? bars[0] : bars[Math.min(7, Math.round((value / max) * 7))],
+    )
     .join('');
 }
 

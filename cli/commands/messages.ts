@@ -74,7 +74,7 @@ export function registerMessageCommands(program: Command): void {
               { header: 'RECEIVES', value: (m) => m.receiveCount, align: 'right' },
               { header: 'SENT', value: (m) => shortTime(m.sentAt) },
               { header: 'BODY', value: (m) => oneLine(m.body) },
-            ])}${options.delete ? `\nDeleted ${messages.length}` : ''}`,
+            ])}${options.delete ? `\nDeleted ${messages.length} message${messages.length === 1 ? '' : 's'}` : ''}`,
       );
     });
 

@@ -12,8 +12,8 @@ const metrics: { key: Metric; label: string }[] = [
   { key: 'deleted', label: 'deleted' },
   { key: 'deadLettered', label: 'dead-lettered' },
   { key: 'redriven', label: 'redriven' },
-  { key: 'visible', label: 'visible (depth)' },
-  { key: 'inFlight', label: 'in flight' },
+  { key: 'visible', label: 'visible (sampled)' },
+  { key: 'inFlight', label: 'in flight (sampled)' },
 ];
 
 /** `stats`: per-minute activity kept by the service; sparklines by default, a table with --table. */
@@ -41,10 +41,10 @@ function summary(minutes: MinuteStats[], span: number): string {
     const depth = key === 'visible' || key === 'inFlight';
     return {
       label,
-      // Depth is a level, not a flow: its latest sample says more than a sum.
+      // Depth is a level, sampled once a minute by the sweeper: its last sample says more than a sum.
       total:
-        known.length === 0 ? '-' : depth ? `now ${known.at(-1)}` : String(known.reduce((a, b) => a + b, 0)),
-      line: sparkline(values.map((v) => v ?? 0)),
+        known.length === 0 ? '-' : depth ? `last ${known.at(-1)}` : String(known.reduce((a, b) => a + b, 0)),
+      line: sparkline(values),
     };
   });
   return `Last ${span} minute${span === 1 ? '' : 's'} (oldest left):\n${table(rows, [
@@ -58,7 +58,7 @@ function perMinute(minutes: MinuteStats[]): string {
   return table(minutes, [
     { header: 'MINUTE (UTC)', value: (m) => m.minute.slice(0, 16).replace('T', ' ') },
     ...metrics.map(({ key, label }) => ({
-      header: label.replace(' (depth)', '').toUpperCase(),
+      header: label.replace(' (sampled)', '').toUpperCase(),
       value: (m: MinuteStats) => m[key] ?? '',
       align: 'right' as const,
     })),
