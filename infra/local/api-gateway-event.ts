@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { HttpEvent } from '../../functions/dialects/http';
@@ -74,7 +75,10 @@ export function buildEvent(
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
-  const isText = body.length === 0 || textTypes.test(headers['content-type'] ?? 'application/json');
+  // Bytes that are not UTF-8 go base64-encoded, as binary, so the handler sees exactly what was sent
+  // (decoding them here would replace them with U+FFFD before anyone could refuse them).
+  const isText =
+    body.length === 0 || (textTypes.test(headers['content-type'] ?? 'application/json') && isUtf8(body));
   const now = new Date();
   return {
     version: '2.0',

@@ -6,9 +6,11 @@ import {
   bodyWithForbiddenCharacter,
   invalidBatchId,
   invalidQueueName,
+  rawWithBadBytes,
   runs,
   send,
   snapshot,
+  textWithBytesNotUtf8,
   useFuzzTarget,
 } from './support';
 
@@ -172,6 +174,17 @@ describe('REST: message contents and batches', () => {
         return reply;
       },
       ['InvalidMessageContents'],
+    );
+  });
+
+  test('bytes that are not UTF-8, in any body, are InvalidMessageContents (finding 5)', async () => {
+    await assertRefused(
+      target,
+      fc.tuple(textWithBytesNotUtf8, fc.constantFrom(...bodyRoutes())),
+      ([text, route]) =>
+        send(target.url(), route.method, route.path, rawWithBadBytes('{"body":"', text, '"}'), json),
+      ['InvalidMessageContents'],
+      [400],
     );
   });
 

@@ -9,9 +9,11 @@ import {
   invalidBatchId,
   invalidQueueName,
   type Reply,
+  rawWithBadBytes,
   runs,
   send,
   snapshot,
+  textWithBytesNotUtf8,
   useFuzzTarget,
 } from './support';
 
@@ -203,6 +205,34 @@ describe.each(protocols)('SQS %s: parameters', (protocol) => {
       target,
       bodies,
       (body) => sqs(protocol, 'SendMessage', { QueueUrl: target.queueUrl(target.other), MessageBody: body }),
+      ['InvalidMessageContents'],
+      [400],
+    );
+  });
+
+  test('bytes that are not UTF-8 in a message body are InvalidMessageContents (finding 5)', async () => {
+    const queueUrl = target.queueUrl(target.other);
+    await assertRefused(
+      target,
+      textWithBytesNotUtf8,
+      (text) =>
+        protocol === 'json'
+          ? send(
+              target.url(),
+              'POST',
+              '/',
+              rawWithBadBytes(`{"QueueUrl":"${queueUrl}","MessageBody":"`, text, '"}'),
+              { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+            )
+          : send(
+              target.url(),
+              'POST',
+              '/',
+              `Action=SendMessage&Version=2012-11-05&QueueUrl=${encodeURIComponent(queueUrl)}&MessageBody=` +
+                `${encodeURIComponent(text.before)}${[...text.bad].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')}` +
+                encodeURIComponent(text.after),
+              { 'content-type': 'application/x-www-form-urlencoded' },
+            ),
       ['InvalidMessageContents'],
       [400],
     );

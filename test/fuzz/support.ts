@@ -102,9 +102,12 @@ function errorCode(response: Response, text: string): string | undefined {
 export async function snapshot(target: FuzzTarget): Promise<unknown> {
   const list = await call(target.url(), 'GET', `/queues?prefix=${target.queue.split('-')[0]}`);
   const queues = await Promise.all(
-    [target.queue, target.other].map(
-      async (name) => (await call(target.url(), 'GET', `/queues/${name}`)).body,
-    ),
+    [target.queue, target.other].map(async (name) => {
+      const queue = (await call(target.url(), 'GET', `/queues/${name}`)).body;
+      // The age of the oldest message grows by itself: only the counts are state.
+      delete queue.messages?.oldestMessageAgeSeconds;
+      return queue;
+    }),
   );
   return { names: list.body.queues.map((q: { name: string }) => q.name).sort(), queues };
 }
@@ -200,5 +203,43 @@ function sameSignature(altered: string, handle: string): boolean {
     payload === originalPayload &&
     altered.split('.').length === 3 &&
     Buffer.from(tag ?? '', 'base64url').equals(Buffer.from(originalTag ?? '', 'base64url'))
+  );
+}
+
+/**
+ * Byte sequences that are not UTF-8: a stray continuation byte, bytes never used (C0, C1, F5-FF),
+ * an overlong encoding, a surrogate encoded as in CESU-8, a sequence cut short.
+ */
+const notUtf8Sequence = fc.constantFrom(
+  [0x80],
+  [0xbf],
+  [0xc0, 0x80],
+  [0xc1, 0xbf],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xed, 0xbf, 0xbf],
+  [0xf5, 0x80, 0x80, 0x80],
+  [0xff],
+  [0xe2, 0x82],
+  [0xf0, 0x9f, 0x98],
+);
+
+/** Text around bytes that are not UTF-8, as the parts: before, the bad bytes, after. */
+export const textWithBytesNotUtf8 = fc
+  .tuple(
+    fc.stringMatching(/^[A-Za-z0-9 ]{0,12}$/),
+    notUtf8Sequence,
+    fc.stringMatching(/^[A-Za-z0-9 ]{0,12}$/),
+  )
+  .map(([before, bad, after]) => ({ before, bad: Uint8Array.from(bad), after }));
+
+/** `head` + the text with its bad bytes + `tail`, as raw bytes. */
+export function rawWithBadBytes(
+  head: string,
+  text: { before: string; bad: Uint8Array; after: string },
+  tail: string,
+): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(
+    Buffer.concat([Buffer.from(head + text.before), text.bad, Buffer.from(text.after + tail)]),
   );
 }

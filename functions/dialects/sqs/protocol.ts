@@ -1,5 +1,5 @@
 import { describeGiven, QueueError } from '../../queue/errors';
-import { bodyText, type HttpEvent } from '../http';
+import { bodyText, formPairs, type HttpEvent } from '../http';
 import type { ActionInput } from './params';
 import { isObject } from './params';
 import { decodeQueryParameters } from './query-params';
@@ -57,8 +57,8 @@ function decodeJson(event: HttpEvent): SqsRequest {
 }
 
 function decodeQuery(event: HttpEvent): SqsRequest {
-  const pairs = [...new URLSearchParams(event.rawQueryString ?? '')];
-  if (event.requestContext.http.method === 'POST') pairs.push(...new URLSearchParams(bodyText(event)));
+  const pairs = formPairs(event.rawQueryString ?? '');
+  if (event.requestContext.http.method === 'POST') pairs.push(...formPairs(bodyText(event)));
   const input = decodeQueryParameters(pairs);
   const action = input.Action;
   if (typeof action !== 'string' || action === '') {
