@@ -33,8 +33,8 @@ export function field(
       'div',
       { class: 'field' },
       h('label', { for: id }, label),
-      hint ? h('p', { id: hintId, class: 'hint' }, hint) : null,
       input,
+      hint ? h('p', { id: hintId, class: 'hint' }, hint) : null,
       error,
     ),
     setError(text) {

@@ -32,7 +32,7 @@ export function signInPage(main: HTMLElement, reason: unknown, done: () => void)
     'Region',
     textInput({
       required: true,
-      pattern: '[a-z0-9-]{1,40}',
+      pattern: '[a-z0-9\\-]{1,40}',
       value: stored?.region ?? regionOfHost(location.hostname) ?? 'us-east-1',
     }),
   );
