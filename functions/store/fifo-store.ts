@@ -2,7 +2,6 @@ import {
   type AttributeValue,
   DeleteItemCommand,
   GetItemCommand,
-  PutItemCommand,
   QueryCommand,
   type TransactWriteItem,
   UpdateItemCommand,
@@ -11,6 +10,7 @@ import { QueueError } from '../queue/errors';
 import type {
   AppendOutcome,
   AppendRequest,
+  AttemptClaim,
   DeliveryRequest,
   FifoMessage,
   FifoMessageRef,
@@ -29,9 +29,9 @@ import type { DeleteOutcome, MessageCountsResult, VisibilityOutcome } from '../q
 import { takeLease, visibilityFailure } from './conditions';
 import type { DynamoStoreOptions } from './dynamo-store';
 import { countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
+import { claimAttempt, dropAttempt, finishAttempt, getAttempt } from './fifo-attempts';
 import { groupConditions, groupUpdates } from './fifo-conditions';
 import {
-  attemptKey,
   dedupKey,
   fifoMessageItems,
   fifoMessageKey,
@@ -353,37 +353,20 @@ export class DynamoFifoStore implements FifoStore {
     }
   }
 
-  async getAttempt(queueId: string, attemptId: string, now: number): Promise<ReceiveAttempt | undefined> {
-    const out = await this.table.run('fifoGetAttempt', (c) =>
-      this.table.client.send(
-        new GetItemCommand({
-          ...c,
-          TableName: this.table.name,
-          Key: attemptKey(queueId, attemptId),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    // Expired records are gone as far as anyone can tell (TTL removes them late, or never locally).
-    if (!out.Item || Number(out.Item.x?.N) <= now) return undefined;
-    return JSON.parse(out.Item.d!.S!) as ReceiveAttempt;
+  claimAttempt(claim: AttemptClaim) {
+    return claimAttempt(this.table, claim);
   }
 
-  async saveAttempt(queueId: string, attempt: ReceiveAttempt) {
-    await this.table.run('fifoSaveAttempt', (c) =>
-      this.table.client.send(
-        new PutItemCommand({
-          ...c,
-          TableName: this.table.name,
-          Item: {
-            ...attemptKey(queueId, attempt.attemptId),
-            x: N(attempt.expiresAt),
-            ttl: N(Math.ceil(attempt.expiresAt / 1000)),
-            d: S(JSON.stringify(attempt)),
-          },
-        }),
-      ),
-    );
+  finishAttempt(queueId: string, token: string, attempt: ReceiveAttempt) {
+    return finishAttempt(this.table, queueId, token, attempt);
+  }
+
+  dropAttempt(queueId: string, attemptId: string, token: string) {
+    return dropAttempt(this.table, queueId, attemptId, token);
+  }
+
+  getAttempt(queueId: string, attemptId: string, now: number) {
+    return getAttempt(this.table, queueId, attemptId, now);
   }
 
   transferMessage(request: FifoTransfer): Promise<MoveOutcome> {

@@ -147,4 +147,47 @@ describe('FIFO group leases', () => {
     expect(await receiveMessages(ctx, ref, { receiveRequestAttemptId: 'a' })).toEqual([]);
     expect(first).toHaveLength(1);
   });
+
+  test('concurrent receives with one attempt id: one of them receives, all answer with its messages', async () => {
+    const { ctx } = fifoContext(tables);
+    const ref = await newFifoQueue(ctx, { visibilityTimeoutSeconds: 60 });
+    for (let g = 0; g < 10; g++) await send(ctx, ref, `m${g}`, `g${g}`);
+    const input = { maxMessages: 2, receiveRequestAttemptId: 'together' };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => receiveMessages(ctx, ref, input)));
+    const first = answers[0]!.map((m) => [m.id, m.receiptHandle]).sort();
+    expect(first).toHaveLength(2);
+    for (const answer of answers) expect(answer.map((m) => [m.id, m.receiptHandle]).sort()).toEqual(first);
+    // One set of leases: the two groups received are in flight, the other eight are not.
+    expect((await describeQueue(ctx, ref)).counts).toEqual({ visible: 8, inFlight: 2, delayed: 0 });
+    expect(await receiveMessages(ctx, ref, { maxMessages: 10 })).toHaveLength(8);
+  });
+
+  test('concurrent receives with one attempt id over an empty queue all answer empty; a failed claim frees the id', async () => {
+    const { ctx, clock } = fifoContext(tables);
+    const ref = await newFifoQueue(ctx, { visibilityTimeoutSeconds: 60 });
+    const input = { maxMessages: 2, receiveRequestAttemptId: 'nothing' };
+    const answers = await Promise.all(Array.from({ length: 3 }, () => receiveMessages(ctx, ref, input)));
+    expect(answers).toEqual([[], [], []]);
+    // Nothing was received, so the id is free: the next receive with it is a new receive.
+    await send(ctx, ref, 'm1', 'g');
+    expect((await receiveMessages(ctx, ref, input)).map((m) => m.body)).toEqual(['m1']);
+
+    // A receiver that claimed an id and died: others answer empty until its claim ends, then take over.
+    const queue = await ctx.queues.require(ref);
+    const now = clock.now();
+    await ctx.fifo!.claimAttempt({
+      queueId: queue.id,
+      attemptId: 'orphan',
+      token: 'dead-receiver',
+      now,
+      claimEnd: now + 100,
+      expiresAt: now + 300_000,
+    });
+    await send(ctx, ref, 'h1', 'h');
+    expect(await receiveMessages(ctx, ref, { receiveRequestAttemptId: 'orphan' })).toEqual([]);
+    clock.advance(100);
+    expect(
+      (await receiveMessages(ctx, ref, { receiveRequestAttemptId: 'orphan' })).map((m) => m.body),
+    ).toEqual(['h1']);
+  });
 });

@@ -48,8 +48,18 @@ export interface FifoStore {
   deleteMessage(request: FifoMessageRef): Promise<DeleteOutcome>;
   /** Moves the end of a group's live lease (ChangeMessageVisibility). */
   changeGroupVisibility(request: GroupVisibilityRequest): Promise<VisibilityOutcome>;
-  getAttempt(queueId: string, attemptId: string, now: number): Promise<ReceiveAttempt | undefined>;
-  saveAttempt(queueId: string, attempt: ReceiveAttempt): Promise<void>;
+  /**
+   * Claims a ReceiveRequestAttemptId for one receive with a conditional write: it succeeds when the
+   * id is unused (or its window passed), or when the record is still the one seen (`replacing`).
+   * Otherwise it returns the record as it stands, so a concurrent receive learns whom to wait for.
+   */
+  claimAttempt(claim: AttemptClaim): Promise<{ claimed: true } | { claimed: false; current?: AttemptRecord }>;
+  /** Records what the claimed receive returned, if the claim is still `token`'s. */
+  finishAttempt(queueId: string, token: string, attempt: ReceiveAttempt): Promise<void>;
+  /** Drops the claim (the receive got nothing, or failed), if it is still `token`'s. */
+  dropAttempt(queueId: string, attemptId: string, token: string): Promise<void>;
+  /** The attempt record (strongly consistent); undefined when absent or past its window. */
+  getAttempt(queueId: string, attemptId: string, now: number): Promise<AttemptRecord | undefined>;
   /**
    * Moves a message to the end of its group in another FIFO queue (dead-lettering, redrive) in
    * one transaction: deleted here only if unchanged since read, appended there after `after`.
@@ -153,6 +163,28 @@ export interface ReceiveAttempt {
   expiresAt: number;
   visibilityTimeoutSeconds: number;
   messages: { groupId: string; sequenceNumber: string; token: string; last: string; messageId: string }[];
+}
+
+export interface AttemptClaim {
+  queueId: string;
+  attemptId: string;
+  /** Names this claim: only its holder records the result. */
+  token: string;
+  now: number;
+  /** When a claim not finished by then is presumed abandoned (its receiver crashed). */
+  claimEnd: number;
+  /** The end of the attempt id's 5-minute window. */
+  expiresAt: number;
+  /** Take over this claim (a finished attempt whose messages are gone, or an abandoned one). */
+  replacing?: string;
+}
+
+/** A claimed attempt id: in progress until `result` is set. */
+export interface AttemptRecord {
+  /** The claim's token; '' for a record written before claims existed. */
+  token: string;
+  claimEnd: number;
+  result?: ReceiveAttempt;
 }
 
 export interface FifoTransfer {

@@ -3,7 +3,7 @@ import { limits } from '../limits';
 import type { QueueRecord, ReceivedMessage } from '../model';
 import { reasons } from '../operations/dead-letters';
 import { longPoll } from '../operations/receive';
-import { replayAttempt, saveAttempt } from './attempts';
+import { receiveOnce } from './attempts';
 import { serveGroup } from './group-head';
 import { fifoStore, shuffle } from './groups';
 import { validateFifoId } from './identifiers';
@@ -31,17 +31,11 @@ export async function receiveFifoMessages(
 ): Promise<ReceivedMessage[]> {
   const attemptId =
     input.attemptId === undefined ? undefined : validateFifoId('receiveRequestAttemptId', input.attemptId);
-  if (attemptId !== undefined) {
-    const replayed = await replayAttempt(ctx, queue, attemptId, input.visibilityTimeoutSeconds);
-    if (replayed) return replayed;
-  }
-  const received = await longPoll(ctx, queue.id, input.waitTimeSeconds, () =>
-    serveGroups(ctx, queue, input.maxMessages, input.visibilityTimeoutSeconds),
-  );
-  if (attemptId !== undefined && received.length > 0) {
-    await saveAttempt(ctx, queue, attemptId, input.visibilityTimeoutSeconds, received);
-  }
-  return received;
+  const receive = () =>
+    longPoll(ctx, queue.id, input.waitTimeSeconds, () =>
+      serveGroups(ctx, queue, input.maxMessages, input.visibilityTimeoutSeconds),
+    );
+  return attemptId === undefined ? receive() : receiveOnce(ctx, queue, attemptId, input, receive);
 }
 
 async function serveGroups(
