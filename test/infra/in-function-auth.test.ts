@@ -11,14 +11,29 @@ import { logicalIdOf, resourcesOf, synthQueueStack } from './synth';
 const selfVerifying = routes.filter(
   (route) => functionCatalog[route.function].routeAuthorization === 'in-function',
 );
+// The web console's page and assets: static, no data, so open (its API calls are signed).
+const publicRoutes = routes.filter(
+  (route) => functionCatalog[route.function].routeAuthorization === 'public',
+);
 
 describe('routes without an API Gateway authorizer', () => {
   const { app, stack, template } = synthQueueStack();
   const apiRoutes = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Route'));
 
-  it('are exactly the routes of functions that verify SigV4 themselves', () => {
+  it('are exactly the routes of functions that verify SigV4 themselves, and the static console', () => {
     const open = apiRoutes.filter((route) => route.Properties.AuthorizationType === 'NONE');
-    expect(open.map((route) => route.Properties.RouteKey).sort()).toEqual(selfVerifying.map(routeKey).sort());
+    expect(open.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      [...selfVerifying, ...publicRoutes].map(routeKey).sort(),
+    );
+  });
+
+  it('leave public only GET routes of a function without data permissions', () => {
+    expect(publicRoutes.map(routeKey)).toEqual(['GET /console', 'GET /console/assets/{asset}']);
+    for (const route of publicRoutes) {
+      const spec = functionCatalog[route.function];
+      expect(spec.dynamo, route.function).toEqual({});
+      expect(spec.readsReceiptHandleSecret, route.function).toBe(false);
+    }
   });
 
   it('carry the AwsSolutions-APIG4 acknowledgement, and nothing else is left unacknowledged', () => {
@@ -32,7 +47,7 @@ describe('routes without an API Gateway authorizer', () => {
           JSON.stringify(entry.data ?? {}).includes('AwsSolutions-APIG4'),
         ),
       );
-    expect(acknowledged).toHaveLength(selfVerifying.length);
+    expect(acknowledged).toHaveLength(selfVerifying.length + publicRoutes.length);
   });
 
   it('belong to functions deployed with SQS_AUTH=required', () => {
