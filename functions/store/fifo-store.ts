@@ -178,7 +178,8 @@ export class DynamoFifoStore implements FifoStore {
           }),
         ),
       );
-      return { lastSequence: out.Attributes!.sn!.S! };
+      const tidyAt = out.Attributes!.x?.N;
+      return { lastSequence: out.Attributes!.sn!.S!, ...(tidyAt ? { tidyAt: Number(tidyAt) } : {}) };
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;
@@ -277,6 +278,12 @@ export class DynamoFifoStore implements FifoStore {
   retireGroup(request: RetireRequest) {
     return this.updateGroup('fifoRetireGroup', request, groupConditions.emptySince, groupUpdates.retire, {
       ':last': S(request.lastSequence),
+    });
+  }
+
+  async tidyGroupAt(request: { queueId: string; groupId: string; token: string; at: number }) {
+    await this.updateGroup('fifoTidyGroupAt', request, groupConditions.holdsLease, 'SET x = :at', {
+      ':at': N(request.at),
     });
   }
 

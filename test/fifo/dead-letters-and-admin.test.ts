@@ -76,8 +76,61 @@ describe('FIFO dead letters', () => {
     expect((await browseDeadLetters(ctx, dlq)).messages).toEqual([]);
   });
 
+  test('the sweeper moves exhausted heads once their lease ends, without a receive, reading no other group', async () => {
+    // Tables of its own, so the sweep meets only these queues.
+    const { ctx, clock, capacity } = fifoContext(await freshTables());
+    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
+    const ref = await newFifoQueue(ctx, {
+      visibilityTimeoutSeconds: 10,
+      deadLetterQueue: dlq.name,
+      maxReceiveCount: 2,
+    });
+    for (const body of ['poison', 'next']) await send(ctx, ref, body, 'p');
+    for (let receive = 1; receive <= 2; receive++) {
+      const batch = await receiveMessages(ctx, ref, { maxMessages: 10 });
+      expect(batch.map((m) => [m.body, m.receiveCount])).toEqual([
+        ['poison', receive],
+        ['next', receive],
+      ]);
+      // The second lease was the last chance; its consumer deletes one message and stalls.
+      if (receive === 2) await deleteMessage(ctx, ref, batch[0]!.receiptHandle);
+      clock.advance(10_000);
+    }
+    for (let n = 0; n < 5; n++) await send(ctx, ref, `idle${n}`, `idle${n}`);
+    capacity.clear();
+    let report = await sweep(ctx);
+    while (!report.complete) report = await sweep(ctx);
+    expect(report.deadLettered).toBe(1);
+    // Only group p was read (its head, then under the lease): the idle groups' hints are their expiry.
+    expect(capacity.entries.filter((e) => e.operation === 'fifoReadGroup')).toHaveLength(2);
+    const [dead] = await receiveMessages(ctx, dlq);
+    expect(dead).toMatchObject({ body: 'next', groupId: 'p' });
+    expect(dead?.deadLetter).toMatchObject({ sourceQueue: ref.name, receiveCount: 2 });
+    expect((await describeQueue(ctx, ref)).counts).toEqual({ visible: 5, inFlight: 0, delayed: 0 });
+  });
+
+  test('a last-chance lease deleted in full leaves no hint behind: the next sweep reads no group', async () => {
+    const { ctx, clock, capacity } = fifoContext(await freshTables());
+    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
+    const ref = await newFifoQueue(ctx, {
+      visibilityTimeoutSeconds: 10,
+      deadLetterQueue: dlq.name,
+      maxReceiveCount: 1,
+    });
+    for (const body of ['m1', 'm2']) await send(ctx, ref, body);
+    const [m1] = await receiveMessages(ctx, ref);
+    await deleteMessage(ctx, ref, m1!.receiptHandle);
+    clock.advance(10_000);
+    capacity.clear();
+    let report = await sweep(ctx);
+    while (!report.complete) report = await sweep(ctx);
+    expect(report.deadLettered).toBe(0);
+    expect(capacity.entries.filter((e) => e.operation === 'fifoReadGroup')).toEqual([]);
+    expect((await receiveMessages(ctx, ref)).map((m) => m.body)).toEqual(['m2']);
+  });
+
   test('the sweeper removes expired messages, reading only groups whose oldest message may have expired', async () => {
-    const { ctx, clock, capacity } = fifoContext(tables);
+    const { ctx, clock, capacity } = fifoContext(await freshTables());
     const ref = await newFifoQueue(ctx, { retentionSeconds: 60 });
     await send(ctx, ref, 'old', 'x');
     await send(ctx, ref, 'y1', 'y');

@@ -2,6 +2,7 @@ import type { QueueContext } from '../context';
 import { isQueueError, type QueueError } from '../errors';
 import type { QueueRecord } from '../model';
 import type { DeleteOutcome, VisibilityOutcome } from '../port';
+import { exhausted } from './group-head';
 import { fifoStore } from './groups';
 import { decodeFifoHandle, type FifoHandle } from './handles';
 
@@ -77,5 +78,10 @@ async function releaseIfDone(ctx: QueueContext, queue: QueueRecord, handle: Fifo
   const lease = { queueId: queue.id, groupId: handle.groupId, token: handle.token };
   if (!head && (await store.retireGroup({ ...lease, lastSequence: handle.last }))) return;
   const now = ctx.clock.now();
-  await store.releaseGroup({ ...lease, availableAt: Math.max(now, head?.visibleAt ?? now) });
+  await store.releaseGroup({
+    ...lease,
+    availableAt: Math.max(now, head?.visibleAt ?? now),
+    // The same write resets the sweeper's hint to the new head (an early hint costs it a read).
+    ...(head ? { oldestExpiry: exhausted(queue, head) ? now : head.expiresAt } : {}),
+  });
 }

@@ -72,7 +72,18 @@ export async function serveGroup(
   // A receiver that stalled past its own lease hands nothing out: another may hold the group now.
   if (options.visibilityTimeoutSeconds > 0 && ctx.clock.now() >= leaseEnd) return service;
   if (chosen.length > 0) {
-    service.delivered = await deliver(ctx, queue, chosen, token, now, leaseEnd);
+    // A message delivered for the last time is an exhausted head if this lease ends undeleted:
+    // bring the sweeper's hint forward to the lease end, so it is moved without waiting for a receive.
+    const lastChance = chosen.some((message) =>
+      exhausted(queue, { ...message, receiveCount: message.receiveCount + 1 }),
+    );
+    const [delivered] = await Promise.all([
+      deliver(ctx, queue, chosen, token, now, leaseEnd),
+      lastChance && (lease.tidyAt ?? Number.POSITIVE_INFINITY) > leaseEnd
+        ? store.tidyGroupAt({ queueId: queue.id, groupId, token, at: leaseEnd })
+        : undefined,
+    ]);
+    service.delivered = delivered;
     if (service.delivered.length > 0) return service;
   }
   if (next.kind === 'stuck') return service; // the lease keeps receivers off until it ends

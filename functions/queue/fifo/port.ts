@@ -30,8 +30,16 @@ export interface FifoStore {
   ): Promise<{ groupIds: string[]; cursor?: string }>;
   /** Refreshes a group's hint of when its oldest message expires. */
   setGroupExpiry(queueId: string, groupId: string, oldestExpiry: number): Promise<void>;
-  /** Takes the group's lease if it is available; undefined when someone else holds it. */
-  leaseGroup(request: GroupLeaseRequest): Promise<{ lastSequence: string } | undefined>;
+  /**
+   * Takes the group's lease if it is available; undefined when someone else holds it. Returns the
+   * group's last sequence number and its tidy hint (`x`: when its head may next need tidying).
+   */
+  leaseGroup(request: GroupLeaseRequest): Promise<{ lastSequence: string; tidyAt?: number } | undefined>;
+  /**
+   * Brings the group's tidy hint forward to `at` while the lease is `token`'s: a lease that delivers
+   * a message for the last time leaves an exhausted head behind if it ends undeleted.
+   */
+  tidyGroupAt(request: { queueId: string; groupId: string; token: string; at: number }): Promise<void>;
   /** The group's first messages in order (strongly consistent), after `after` when given. */
   readGroup(queueId: string, groupId: string, limit: number, after?: string): Promise<FifoMessage[]>;
   /** The group's first message without its body (strongly consistent). */
