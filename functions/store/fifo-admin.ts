@@ -5,8 +5,7 @@ import {
   type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { FifoPurgeRequest, FifoTransfer, MoveOutcome } from '../queue/fifo/port';
-import type { MessageCountsResult } from '../queue/port';
+import type { FifoMessageCounts, FifoPurgeRequest, FifoTransfer, MoveOutcome } from '../queue/fifo/port';
 import { deadLetterRecord } from './dead-letter-records';
 import { groupUpdates } from './fifo-conditions';
 import {
@@ -30,8 +29,13 @@ const S = (s: string): AttributeValue => ({ S: s });
  * then each group's own partition: queries only, never a scan.
  */
 
-/** Counting reads at most this many groups; beyond it the counts cover the groups read. */
+/**
+ * Counting reads at most this many groups' partitions: a queue with more groups is counted from a
+ * random sample of them, scaled up to all of its groups, and the counts say `approximate`.
+ */
 export const countedGroupsLimit = 1_000;
+/** Listing groups (ready-index entries, ~150 bytes each) stops past this many; counts then cover these. */
+export const listedGroupsLimit = 10_000;
 
 /** One message from its group in one queue to the end of its group in another, atomically. */
 export async function transferFifoMessage(table: FifoTable, request: FifoTransfer): Promise<MoveOutcome> {
@@ -103,14 +107,17 @@ export async function countFifoMessages(
   queueId: string,
   shardCount: number,
   now: number,
-): Promise<MessageCountsResult> {
-  const groups = (
-    await Promise.all(
-      Array.from({ length: shardCount }, (_, shard) => listGroups(table, queueId, shard, countedGroupsLimit)),
-    )
-  )
-    .flat()
-    .slice(0, countedGroupsLimit);
+  sampleSize = countedGroupsLimit,
+): Promise<FifoMessageCounts> {
+  // Groups hash evenly over shards, so each shard lists its share of the listing limit.
+  const perShard = Math.ceil(listedGroupsLimit / shardCount);
+  const listed = await Promise.all(
+    Array.from({ length: shardCount }, (_, shard) => listGroups(table, queueId, shard, perShard)),
+  );
+  const truncated = listed.some((groups) => groups.length >= perShard);
+  const all = listed.flat();
+  // A random sample, not the first groups listed: those are the longest-available ones.
+  const groups = sample(all, sampleSize);
   const counts = { visible: 0, inFlight: 0, delayed: 0 };
   for (let i = 0; i < groups.length; i += 16) {
     await Promise.all(
@@ -129,7 +136,24 @@ export async function countFifoMessages(
       }),
     );
   }
-  return counts;
+  if (groups.length === all.length && !truncated) return counts;
+  const scale = groups.length === 0 ? 0 : all.length / groups.length;
+  return {
+    visible: Math.round(counts.visible * scale),
+    inFlight: Math.round(counts.inFlight * scale),
+    delayed: Math.round(counts.delayed * scale),
+    approximate: true,
+  };
+}
+
+function sample<T>(items: T[], size: number): T[] {
+  if (items.length <= size) return items;
+  const pool = [...items];
+  for (let i = 0; i < size; i++) {
+    const j = i + Math.floor(Math.random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, size);
 }
 
 /**

@@ -25,10 +25,10 @@ import type {
   RetireRequest,
 } from '../queue/fifo/port';
 import { limits } from '../queue/limits';
-import type { DeleteOutcome, MessageCountsResult, VisibilityOutcome } from '../queue/port';
+import type { DeleteOutcome, VisibilityOutcome } from '../queue/port';
 import { takeLease, visibilityFailure } from './conditions';
 import type { DynamoStoreOptions } from './dynamo-store';
-import { countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
+import { countedGroupsLimit, countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
 import { claimAttempt, dropAttempt, finishAttempt, getAttempt } from './fifo-attempts';
 import { groupConditions, groupUpdates } from './fifo-conditions';
 import {
@@ -53,7 +53,11 @@ const S = (s: string): AttributeValue => ({ S: s });
 export class DynamoFifoStore implements FifoStore {
   private readonly table: FifoTable;
 
-  constructor(options: DynamoStoreOptions) {
+  constructor(
+    options: DynamoStoreOptions,
+    /** How many groups' partitions a count reads at most (tests lower it). */
+    private readonly countedGroups = countedGroupsLimit,
+  ) {
     this.table = new FifoTable(options);
   }
 
@@ -380,8 +384,8 @@ export class DynamoFifoStore implements FifoStore {
     return transferFifoMessage(this.table, request);
   }
 
-  countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult> {
-    return countFifoMessages(this.table, queueId, shardCount, now);
+  countMessages(queueId: string, shardCount: number, now: number) {
+    return countFifoMessages(this.table, queueId, shardCount, now, this.countedGroups);
   }
 
   purgeMessages(request: FifoPurgeRequest) {

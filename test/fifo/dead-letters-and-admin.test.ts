@@ -4,7 +4,7 @@ import { browseDeadLetters, sweep } from '../../functions/queue/operations/dead-
 import { runMoveTasks, startMoveTask } from '../../functions/queue/operations/move-tasks';
 import { createQueue, deleteQueue, describeQueue, purgeQueue } from '../../functions/queue/operations/queues';
 import { receiveMessages } from '../../functions/queue/operations/receive';
-import { sendMessage } from '../../functions/queue/operations/send';
+import { sendMessage, sendMessageBatch } from '../../functions/queue/operations/send';
 import type { TableNames } from '../../functions/store/table-layout';
 import { freshTables, queueRef } from '../support/queue-fixture';
 import { expectError, fifoContext, newFifoQueue, sender } from './fifo-fixture';
@@ -225,5 +225,25 @@ describe('FIFO queue administration', () => {
     expect((await receiveMessages(ctx, ref, { maxMessages: 10 })).map((m) => m.body)).toEqual(['fresh']);
     await deleteQueue(ctx, ref);
     await expect(receiveMessages(ctx, ref)).rejects.toMatchObject({ code: 'QueueDoesNotExist' });
+  });
+
+  test('counts of a queue with more groups than a count reads: a random sample scaled up, said to be approximate', async () => {
+    const { ctx } = fifoContext(tables, { countedGroups: 20 });
+    const ref = await newFifoQueue(ctx, { visibilityTimeoutSeconds: 30 });
+    const entries = (g: number) =>
+      ['a', 'b'].map((body) => ({ id: body, body, groupId: `g${g}`, deduplicationId: `g${g}-${body}` }));
+    for (let g = 0; g < 50; g += 5) {
+      await Promise.all([0, 1, 2, 3, 4].map((n) => sendMessageBatch(ctx, ref, entries(g + n), sender)));
+    }
+    // Every group holds two visible messages, so any sample scales up to the exact total.
+    expect((await describeQueue(ctx, ref)).counts).toEqual({
+      visible: 100,
+      inFlight: 0,
+      delayed: 0,
+      approximate: true,
+    });
+    // Within the limit, counts are exact and not flagged.
+    const small = fifoContext(tables, { countedGroups: 50 }).ctx;
+    expect((await describeQueue(small, ref)).counts).toEqual({ visible: 100, inFlight: 0, delayed: 0 });
   });
 });

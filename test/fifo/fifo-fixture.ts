@@ -13,7 +13,10 @@ import type { TableNames } from '../../functions/store/table-layout';
 import { capacityLog, dynamoClient, testSecret } from '../support/queue-fixture';
 
 /** A queue context with FIFO storage over DynamoDB Local and a hand-moved clock. */
-export function fifoContext(tables: TableNames, options: { shards?: number; clock?: ManualClock } = {}) {
+export function fifoContext(
+  tables: TableNames,
+  options: { shards?: number; clock?: ManualClock; countedGroups?: number } = {},
+) {
   const clock = options.clock ?? new ManualClock(Date.now());
   const capacity = capacityLog();
   const client = dynamoClient();
@@ -21,7 +24,7 @@ export function fifoContext(tables: TableNames, options: { shards?: number; cloc
   const ctx: QueueContext = createQueueContext({
     store: new DynamoQueueStore(storeOptions),
     deadLetters: new DynamoDeadLetterStore(storeOptions),
-    fifo: new DynamoFifoStore(storeOptions),
+    fifo: new DynamoFifoStore(storeOptions, options.countedGroups),
     clock,
     receiptHandleSecret: testSecret,
     defaultShardCount: options.shards ?? 4,

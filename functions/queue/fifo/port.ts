@@ -73,9 +73,15 @@ export interface FifoStore {
    * one transaction: deleted here only if unchanged since read, appended there after `after`.
    */
   transferMessage(request: FifoTransfer): Promise<MoveOutcome>;
-  countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult>;
+  /** Counts from every group's partition, or from a sample of the groups scaled up (`approximate`). */
+  countMessages(queueId: string, shardCount: number, now: number): Promise<FifoMessageCounts>;
   /** Deletes messages sent at or before `sentUpTo` (all when absent), within a time budget. */
   purgeMessages(request: FifoPurgeRequest): Promise<{ removed: number; done: boolean }>;
+}
+
+export interface FifoMessageCounts extends MessageCountsResult {
+  /** Set when the counts are estimated from some of the queue's groups (see countMessages). */
+  approximate?: boolean;
 }
 
 /** A message of a FIFO queue: a place in its group's sequence. */

@@ -1,11 +1,13 @@
 import type { QueueContext } from '../context';
 import { invalidParameter } from '../errors';
-import type { MessageCounts, QueueRecord } from '../model';
+import type { QueueRecord } from '../model';
 import { fifoStore } from './groups';
+import type { FifoMessageCounts } from './port';
 
 /** What queue administration does differently for FIFO queues. */
 
-export function countFifoMessages(ctx: QueueContext, queue: QueueRecord): Promise<MessageCounts> {
+/** Approximate like every count; `approximate` is set when estimated from a sample of the groups. */
+export function countFifoMessages(ctx: QueueContext, queue: QueueRecord): Promise<FifoMessageCounts> {
   return fifoStore(ctx).countMessages(queue.id, queue.shardCount, ctx.clock.now());
 }
 
