@@ -61,7 +61,9 @@ export async function startMoveTask(ctx: QueueContext, input: StartMoveTaskInput
     startedAt: now,
     updatedAt: now,
     moved: 0,
-    toMove: counts.visible + counts.inFlight,
+    // An upper bound: with ids, at most those; with an attribute or time filter, knowing how many
+    // match would mean reading every dead letter before starting, so the queue's size stands in.
+    toMove: Math.min(counts.visible + counts.inFlight, filter.messageIds?.length ?? Number.POSITIVE_INFINITY),
   };
   if ((await ctx.deadLetters.createMoveTask(task)) === 'busy') {
     throw new QueueError(
