@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import type { DeadLetter, RedriveTask } from '../../functions/dialects/rest/client-types';
 import { contextOf, integer, keyValue, list } from '../context';
 import { CliError, exitCodes, UsageError } from '../errors';
 import { queuePath, type RestClient } from '../http-client';
 import { type Output, oneLine, shortTime, table } from '../output';
 import { createProgressBar } from '../progress-bar';
-import type { DeadLetter, RedriveTask } from '../types';
 
 /** Dead letters: browse them, redrive them (with a progress bar), follow and cancel redrive tasks. */
 export function registerDeadLetterCommands(program: Command): void {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import type { BatchResult, PeekedMessage, ReceivedMessage } from '../../functions/dialects/rest/client-types';
 import { contextOf, integer, keyValue } from '../context';
 import { CliError, exitCodes } from '../errors';
 import { queuePath, type RestClient } from '../http-client';
 import { batches, messageBodies } from '../message-input';
 import { oneLine, shortTime, table } from '../output';
-import type { BatchResult, PeekedMessage, ReceivedMessage } from '../types';
 
 /** Messages: send, receive (and delete), peek. */
 export function registerMessageCommands(program: Command): void {

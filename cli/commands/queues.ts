@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import type { Queue, QueuePage } from '../../functions/dialects/rest/client-types';
 import { confirm } from '../confirm';
 import { contextOf, integer } from '../context';
 import { CliError, UsageError } from '../errors';
 import { queuePath, type RestClient } from '../http-client';
 import { table } from '../output';
-import type { Queue, QueueList } from '../types';
 
 /** Queues: list with counts, create, delete, purge. */
 export function registerQueueCommands(program: Command): void {
@@ -124,9 +124,9 @@ async function listWithCounts(client: RestClient, prefix: string | undefined): P
   let withCounts = true;
   let nextToken: string | undefined;
   for (;;) {
-    let page: QueueList;
+    let page: QueuePage;
     try {
-      page = await client.get<QueueList>('/queues', {
+      page = await client.get<QueuePage>('/queues', {
         prefix,
         nextToken,
         ...(withCounts ? { counts: true } : {}),

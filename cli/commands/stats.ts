@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import type { MinuteStats } from '../../functions/dialects/rest/client-types';
 import { contextOf, integer } from '../context';
 import { queuePath } from '../http-client';
 import { sparkline, table } from '../output';
-import type { MinuteStats } from '../types';
 
 type Metric = Exclude<keyof MinuteStats, 'minute'>;
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import type { PeekedMessage, ReceivedMessage } from '../../functions/dialects/rest/client-types';
 import { contextOf, integer } from '../context';
 import type { RestClient } from '../http-client';
 import type { Output } from '../output';
-import type { PeekedMessage, ReceivedMessage } from '../types';
 import { deleteMessages, peek, receiveUpTo } from './messages';
 
 /**

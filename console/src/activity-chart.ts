@@ -1,6 +1,6 @@
+import type { MinuteStats } from '../../functions/dialects/rest/client-types';
 import { h, svg } from './dom';
 import { clockTime, count } from './format';
-import type { MinuteStats } from './types';
 
 /**
  * The queue page's chart, in SVG: depth (visible, in flight, delayed; sampled by the sweeper) and

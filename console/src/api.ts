@@ -1,5 +1,3 @@
-import { loadCredentials } from './credentials';
-import { signRequest } from './sigv4';
 import type {
   DeadLetterPage,
   PeekedMessage,
@@ -9,7 +7,9 @@ import type {
   QueueStats,
   RedriveRequest,
   RedriveTask,
-} from './types';
+} from '../../functions/dialects/rest/client-types';
+import { loadCredentials } from './credentials';
+import { signRequest } from './sigv4';
 
 /**
  * The console's client of the REST API (the same API any user calls): every call is signed with

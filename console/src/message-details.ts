@@ -1,5 +1,5 @@
+import type { AttributeValue } from '../../functions/dialects/rest/client-types';
 import { h } from './dom';
-import type { AttributeValue } from './types';
 
 /** A message's attributes and body, as definition lists and preformatted text. */
 export function attributeList(attributes: Record<string, AttributeValue> | undefined): HTMLElement {

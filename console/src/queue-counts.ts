@@ -1,5 +1,5 @@
+import type { Queue } from '../../functions/dialects/rest/client-types';
 import { ApiProblem, allQueues, api } from './api';
-import type { Queue } from './types';
 
 /**
  * Every queue with its counts. Servers that do not know `?counts=true` (older ones) answer 400;

@@ -1,10 +1,10 @@
+import type { DeadLetter, RedriveRequest } from '../../../functions/dialects/rest/client-types';
 import { announce } from '../announcer';
 import { api } from '../api';
 import { h, replaceChildren, uniqueId } from '../dom';
 import { count, dateTime } from '../format';
 import { attributeList, bodyBlock, facts, preview } from '../message-details';
 import { errorBox, problemText } from '../problem-view';
-import type { DeadLetter, RedriveRequest } from '../types';
 import { type Page, queueHref } from './page';
 import { redriveProgress } from './redrive-progress';
 

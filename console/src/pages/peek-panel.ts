@@ -1,9 +1,9 @@
+import type { PeekedMessage } from '../../../functions/dialects/rest/client-types';
 import { api } from '../api';
 import { h, replaceChildren, uniqueId } from '../dom';
 import { dateTime } from '../format';
 import { attributeList, bodyBlock, facts, preview } from '../message-details';
 import { errorBox } from '../problem-view';
-import type { PeekedMessage } from '../types';
 
 /** Peeks at a queue's messages without leasing them: receive counts and leases stay as they are. */
 const stateLabels = { visible: 'Visible', inFlight: 'In flight', delayed: 'Delayed' } as const;

@@ -1,3 +1,4 @@
+import type { Queue } from '../../../functions/dialects/rest/client-types';
 import { announce } from '../announcer';
 import { h, replaceChildren, uniqueId } from '../dom';
 import { count, duration } from '../format';
@@ -5,7 +6,6 @@ import { errorBox } from '../problem-view';
 import { deadLetterCount, queuesWithCounts, redrivePolicy } from '../queue-counts';
 import { refresher } from '../refresher';
 import { sortableTable } from '../sortable-table';
-import type { Queue } from '../types';
 import { createQueueForm } from './create-queue-form';
 import { deadLettersHref, type Page, queueHref } from './page';
 

@@ -1,3 +1,4 @@
+import type { Queue } from '../../../functions/dialects/rest/client-types';
 import { activityCharts } from '../activity-chart';
 import { ApiProblem, api } from '../api';
 import { confirmDialog } from '../confirm-dialog';
@@ -5,7 +6,6 @@ import { h, replaceChildren, uniqueId } from '../dom';
 import { count, duration } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
-import type { Queue } from '../types';
 import { deadLettersHref, type Page } from './page';
 import { peekPanel } from './peek-panel';
 import { sendMessageForm } from './send-message-form';

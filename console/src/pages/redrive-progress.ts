@@ -1,9 +1,9 @@
+import type { RedriveTask } from '../../../functions/dialects/rest/client-types';
 import { announce } from '../announcer';
 import { api } from '../api';
 import { h } from '../dom';
 import { count } from '../format';
 import { problemText } from '../problem-view';
-import type { RedriveTask } from '../types';
 
 /**
  * A redrive task's progress: a progress bar polled every second until the task ends, its status

@@ -1,3 +1,4 @@
+import type { Queue } from '../../../functions/dialects/rest/client-types';
 import { announce } from '../announcer';
 import { api } from '../api';
 import { h } from '../dom';
@@ -12,7 +13,6 @@ import {
   showProblem,
   textInput,
 } from '../form-fields';
-import type { Queue } from '../types';
 
 /**
  * A queue's settings, editable: the browser checks the ranges first (the same as the API's), and

@@ -1,4 +1,8 @@
-/** The REST API's shapes, as the console reads them (see functions/dialects/rest/schemas.ts). */
+/**
+ * The REST dialect's responses as its clients (the web console and the dq CLI) read them: one
+ * description for both, kept next to the representations that produce them (representations.ts,
+ * inspection-operations.ts, redrive-operations.ts). Type-only: nothing here runs.
+ */
 export interface MessageCounts {
   visible: number;
   inFlight: number;
@@ -113,4 +117,21 @@ export interface Problem {
   code?: string;
   field?: string;
   allowed?: string;
+}
+
+export interface ReceivedMessage {
+  messageId: string;
+  body: string;
+  receiptHandle: string;
+  receiveCount: number;
+  sentAt: string;
+  firstReceivedAt?: string;
+  groupId?: string;
+  sequenceNumber?: string;
+  attributes: Record<string, AttributeValue>;
+}
+
+export interface BatchResult {
+  successful: { id: string; messageId?: string }[];
+  failed: { id: string; code: string; message: string; senderFault: boolean }[];
 }
