@@ -32,6 +32,9 @@ export class RestClient {
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    // URLSearchParams writes a space as `+`, which SigV4 canonicalises (and the service verifies)
+    // as a literal plus; send `%20`, the form that is signed. A real `+` is already `%2B` here.
+    url.search = url.searchParams.toString().replace(/\+/g, '%20');
     const text = body === undefined ? undefined : JSON.stringify(body);
     let headers: Record<string, string> = {
       accept: 'application/json, application/problem+json',

@@ -65,6 +65,15 @@ describe('against a service that requires signatures', () => {
     expect(JSON.parse(received.stdout).messages[0].body).toBe('signed body');
   });
 
+  test('a signed query with a space reaches the service, which answers it (not a signature error)', async () => {
+    const env = withKeys();
+    const result = await runCli(['list', '--prefix', 'j 2', '--json'], { endpoint: local.url(), env });
+    expect(result.code, result.stderr).toBe(1);
+    const { error } = JSON.parse(result.stderr);
+    expect(error.status).toBe(400);
+    expect(error.code).not.toBe('SignatureDoesNotMatch');
+  });
+
   test('signed with a named profile from a credentials file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dq-profile-'));
     const credentials = join(dir, 'credentials');
