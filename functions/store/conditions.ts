@@ -13,8 +13,12 @@ export const conditions = {
     `attribute_exists(pk) AND v <= :now AND x > :now${purged ? ' AND s > :purgedAt' : ''}${limited ? ' AND rc < :max' : ''}`,
   /** Past retention or sent before the purge mark: may be removed. */
   undeliverable: (purged: boolean) => `x <= :now${purged ? ' OR s <= :purgedAt' : ''}`,
-  /** The caller holds the current lease (its token is the one last issued). */
-  holdsLease: 'l = :token',
+  /**
+   * The caller holds the current lease (its token is the one last issued) and the message is not
+   * yet a tombstone, which keeps the token of its delete (items.ts): a repeated delete must not
+   * pass again, or it would count again and rewrite the tombstone.
+   */
+  holdsLiveMessageLease: 'l = :token AND attribute_not_exists(z)',
   /** The caller holds the current lease, it has not expired, and the new end is within 12 h of the receive. */
   holdsLiveLease: 'l = :token AND v > :now AND lr >= :earliestReceive',
   queueAbsent: 'attribute_not_exists(pk)',

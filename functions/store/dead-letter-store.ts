@@ -414,7 +414,8 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
 
   /**
    * Deletes a message (and its parts) only if no one leased or changed it since it was read,
-   * leaving a tombstone (items.ts), so a late retry of its send cannot bring it back.
+   * leaving a tombstone (items.ts), so a late retry of its send cannot bring it back. A tombstone
+   * has no `v` or `rc`, so the condition also refuses to rewrite one already there.
    */
   private removeUnchanged(item: Item, queueId: string, messageId: string): TransactWriteItem[] {
     const parts = Array.from({ length: partCount(item) }, (_, n) => partKey(queueId, messageId, n));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type ConsumedCapacity,
   DeleteItemCommand,
@@ -298,11 +299,15 @@ export class DynamoQueueStore implements QueueStore {
   }
 
   /**
-   * Turns the message into a tombstone (see items.ts) if the caller holds its lease. A retry of an
-   * applied delete finds the tombstone with the same token and succeeds again (only its time moves).
+   * Turns the message into a tombstone (see items.ts) if the caller holds its lease. A delete that
+   * finds a tombstone changes nothing and answers 'gone' (the caller still succeeds, counted once),
+   * unless the tombstone is this very call's: an SDK retry after a lost response finds its own
+   * delete id there (the same handle deleted twice in one batch, at the same millisecond, must
+   * still count once, so the time alone would not do).
    */
   async deleteMessage(queueId: string, messageId: string, leaseToken: string): Promise<DeleteOutcome> {
-    const tombstone = tombstoneUpdate(Date.now());
+    const deleteId = randomBytes(9).toString('base64url');
+    const tombstone = tombstoneUpdate(Date.now(), deleteId);
     try {
       const out = await this.run('deleteMessage', (capacity) =>
         this.client.send(
@@ -310,7 +315,7 @@ export class DynamoQueueStore implements QueueStore {
             ...capacity,
             TableName: this.table,
             Key: messageKey(queueId, messageId),
-            ConditionExpression: conditions.holdsLease,
+            ConditionExpression: conditions.holdsLiveMessageLease,
             UpdateExpression: tombstone.UpdateExpression,
             ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
             ExpressionAttributeValues: { ':token': { S: leaseToken }, ...tombstone.values },
@@ -323,7 +328,10 @@ export class DynamoQueueStore implements QueueStore {
       return 'deleted';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return error.Item && !isTombstone(error.Item as Item) ? 'stale' : 'gone';
+      const old = error.Item as Item | undefined;
+      if (!old) return 'gone';
+      if (!isTombstone(old)) return 'stale';
+      return old.zi?.S === deleteId ? 'deleted' : 'gone';
     }
   }
 

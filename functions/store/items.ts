@@ -119,8 +119,8 @@ export const partCount = (item: Item | undefined): number => readNum(item?.p) ??
 
 /**
  * Deleting a message leaves a tombstone in place of its item rather than removing it: the key, the
- * lease token of the delete (so a retried delete with the same handle succeeds again), `z` (when it
- * was deleted) and a short TTL; no index key, no body. A send whose PutItem was applied, whose
+ * lease token of the delete (so a repeated delete with the same handle is told apart from a stale
+ * one: it succeeds, changing nothing), `z` (when it was deleted) and a short TTL; no index key, no body. A send whose PutItem was applied, whose
  * response was lost, and which the SDK retries after the message was received and deleted, then
  * finds the tombstone (`attribute_not_exists(pk)` fails) and counts as already sent, instead of
  * writing the message a second time. It costs what a DeleteItem costs: the write units of the old
@@ -139,16 +139,18 @@ export const tombstoneSeconds = 15 * 60;
 /**
  * The update that turns a message item into its tombstone, to combine with a condition; it drops
  * everything but the key and the lease token. `deletedAt` is wall-clock time, not the queue's
- * clock: DynamoDB's TTL and the SDK's retries run on it.
+ * clock: DynamoDB's TTL and the SDK's retries run on it. `deleteId`, when given, names the call
+ * that wrote the tombstone (`zi`), so an SDK retry of that call can recognise its own work.
  */
-export function tombstoneUpdate(deletedAt: number) {
+export function tombstoneUpdate(deletedAt: number, deleteId?: string) {
+  const named = deleteId !== undefined;
   return {
-    UpdateExpression:
-      'SET z = :deletedAt, #ttl = :ttl REMOVE g, v, x, s, rc, si, b, a, th, dl, gi, p, fr, lr',
+    UpdateExpression: `SET z = :deletedAt, #ttl = :ttl${named ? ', zi = :deleteId' : ''} REMOVE g, v, x, s, rc, si, b, a, th, dl, gi, p, fr, lr`,
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     values: {
       ':deletedAt': num(deletedAt),
       ':ttl': num(Math.ceil(deletedAt / 1000) + tombstoneSeconds),
+      ...(named ? { ':deleteId': str(deleteId) } : {}),
     } as Item,
   };
 }

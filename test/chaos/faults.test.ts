@@ -36,6 +36,13 @@ async function queueWithOneMessage(settings: Record<string, unknown> = {}) {
   return { queue, client, messageId: sent!.messageId! };
 }
 
+/** Deletes counted in the queue's statistics over the last hour (the REST stats route). */
+async function deletedCount(queue: string): Promise<number> {
+  const response = await fetch(`${chaos.url()}/queues/${queue}/stats`);
+  const stats = (await response.json()) as { minutes: { deleted: number }[] };
+  return stats.minutes.reduce((sum, m) => sum + m.deleted, 0);
+}
+
 const removalsOf = (messageId: string) =>
   chaos.oracle.writes.filter((w) => w.messageId === messageId && w.kind === 'remove').length;
 
@@ -120,7 +127,7 @@ describe.each(dialects)('a failing DynamoDB call becomes a retryable error (%s)'
 
 describe('a response lost after DynamoDB applied the write', () => {
   test('delete: the SDK retry finds the message gone and succeeds; it was removed once', async () => {
-    const { client, messageId } = await queueWithOneMessage();
+    const { queue, client, messageId } = await queueWithOneMessage();
     const [message] = await client.receive({ maxMessages: 1, waitSeconds: 0 });
     chaos.faults.inject({ ...messageDelete, kind: 'dropResponse', waitMs: 0 });
     await expect(client.delete(message!.receiptHandle)).resolves.toBeUndefined();
@@ -128,6 +135,8 @@ describe('a response lost after DynamoDB applied the write', () => {
     // The caller's own retry of the same delete is harmless too.
     await expect(client.delete(message!.receiptHandle)).resolves.toBeUndefined();
     expect(await client.counts()).toMatchObject({ visible: 0, inFlight: 0, delayed: 0 });
+    // The SDK's retry recognised its own tombstone, the caller's retry did not: counted once.
+    expect(await deletedCount(queue)).toBe(1);
   });
 
   test('delete: when the SDK gives up after the applied attempt, the caller gets 503; its retry succeeds', async () => {

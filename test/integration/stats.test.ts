@@ -173,6 +173,35 @@ describe('counters', () => {
     expect(item.Item?.g).toBeUndefined();
   });
 
+  test('a repeated delete with the same receipt handle succeeds every time and is counted once', async () => {
+    const { ctx } = statsContext();
+    const ref = queueRef('stats-redelete');
+    await createQueue(ctx, { ref });
+    await sendMessageBatch(
+      ctx,
+      ref,
+      [
+        { id: '1', body: 'single' },
+        { id: '2', body: 'batch' },
+        { id: '3', body: 'twice in one batch' },
+      ],
+      sender,
+    );
+    const [single, batched, doubled] = await receiveMessages(ctx, ref, { maxMessages: 10 });
+    for (let n = 0; n < 3; n++) {
+      await expect(deleteMessage(ctx, ref, single!.receiptHandle)).resolves.toBeUndefined();
+      const result = await deleteMessageBatch(ctx, ref, [{ id: 'b', receiptHandle: batched!.receiptHandle }]);
+      expect(result).toEqual({ successful: [{ id: 'b' }], failed: [] });
+    }
+    const both = await deleteMessageBatch(ctx, ref, [
+      { id: 'x', receiptHandle: doubled!.receiptHandle },
+      { id: 'y', receiptHandle: doubled!.receiptHandle },
+    ]);
+    expect(both).toEqual({ successful: [{ id: 'x' }, { id: 'y' }], failed: [] });
+    const [only] = await readStats(ctx, ref, { minutes: 1 });
+    expect(only).toMatchObject({ sent: 3, received: 3, deleted: 3 });
+  });
+
   test('FIFO queues are counted too', async () => {
     const { ctx } = statsContext();
     const ref = { ...queueRef('stats-fifo'), name: `${queueRef('sf').name}.fifo` };
