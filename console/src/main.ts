@@ -39,8 +39,8 @@ function route(): void {
   for (const candidate of routes) {
     const match = candidate.pattern.exec(hash);
     if (!match) continue;
-    const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(match.groups ?? {})) params[name] = decodeURIComponent(value);
+    const params = decodeParams(match.groups ?? {});
+    if (!params) break;
     document.title = `${candidate.title(params)} · Queue console`;
     stopPage = candidate.page(main, params) ?? undefined;
     focusHeading();
@@ -53,6 +53,17 @@ function route(): void {
     h('p', {}, h('a', { href: '#/' }, 'Back to the queues')),
   );
   focusHeading();
+}
+
+/** A hand-typed or truncated hash (`%E0%A4%A`) is no route: undefined, and the Not found page. */
+function decodeParams(groups: Record<string, string | undefined>): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  try {
+    for (const [name, value] of Object.entries(groups)) params[name] = decodeURIComponent(value ?? '');
+  } catch {
+    return undefined;
+  }
+  return params;
 }
 
 /** After a navigation, focus the page's heading so screen readers start at the new page. */

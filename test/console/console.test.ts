@@ -245,6 +245,14 @@ suite('web console', () => {
     expect(smallErrors).toEqual([]);
   });
 
+  it('shows Not found, not a blank page, for a hash that is not valid percent-encoding', async () => {
+    await page.goto(`${url()}/console#/queues/%E0%A4%A`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Not found');
+    expect(await page.title()).toBe('Not found · Queue console');
+    await page.getByRole('link', { name: 'Back to the queues' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Queues');
+  });
+
   it('logged no errors (no CSP violations)', () => {
     // The one refusal the settings test asked for is logged by Chromium as a failed load.
     expect(errors.filter((error) => !/status of 400/.test(error))).toEqual([]);
