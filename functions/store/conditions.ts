@@ -18,7 +18,7 @@ export const conditions = {
    * yet a tombstone, which keeps the token of its delete (items.ts): a repeated delete must not
    * pass again, or it would count again and rewrite the tombstone.
    */
-  holdsLiveMessageLease: 'l = :token AND attribute_not_exists(z)',
+  holdsLease: 'l = :token AND attribute_not_exists(z)',
   /** The caller holds the current lease, it has not expired, and the new end is within 12 h of the receive. */
   holdsLiveLease: 'l = :token AND v > :now AND lr >= :earliestReceive',
   queueAbsent: 'attribute_not_exists(pk)',

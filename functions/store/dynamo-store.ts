@@ -315,7 +315,7 @@ export class DynamoQueueStore implements QueueStore {
             ...capacity,
             TableName: this.table,
             Key: messageKey(queueId, messageId),
-            ConditionExpression: conditions.holdsLiveMessageLease,
+            ConditionExpression: conditions.holdsLease,
             UpdateExpression: tombstone.UpdateExpression,
             ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
             ExpressionAttributeValues: { ':token': { S: leaseToken }, ...tombstone.values },
