@@ -5,6 +5,7 @@
 // so we download only its tarball (through npm itself, so registry config, cache and integrity checks
 // apply) and extract just the emulator folder. Runs as the package's postinstall.
 //
+// Skipped outside the project checkout (the installed CLI package).
 // Env: DYNAMODB_LOCAL_SKIP_FETCH=1 skips; DYNAMODB_LOCAL_DIR overrides the target folder.
 import { execFileSync } from 'node:child_process';
 import {
@@ -61,6 +62,15 @@ function npm(args, cwd) {
 function main() {
   if (process.env.DYNAMODB_LOCAL_SKIP_FETCH === '1') {
     log('skipped (DYNAMODB_LOCAL_SKIP_FETCH=1)');
+    return;
+  }
+  // The packed command-line tool ships this script as its postinstall too; a CLI user talks to a
+  // service over HTTP and has no use for the emulator, which only the project checkout's tests and
+  // `npm start` run.
+  if (!existsSync(join(repoRoot, 'infra', 'local'))) {
+    log(
+      `skipped: ${repoRoot} is not the project checkout (no infra/local/), nothing here runs DynamoDB Local`,
+    );
     return;
   }
   if (installedVersion() === wanted) {

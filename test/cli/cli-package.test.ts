@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from 'vitest';
+import { cleanEnv, repoRoot } from './run-cli';
+
+/**
+ * The package `npm pack` makes for the command-line tool: what it contains, and that installing it
+ * does not download DynamoDB Local, which only the project checkout's tests and `npm start` use.
+ */
+const run = promisify(execFile);
+
+test('npm pack ships the bin, the bundled tool, the postinstall script and nothing else', {
+  timeout: 60_000,
+}, async () => {
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: repoRoot, env: cleanEnv() });
+  // prepack's build prints a line before npm's JSON.
+  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+  const files = packed.files.map((file: { path: string }) => file.path).sort();
+  expect(files).toEqual([
+    'README.md',
+    'bin/dynamo-queue.mjs',
+    'dist/cli/dq.mjs',
+    'package.json',
+    'scripts/fetch-dynamodb-local.mjs',
+  ]);
+});
+
+test('the postinstall skips the download outside the project checkout, with one line saying why', async () => {
+  const installed = mkdtempSync(join(tmpdir(), 'dq-installed-'));
+  try {
+    // The layout of the installed package: scripts/ without infra/ beside it.
+    mkdirSync(join(installed, 'scripts'));
+    copyFileSync(
+      join(repoRoot, 'scripts', 'fetch-dynamodb-local.mjs'),
+      join(installed, 'scripts', 'fetch-dynamodb-local.mjs'),
+    );
+    const { stdout } = await run(process.execPath, ['scripts/fetch-dynamodb-local.mjs'], {
+      cwd: installed,
+      // Offline, so a regression fails fast here instead of downloading the emulator.
+      env: cleanEnv({ npm_config_offline: 'true' }),
+    });
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(stdout).toContain('skipped');
+    expect(stdout).toContain('not the project checkout');
+    expect(existsSync(join(installed, '.dynamodb-local'))).toBe(false);
+  } finally {
+    rmSync(installed, { recursive: true, force: true });
+  }
+});
