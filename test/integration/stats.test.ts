@@ -213,6 +213,34 @@ describe('counters', () => {
     const [only] = await readStats(ctx, ref, { minutes: 1 });
     expect(only).toMatchObject({ sent: 2, received: 1, deleted: 1 });
   });
+
+  test('FIFO sends whose deduplication id was already used are not counted', async () => {
+    const { ctx } = statsContext();
+    const ref = { ...queueRef('stats-dedup'), name: `${queueRef('sd').name}.fifo` };
+    await createQueue(ctx, { ref, fifo: true });
+    const first = await sendMessage(ctx, ref, { body: 'a', groupId: 'g', deduplicationId: 'same' }, sender);
+    for (let n = 0; n < 2; n++) {
+      const again = await sendMessage(ctx, ref, { body: 'a', groupId: 'g', deduplicationId: 'same' }, sender);
+      expect(again.messageId).toBe(first.messageId);
+    }
+    // In a batch: one entry repeats an earlier send, two repeat each other, one is new.
+    const batch = await sendMessageBatch(
+      ctx,
+      ref,
+      [
+        { id: '1', body: 'a', groupId: 'g', deduplicationId: 'same' },
+        { id: '2', body: 'b', groupId: 'h', deduplicationId: 'twice' },
+        { id: '3', body: 'b', groupId: 'h', deduplicationId: 'twice' },
+        { id: '4', body: 'c', groupId: 'g', deduplicationId: 'new' },
+      ],
+      sender,
+    );
+    expect(batch.successful.map((s) => s.id)).toEqual(['1', '2', '3', '4']);
+    expect(batch.successful[0]!.messageId).toBe(first.messageId);
+    expect(batch.successful[2]!.messageId).toBe(batch.successful[1]!.messageId);
+    const [only] = await readStats(ctx, ref, { minutes: 1 });
+    expect(only).toMatchObject({ sent: 3 });
+  });
 });
 
 describe('the sweeper', () => {

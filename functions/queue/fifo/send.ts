@@ -21,29 +21,41 @@ import { nextSequences, sequenceGuesses } from './sequence';
 const retryBudgetMs = 10_000;
 
 type Prepared = { index: number; message: FifoMessage };
-type Outcome = FifoMessage | QueueError;
+/** A message as stored, or as first stored when its deduplication id was already used (`duplicate`). */
+type Appended = { message: FifoMessage; duplicate: boolean };
+type Outcome = Appended | QueueError;
 
 export async function sendFifoMessage(
   ctx: QueueContext,
   queue: QueueRecord,
   message: OutgoingMessage,
   sender: SendContext,
-): Promise<SentMessage & { message: StoredMessage }> {
+): Promise<{ sent: SentMessage & { message: StoredMessage }; duplicate: boolean }> {
   const prepared = prepareFifo(ctx, queue, message, sender, '');
   const [outcome] = await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
   if (isQueueError(outcome)) throw outcome;
   ctx.arrivals.notify(queue.id);
-  const stored = outcome!;
-  return { messageId: stored.id, bodyBytes: Buffer.byteLength(stored.body), message: stored };
+  const { message: stored, duplicate } = outcome!;
+  return {
+    sent: { messageId: stored.id, bodyBytes: Buffer.byteLength(stored.body), message: stored },
+    duplicate,
+  };
 }
 
-/** A batch: each group's entries are appended in batch order, in one transaction per group. */
+/**
+ * A batch: each group's entries are appended in batch order, in one transaction per group.
+ * `duplicates` names the successful entries that stored nothing (their deduplication id was used).
+ */
 export async function sendFifoBatch(
   ctx: QueueContext,
   queue: QueueRecord,
   entries: BatchEntry[],
   sender: SendContext,
-): Promise<BatchResult<{ id: string; messageId: string; message: StoredMessage }>> {
+): Promise<{
+  result: BatchResult<{ id: string; messageId: string; message: StoredMessage }>;
+  duplicates: string[];
+}> {
+  const duplicates: string[] = [];
   const result: BatchResult<{ id: string; messageId: string; message: StoredMessage }> = {
     successful: [],
     failed: [],
@@ -69,11 +81,12 @@ export async function sendFifoBatch(
         senderFault: outcome.kind.fault === 'Sender',
       });
     } else {
-      result.successful.push({ id, messageId: outcome.id, message: outcome });
+      result.successful.push({ id, messageId: outcome.message.id, message: outcome.message });
+      if (outcome.duplicate) duplicates.push(id);
     }
   });
   if (result.successful.length > 0) ctx.arrivals.notify(queue.id);
-  return result;
+  return { result, duplicates };
 }
 
 function prepareFifo(
@@ -153,7 +166,10 @@ async function appendAll(ctx: QueueContext, queue: QueueRecord, prepared: Prepar
     const original = outcomes.get(first)!;
     return isQueueError(original)
       ? original
-      : { ...message, id: original.id, sequenceNumber: original.sequenceNumber };
+      : {
+          message: { ...message, id: original.message.id, sequenceNumber: original.message.sequenceNumber },
+          duplicate: true,
+        };
   });
 }
 
@@ -162,9 +178,9 @@ async function appendToGroup(
   queue: QueueRecord,
   groupId: string,
   items: Prepared[],
-): Promise<Map<number, FifoMessage>> {
+): Promise<Map<number, Appended>> {
   const store = fifoStore(ctx);
-  const stored = new Map<number, FifoMessage>();
+  const stored = new Map<number, Appended>();
   const guess = sequenceGuesses.get(queue.id, groupId);
   let last = guess.known ? guess.last : await store.lastSequence(queue.id, groupId);
   let pending = items;
@@ -191,7 +207,9 @@ async function appendToGroup(
       now,
     });
     if (outcome.status === 'appended') {
-      for (const [n, { message }] of entries.entries()) stored.set(pending[n]!.index, message);
+      for (const [n, { message }] of entries.entries()) {
+        stored.set(pending[n]!.index, { message, duplicate: false });
+      }
       sequenceGuesses.set(queue.id, groupId, numbers.at(-1));
       return stored;
     }
@@ -199,9 +217,8 @@ async function appendToGroup(
       for (const [n, original] of outcome.duplicates) {
         const item = pending[n]!;
         stored.set(item.index, {
-          ...item.message,
-          id: original.messageId,
-          sequenceNumber: original.sequenceNumber,
+          message: { ...item.message, id: original.messageId, sequenceNumber: original.sequenceNumber },
+          duplicate: true,
         });
       }
       pending = pending.filter((_, n) => !outcome.duplicates.has(n));

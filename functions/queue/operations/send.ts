@@ -34,8 +34,9 @@ export async function sendMessage(
 ): Promise<SentMessage & { message: StoredMessage }> {
   const queue = await ctx.queues.require(ref);
   if (queue.fifo) {
-    const sent = await sendFifoMessage(ctx, queue, message, sender);
-    await ctx.stats.record(queue.id, 'sent');
+    const { sent, duplicate } = await sendFifoMessage(ctx, queue, message, sender);
+    // A repeated deduplication id is answered like the first send but stores nothing: not counted.
+    await ctx.stats.record(queue.id, 'sent', duplicate ? 0 : 1);
     return sent;
   }
   const stored = prepare(ctx, queue, message, sender, '');
@@ -74,9 +75,9 @@ export async function sendMessageBatch(
     );
   }
   if (queue.fifo) {
-    const sent = await sendFifoBatch(ctx, queue, entries, sender);
-    await ctx.stats.record(queue.id, 'sent', sent.successful.length);
-    return sent;
+    const { result, duplicates } = await sendFifoBatch(ctx, queue, entries, sender);
+    await ctx.stats.record(queue.id, 'sent', result.successful.length - duplicates.length);
+    return result;
   }
   const result: BatchResult<{ id: string; messageId: string; message: StoredMessage }> = {
     successful: [],
