@@ -13,17 +13,28 @@ export async function* messageBodies(args: string[], file: string | undefined): 
     yield* args;
     return;
   }
-  if (!file && process.stdin.isTTY) {
-    throw new UsageError(
-      'no message to send',
-      'give bodies as arguments, --file <path>, or pipe them in, one message per line',
-    );
-  }
-  const input = file && file !== '-' ? createReadStream(file) : process.stdin;
+  const howToGive = 'give bodies as arguments, --file <path>, or pipe them in, one message per line';
+  if (!file && process.stdin.isTTY) throw new UsageError('no message to send', howToGive);
+  const fromFile = file && file !== '-';
+  const input = fromFile ? createReadStream(file) : process.stdin;
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let count = 0;
   try {
-    for await (const line of lines) if (line.length > 0) yield line;
+    for await (const line of lines) {
+      if (line.length === 0) continue;
+      count++;
+      yield line;
+    }
+    // An empty pipe or file is a mistake in the command (a script's empty variable, a wrong
+    // file), not a successful send of nothing.
+    if (count === 0) {
+      throw new UsageError(
+        `no message to send: ${fromFile ? file : 'stdin'} has no non-empty line`,
+        howToGive,
+      );
+    }
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
       throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);

@@ -202,6 +202,22 @@ describe('exit statuses and errors that say what to do', () => {
     expect((await dq(['list', '--endpoint', 'not a url'])).code).toBe(2);
   });
 
+  test('2 for a send with nothing to send: empty stdin or an empty file, saying how to give messages', async () => {
+    const queue = name('cli-empty');
+    await dq(['create', queue]);
+    const piped = await dq(['send', queue], { input: '' });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('no message to send: stdin has no non-empty line');
+    expect(piped.stderr).toContain('give bodies as arguments, --file <path>, or pipe them in');
+    expect(piped.stdout).not.toContain('Sent');
+    const file = join(tmpdir(), `${queue}.txt`);
+    writeFileSync(file, '\n\n');
+    const fromFile = await dq(['send', queue, '--file', file]);
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toContain(`no message to send: ${file} has no non-empty line`);
+    expect(await counts(queue)).toMatchObject({ visible: 0 });
+  });
+
   test('3 when the service is unreachable, pointing at npm start and --endpoint', async () => {
     const result = await runCli(['list'], { endpoint: 'http://127.0.0.1:9' });
     expect(result.code).toBe(3);
