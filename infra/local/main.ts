@@ -52,6 +52,10 @@ async function main(): Promise<void> {
   console.log(`  REST API: ${service.url}/queues   OpenAPI: ${service.url}/openapi.json`);
   console.log(`  Web console: ${service.url}/console`);
   console.log(`  Storage: ${storage}`);
+  // `npm run keys` must reach this same DynamoDB: in memory, only through its (random) port.
+  const account = accountId === defaultAccountId ? '' : ` --account ${accountId}`;
+  console.log(`  DynamoDB endpoint: ${endpoint}`);
+  console.log(`  Access keys: npm run keys -- create --endpoint ${endpoint}${account}`);
   console.log('  Press Ctrl-C to stop.');
 
   let stopping = false;
