@@ -80,6 +80,60 @@ describe('depth', () => {
   });
 });
 
+describe('query parameters', () => {
+  // Each refusal names the field, quotes the text as given and says what is allowed.
+  const cases: [string, string, string][] = [
+    [
+      'stats',
+      'minutes=',
+      'minutes must be a whole number from 1 to 1440 (decimal digits only), but "" was given',
+    ],
+    ['stats', 'minutes=%20', 'but " " was given'],
+    ['stats', 'minutes=abc', 'but "abc" was given'],
+    ['stats', 'minutes=Infinity', 'but "Infinity" was given'],
+    ['stats', 'minutes=0x10', 'but "0x10" was given'],
+    ['stats', 'minutes=1e3', 'but "1e3" was given'],
+    ['stats', 'minutes=0', 'but "0" was given'],
+    [
+      'messages',
+      'limit=1&limit=2',
+      'limit must be a whole number from 1 to 50 (decimal digits only), but "1,2" was given',
+    ],
+    [
+      'dead-letters',
+      'limit=-1',
+      'limit must be a whole number from 1 to 100 (decimal digits only), but "-1" was given',
+    ],
+  ];
+  test.each(cases)('GET /queues/{name}/%s?%s is refused: %s', async (route, query, detail) => {
+    const q = name('query');
+    await api('POST', '/queues', { name: q });
+    const response = await api('GET', `/queues/${q}/${route}?${query}`);
+    const field = query.split('=')[0];
+    expect(response).toMatchObject({ status: 400, body: { code: 'InvalidParameterValue', field } });
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body.detail).toContain(detail);
+  });
+
+  test('GET /queues?counts= and ?limit= say what was given and what is allowed', async () => {
+    const counts = await api('GET', '/queues?counts=maybe');
+    expect(counts).toMatchObject({ status: 400, body: { code: 'InvalidParameterValue', field: 'counts' } });
+    expect(counts.body.detail).toBe('counts must be one of "true", "false", but "maybe" was given');
+    const limit = await api('GET', '/queues?limit=1.5');
+    expect(limit).toMatchObject({ status: 400, body: { field: 'limit' } });
+    expect(limit.body.detail).toMatch(
+      /^limit must be a whole number from 1 to \d+ \(decimal digits only\), but "1.5" was given$/,
+    );
+  });
+
+  test('decimal digits are read as the number they spell', async () => {
+    const q = name('query-ok');
+    await api('POST', '/queues', { name: q });
+    expect((await api('GET', `/queues/${q}/stats?minutes=007`)).body.minutes).toHaveLength(7);
+    expect((await api('GET', `/queues/${q}/messages?limit=50`)).status).toBe(200);
+  });
+});
+
 describe('statistics', () => {
   test('GET /queues/{name}/stats: one entry per minute, oldest first, with what happened', async () => {
     const q = name('stats');

@@ -1,16 +1,15 @@
 import * as z from 'zod';
+import { queryInteger } from './query-params';
 
 /** Shapes of the routes that look at a queue: statistics and peek (validation and OpenAPI). */
 export const statsQuery = z.strictObject({
-  minutes: z.coerce
-    .number()
-    .pipe(z.int().min(1).max(1_440))
+  minutes: queryInteger({ min: 1, max: 1_440 })
     .optional()
     .describe('the window: this many minutes up to the current one (default 60)'),
 });
 
 export const peekQuery = z.strictObject({
-  limit: z.coerce.number().pipe(z.int().min(1).max(50)).optional().describe('default 10'),
+  limit: queryInteger({ min: 1, max: 50 }).optional().describe('default 10'),
 });
 
 export const statsResponse = z.object({

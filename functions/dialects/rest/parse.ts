@@ -88,6 +88,8 @@ function describeExpected(issue: z.core.$ZodIssue): string {
       return issue.format === 'regex' ? issue.message : `in ${issue.format} format`;
     case 'invalid_union':
       return 'one of the documented shapes (see GET /openapi.json)';
+    case 'invalid_value':
+      return `one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     default:
       return issue.message;
   }

@@ -1,11 +1,12 @@
 import * as z from 'zod';
+import { queryInteger } from './query-params';
 
 /** Shapes of the dead-letter and redrive routes (validation and OpenAPI, as in schemas.ts). */
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
 
 export const browseQuery = z.strictObject({
   order: z.enum(['newest', 'oldest']).optional(),
-  limit: z.coerce.number().pipe(z.int().min(1).max(100)).optional(),
+  limit: queryInteger({ min: 1, max: 100 }).optional(),
   nextToken: z.string().optional(),
   deadLetteredAfter: timestamp.optional(),
   deadLetteredBefore: timestamp.optional(),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { limits } from '../../queue/limits';
+import { queryInteger } from './query-params';
 
 /**
  * Request and response shapes of the REST API, written once: they validate requests and they
@@ -125,7 +126,7 @@ export const changeVisibilityRequest = z.union([
 
 export const listQueuesQuery = z.strictObject({
   prefix: z.string().optional(),
-  limit: z.coerce.number().pipe(z.int().min(1).max(limits.listQueuesMaxResults)).optional(),
+  limit: queryInteger({ min: 1, max: limits.listQueuesMaxResults }).optional(),
   nextToken: z.string().optional(),
   counts: z
     .enum(['true', 'false'])
