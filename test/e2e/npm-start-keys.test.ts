@@ -25,7 +25,7 @@ test('the in-memory start prints its DynamoDB endpoint and a keys command that w
 }, async () => {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: '' };
   delete env.MESSAGES_TABLE;
   delete env.QUEUE_ACCOUNT_ID;
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts', '--in-memory'], {
