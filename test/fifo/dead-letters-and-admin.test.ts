@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
+import { queueRepresentation } from '../../functions/dialects/rest/representations';
+import { queueResponse } from '../../functions/dialects/rest/schemas';
 import { deleteMessage } from '../../functions/queue/operations/acknowledge';
 import { browseDeadLetters, sweep } from '../../functions/queue/operations/dead-letters';
+import { describeQueueDepth } from '../../functions/queue/operations/depth';
 import { runMoveTasks, startMoveTask } from '../../functions/queue/operations/move-tasks';
 import { createQueue, deleteQueue, describeQueue, purgeQueue } from '../../functions/queue/operations/queues';
 import { receiveMessages } from '../../functions/queue/operations/receive';
@@ -245,5 +248,13 @@ describe('FIFO queue administration', () => {
     // Within the limit, counts are exact and not flagged.
     const small = fifoContext(tables, { countedGroups: 50 }).ctx;
     expect((await describeQueue(small, ref)).counts).toEqual({ visible: 100, inFlight: 0, delayed: 0 });
+
+    // The REST representation carries the flag when set, as documented, and never otherwise.
+    const sampled = await describeQueueDepth(ctx, ref);
+    const shown = queueRepresentation(sampled.queue, sampled.depth);
+    expect(shown.messages).toMatchObject({ visible: 100, approximate: true });
+    expect(queueResponse.safeParse(shown).success).toBe(true);
+    const exact = await describeQueueDepth(small, ref);
+    expect(queueRepresentation(exact.queue, exact.depth).messages).not.toHaveProperty('approximate');
   });
 });

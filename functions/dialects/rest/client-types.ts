@@ -8,6 +8,8 @@ export interface MessageCounts {
   inFlight: number;
   delayed: number;
   oldestMessageAgeSeconds?: number;
+  /** Present (true) only when a FIFO queue's counts were estimated from a sample of its groups. */
+  approximate?: true;
 }
 
 export interface Queue {

@@ -143,6 +143,12 @@ const counts = z.object({
   oldestMessageAgeSeconds: z
     .int()
     .describe('how long the longest-visible message has been visible (FIFO: group); 0 when none is'),
+  approximate: z
+    .literal(true)
+    .optional()
+    .describe(
+      "present only when the counts were estimated from a sample of a FIFO queue's groups (over 1,000)",
+    ),
 });
 
 export const queueResponse = z.object({

@@ -12,6 +12,8 @@ import { type ListQueuesInput, listQueues } from './queues';
 export interface QueueDepth extends MessageCounts {
   /** Whole seconds; 0 when nothing is visible. */
   oldestMessageAgeSeconds: number;
+  /** Only when the counts were estimated from a sample of a FIFO queue's groups (fifo/port.ts). */
+  approximate?: true;
 }
 
 export async function measureDepth(ctx: QueueContext, queue: QueueRecord): Promise<QueueDepth> {
@@ -32,6 +34,7 @@ export async function measureDepth(ctx: QueueContext, queue: QueueRecord): Promi
     inFlight: counts.inFlight,
     delayed: counts.delayed,
     oldestMessageAgeSeconds: Math.max(0, Math.floor((now - oldest) / 1000)),
+    ...('approximate' in counts && counts.approximate ? { approximate: true as const } : {}),
   };
 }
 
