@@ -331,7 +331,11 @@ export class DynamoQueueStore implements QueueStore {
       const old = error.Item as Item | undefined;
       if (!old) return 'gone';
       if (!isTombstone(old)) return 'stale';
-      return old.zi?.S === deleteId ? 'deleted' : 'gone';
+      if (old.zi?.S !== deleteId) return 'gone';
+      // This call's own tombstone: the first attempt was applied and its response lost, so its
+      // body parts were never removed.
+      await this.deleteParts(queueId, messageId, partCount(old));
+      return 'deleted';
     }
   }
 

@@ -138,14 +138,15 @@ export const tombstoneSeconds = 15 * 60;
 
 /**
  * The update that turns a message item into its tombstone, to combine with a condition; it drops
- * everything but the key and the lease token. `deletedAt` is wall-clock time, not the queue's
+ * everything but the key, the lease token and the number of body parts (`p`: an SDK retry of a
+ * delete whose response was lost must still find which parts to remove). `deletedAt` is wall-clock time, not the queue's
  * clock: DynamoDB's TTL and the SDK's retries run on it. `deleteId`, when given, names the call
  * that wrote the tombstone (`zi`), so an SDK retry of that call can recognise its own work.
  */
 export function tombstoneUpdate(deletedAt: number, deleteId?: string) {
   const named = deleteId !== undefined;
   return {
-    UpdateExpression: `SET z = :deletedAt, #ttl = :ttl${named ? ', zi = :deleteId' : ''} REMOVE g, v, x, s, rc, si, b, a, th, dl, gi, p, fr, lr`,
+    UpdateExpression: `SET z = :deletedAt, #ttl = :ttl${named ? ', zi = :deleteId' : ''} REMOVE g, v, x, s, rc, si, b, a, th, dl, gi, fr, lr`,
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     values: {
       ':deletedAt': num(deletedAt),

@@ -1,3 +1,4 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { dialects } from '../../chaos/clients';
 import type { FaultKind } from '../../chaos/faults';
@@ -137,6 +138,37 @@ describe('a response lost after DynamoDB applied the write', () => {
     expect(await client.counts()).toMatchObject({ visible: 0, inFlight: 0, delayed: 0 });
     // The SDK's retry recognised its own tombstone, the caller's retry did not: counted once.
     expect(await deletedCount(queue)).toBe(1);
+  });
+
+  test('delete of a large message: the SDK retry after a lost response still removes its body parts', async () => {
+    const queue = queueName('faults');
+    await createQueue(chaos.url(), { name: queue, visibilityTimeoutSeconds: 30 });
+    const client = chaos.rest(queue);
+    const [sent] = await client.send([{ id: 'big', body: 'x'.repeat(10_000) }]);
+    const messageId = sent!.messageId!;
+    const runtime = chaos.service().runtime;
+    const record = await runtime.queue.queues.require({
+      account: runtime.account,
+      region: runtime.region,
+      name: queue,
+    });
+    const itemsOfMessage = async () => {
+      const out = await chaos.service().cleanClient.send(
+        new QueryCommand({
+          TableName: chaos.tables.messages,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `m#${record.id}#${messageId}` } },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map((item) => item.sk!.S!).sort();
+    };
+    expect((await itemsOfMessage()).filter((sk) => sk.startsWith('b#')).length).toBeGreaterThan(0);
+    const [message] = await client.receive({ maxMessages: 1, waitSeconds: 0 });
+    chaos.faults.inject({ ...messageDelete, kind: 'dropResponse', waitMs: 0 });
+    await expect(client.delete(message!.receiptHandle)).resolves.toBeUndefined();
+    // Only the tombstone is left: no part outlives its message.
+    expect(await itemsOfMessage()).toEqual(['m']);
   });
 
   test('delete: when the SDK gives up after the applied attempt, the caller gets 503; its retry succeeds', async () => {

@@ -5,7 +5,7 @@ import { FaultInjector } from '../../chaos/faults';
 import { StorageOracle } from '../../chaos/oracle';
 import { type ChaosService, startChaosService } from '../../chaos/service';
 import type { Clock } from '../../functions/queue/clock';
-import { tableNames } from '../../functions/store/table-layout';
+import { type TableNames, tableNames } from '../../functions/store/table-layout';
 
 /**
  * The local service for one test file, over the shared DynamoDB Local, with a fault injector
@@ -18,6 +18,7 @@ export interface ChaosFixture {
   url: () => string;
   faults: FaultInjector;
   oracle: StorageOracle;
+  tables: TableNames;
   /** A REST client of one queue. */
   rest: (queue: string) => RestQueueClient;
 }
@@ -27,10 +28,11 @@ export function useChaosService(options: { clock?: Clock } = {}): ChaosFixture {
   const faults = new FaultInjector();
   const oracle = new StorageOracle(clock);
   let service: ChaosService | undefined;
+  const tables = tableNames(`c${randomBytes(4).toString('hex')}-`);
   beforeAll(async () => {
     service = await startChaosService({
       dynamodbEndpoint: inject('dynamodbEndpoint'),
-      tables: tableNames(`c${randomBytes(4).toString('hex')}-`),
+      tables,
       receiptHandleSecret: chaosSecret,
       clock,
       faults,
@@ -48,6 +50,7 @@ export function useChaosService(options: { clock?: Clock } = {}): ChaosFixture {
     url: () => service!.url,
     faults,
     oracle,
+    tables,
     rest: (queue) => new RestQueueClient(service!.url, queue),
   };
 }
