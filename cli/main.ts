@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { version } from '../package.json';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerMessageCommands } from './commands/messages';
 import { registerQueueCommands } from './commands/queues';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
       new Option('-r, --region <region>', 'region to sign for (default AWS_REGION, or from the URL)'),
     )
     .option('--json', 'print machine-readable JSON only')
+    .version(version, '-V, --version', 'print the version of dq')
     .showSuggestionAfterError()
     .showHelpAfterError('(dq --help, or dq <command> --help, shows the usage)')
     .exitOverride()

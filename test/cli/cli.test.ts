@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { version as packageVersion } from '../../package.json';
 import { useLocalService } from '../support/local-service';
 import { type CliOptions, collect, runCli, startCli, waitForText } from './run-cli';
 
@@ -229,6 +230,12 @@ describe('exit statuses and errors that say what to do', () => {
     const help = await dq(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Exit status:\n\s+0 +done\n\s+1 +the service refused/);
+  });
+
+  test('--version prints the package version', async () => {
+    const result = await dq(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(packageVersion);
   });
 });
 
