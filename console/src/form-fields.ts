@@ -61,6 +61,11 @@ export function textInput(attributes: Record<string, string | boolean> = {}): HT
   return h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', ...attributes });
 }
 
+/** An input with an id of its own, for a label that stands apart from it; the browser offers no autofill. */
+export function inputWithId(prefix: string, type: string, placeholder: string): HTMLInputElement {
+  return h('input', { id: uniqueId(prefix), type, autocomplete: 'off', placeholder });
+}
+
 /** Checks the fields as the browser would; returns false (and marks them) when one is invalid. */
 export function checkFields(fields: Field[]): boolean {
   let first: Field | undefined;
@@ -105,4 +110,62 @@ export function optionalInteger(
   input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
 ): number | undefined {
   return input.value.trim() === '' ? undefined : Number(input.value);
+}
+
+export interface CheckedFormOptions<T> {
+  /** The form's attributes besides `novalidate` (the fields are checked here, not by the browser). */
+  attributes?: Record<string, string>;
+  fields: Field[];
+  submitLabel: string;
+  /** Lays the fields out in the grid rather than one under another. */
+  grid?: boolean;
+  /** A status line after the button, emptied whenever the form is submitted again. */
+  result?: HTMLElement;
+  /** A check of the form's own, before the browser's: returns false, having marked its field, to stop. */
+  precheck?: () => boolean;
+  /** Reads the checked fields into what to submit; undefined when there is nothing to do. */
+  read: () => T | undefined;
+  /** Submits while the button is disabled; the form is given for resetting. */
+  submit: (value: T, form: HTMLFormElement) => Promise<void>;
+  /** Shows a failure of submit; by default on the field the problem names, else in the summary. */
+  failed?: (error: unknown, summary: HTMLElement) => void;
+}
+
+/**
+ * A form of checked fields with its error summary and submit button: each submission clears the
+ * last problem, checks the fields, and keeps the button disabled while submit runs, so one click
+ * sends once; what the API refuses is shown where showProblem puts it.
+ */
+export function checkedForm<T>(options: CheckedFormOptions<T>): HTMLFormElement {
+  const { fields, result } = options;
+  const summary = errorSummary();
+  const submit = h('button', { type: 'submit' }, options.submitLabel);
+  const elements = fields.map((f) => f.element);
+  const form = h(
+    'form',
+    { novalidate: true, ...options.attributes },
+    summary,
+    options.grid ? h('div', { class: 'grid' }, elements) : elements,
+    submit,
+    result,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearProblem(fields, summary);
+    if (result) result.textContent = '';
+    if (options.precheck && !options.precheck()) return;
+    if (!checkFields(fields)) return;
+    const value = options.read();
+    if (value === undefined) return;
+    submit.disabled = true;
+    try {
+      await options.submit(value, form);
+    } catch (error) {
+      if (options.failed) options.failed(error, summary);
+      else showProblem(error, fields, summary);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
 }

@@ -2,10 +2,11 @@ import type { DeadLetter, RedriveRequest } from '../../../functions/dialects/res
 import { announce } from '../announcer';
 import { api } from '../api';
 import { h, replaceChildren, uniqueId } from '../dom';
+import { inputWithId } from '../form-fields';
 import { count, dateTime } from '../format';
 import { attributeList, bodyBlock, facts, preview } from '../message-details';
 import { errorBox, problemText } from '../problem-view';
-import { type Page, queueHref } from './page';
+import { breadcrumb, type Page, queueHref } from './page';
 import { redriveProgress } from './redrive-progress';
 
 /**
@@ -37,13 +38,7 @@ export const deadLettersPage: Page = (main, params) => {
   const selectAll = h('input', { type: 'checkbox', id: selectAllId });
   const redriveSelected = h('button', { type: 'button', disabled: true }, 'Redrive selected');
   const redriveAll = h('button', { type: 'button', class: 'secondary' }, 'Redrive all matching');
-  const destinationId = uniqueId('destination');
-  const destination = h('input', {
-    id: destinationId,
-    type: 'text',
-    autocomplete: 'off',
-    placeholder: 'each to its source queue',
-  });
+  const destination = inputWithId('destination', 'text', 'each to its source queue');
   const redriveError = h('div');
   const progress = redriveProgress(name, () => void reload());
 
@@ -184,14 +179,12 @@ export const deadLettersPage: Page = (main, params) => {
 
   replaceChildren(
     main,
-    h(
-      'nav',
-      { 'aria-label': 'Breadcrumb', class: 'breadcrumb' },
-      h('a', { href: '#/' }, 'Queues'),
-      ' / ',
-      h('a', { href: queueHref(name) }, name),
-      ' / ',
-      h('span', { 'aria-current': 'page' }, 'Dead letters'),
+    breadcrumb(
+      [
+        ['Queues', '#/'],
+        [name, queueHref(name)],
+      ],
+      'Dead letters',
     ),
     h('div', { class: 'page-head' }, h('h1', {}, `Dead letters in ${name}`)),
     filterForm((next) => {
@@ -206,7 +199,7 @@ export const deadLettersPage: Page = (main, params) => {
       h(
         'div',
         { class: 'field' },
-        h('label', { for: destinationId }, 'Destination queue (optional)'),
+        h('label', { for: destination.id }, 'Destination queue (optional)'),
         destination,
       ),
       h('div', { class: 'toolbar' }, redriveSelected, redriveAll),

@@ -1,6 +1,7 @@
 import type { Queue } from '../../../functions/dialects/rest/client-types';
 import { announce } from '../announcer';
-import { h, replaceChildren, uniqueId } from '../dom';
+import { h, replaceChildren } from '../dom';
+import { inputWithId } from '../form-fields';
 import { count, duration } from '../format';
 import { errorBox } from '../problem-view';
 import { deadLetterCount, queuesWithCounts, redrivePolicy } from '../queue-counts';
@@ -20,13 +21,7 @@ interface Row {
 export const queueListPage: Page = (main) => {
   let queues: Queue[] = [];
   let lastSummary = '';
-  const filterId = uniqueId('filter');
-  const filter = h('input', {
-    id: filterId,
-    type: 'search',
-    autocomplete: 'off',
-    placeholder: 'name contains…',
-  });
+  const filter = inputWithId('filter', 'search', 'name contains…');
   const errors = h('div');
   const summary = h('p', { class: 'summary' });
   const table = sortableTable<Row>({
@@ -121,7 +116,7 @@ export const queueListPage: Page = (main) => {
   replaceChildren(
     main,
     h('div', { class: 'page-head' }, h('h1', {}, 'Queues'), live.element),
-    h('div', { class: 'toolbar' }, h('label', { for: filterId }, 'Filter by name'), filter),
+    h('div', { class: 'toolbar' }, h('label', { for: filter.id }, 'Filter by name'), filter),
     errors,
     summary,
     table.element,

@@ -6,7 +6,7 @@ import { h, replaceChildren, uniqueId } from '../dom';
 import { count, duration } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
-import { deadLettersHref, type Page } from './page';
+import { breadcrumb, deadLettersHref, type Page } from './page';
 import { peekPanel } from './peek-panel';
 import { sendMessageForm } from './send-message-form';
 import { settingsForm } from './settings-form';
@@ -109,13 +109,7 @@ export const queuePage: Page = (main, params) => {
 
   replaceChildren(
     main,
-    h(
-      'nav',
-      { 'aria-label': 'Breadcrumb', class: 'breadcrumb' },
-      h('a', { href: '#/' }, 'Queues'),
-      ' / ',
-      h('span', { 'aria-current': 'page' }, name),
-    ),
+    breadcrumb([['Queues', '#/']], name),
     h('div', { class: 'page-head' }, h('h1', {}, name), live.element),
     errors,
     counts,

@@ -1,14 +1,6 @@
 import { api } from '../api';
 import { h } from '../dom';
-import {
-  checkFields,
-  clearProblem,
-  errorSummary,
-  field,
-  numberInput,
-  optionalInteger,
-  showProblem,
-} from '../form-fields';
+import { checkedForm, field, numberInput, optionalInteger } from '../form-fields';
 
 /** Sends a test message: a body, String attributes (one `name=value` a line) and a delay. */
 export function sendMessageForm(queueName: string, sent: () => void): HTMLElement {
@@ -20,32 +12,24 @@ export function sendMessageForm(queueName: string, sent: () => void): HTMLElemen
     'One name=value a line',
   );
   const delay = field('delaySeconds', 'Delay (seconds, optional)', numberInput(0, 900));
-  const fields = [body, attributes, delay];
-  const summary = errorSummary();
   const result = h('p', { class: 'result', role: 'status' });
-  const submit = h('button', { type: 'submit' }, 'Send message');
-  const form = h(
-    'form',
-    { novalidate: true },
-    summary,
-    fields.map((f) => f.element),
-    submit,
+  return checkedForm({
+    fields: [body, attributes, delay],
+    submitLabel: 'Send message',
     result,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearProblem(fields, summary);
-    result.textContent = '';
-    const parsed = parseAttributes(attributes.input.value);
-    if (typeof parsed === 'string') {
+    // The attribute lines are checked first: their own message says which line is wrong.
+    precheck: () => {
+      const parsed = parseAttributes(attributes.input.value);
+      if (typeof parsed !== 'string') return true;
       attributes.setError(parsed);
       attributes.input.focus();
-      return;
-    }
-    if (!checkFields(fields)) return;
-    const delaySeconds = optionalInteger(delay.input);
-    submit.disabled = true;
-    try {
+      return false;
+    },
+    read: () => {
+      const parsed = parseAttributes(attributes.input.value);
+      return typeof parsed === 'string' ? undefined : { parsed, delaySeconds: optionalInteger(delay.input) };
+    },
+    submit: async ({ parsed, delaySeconds }) => {
       const { messageId } = await api.send(queueName, {
         body: body.input.value,
         ...(Object.keys(parsed).length > 0 ? { attributes: parsed } : {}),
@@ -54,13 +38,8 @@ export function sendMessageForm(queueName: string, sent: () => void): HTMLElemen
       result.textContent = `Sent message ${messageId}.`;
       body.input.value = '';
       sent();
-    } catch (error) {
-      showProblem(error, fields, summary);
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
-  return form;
 }
 
 function parseAttributes(text: string): Record<string, string> | string {

@@ -1,18 +1,7 @@
 import type { Queue } from '../../../functions/dialects/rest/client-types';
 import { announce } from '../announcer';
 import { api } from '../api';
-import { h } from '../dom';
-import {
-  checkFields,
-  clearProblem,
-  errorSummary,
-  type Field,
-  field,
-  numberInput,
-  optionalInteger,
-  showProblem,
-  textInput,
-} from '../form-fields';
+import { checkedForm, type Field, field, numberInput, optionalInteger, textInput } from '../form-fields';
 
 /**
  * A queue's settings, editable: the browser checks the ranges first (the same as the API's), and
@@ -35,57 +24,46 @@ export function settingsForm(queue: Queue, saved: (queue: Queue) => void): HTMLE
     ),
     numeric('maxReceiveCount', 'Max receive count', 1, 1000, 'Receives before a message is dead-lettered'),
   ];
-  const summary = errorSummary();
-  const submit = h('button', { type: 'submit' }, 'Save settings');
-  const form = h(
-    'form',
-    { novalidate: true, class: 'settings' },
-    summary,
-    h(
-      'div',
-      { class: 'grid' },
-      fields.map((f) => f.element),
-    ),
-    submit,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearProblem(fields, summary);
-    if (!checkFields(fields)) return;
-    const changes: Record<string, unknown> = {};
-    for (const f of fields) {
-      if (f.name === 'deadLetterQueue') continue;
-      const value = optionalInteger(f.input);
-      if (f.name === 'maxReceiveCount') continue;
-      if (value !== undefined && value !== queue[f.name as keyof Queue]) changes[f.name] = value;
-    }
-    const deadLetterQueue = fields[5]!.input.value.trim();
-    const maxReceiveCount = optionalInteger(fields[6]!.input);
-    if (deadLetterQueue === '' && queue.deadLetterQueue) {
-      changes.deadLetterQueue = null;
-      changes.maxReceiveCount = null;
-    } else if (
-      deadLetterQueue !== '' &&
-      (deadLetterQueue !== queue.deadLetterQueue || maxReceiveCount !== queue.maxReceiveCount)
-    ) {
-      changes.deadLetterQueue = deadLetterQueue;
-      if (maxReceiveCount !== undefined) changes.maxReceiveCount = maxReceiveCount;
-    }
-    if (Object.keys(changes).length === 0) {
+  return checkedForm({
+    attributes: { class: 'settings' },
+    fields,
+    submitLabel: 'Save settings',
+    grid: true,
+    read: () => {
+      const changes = changedSettings(queue, fields);
+      if (Object.keys(changes).length > 0) return changes;
       announce('Nothing changed.');
-      return;
-    }
-    submit.disabled = true;
-    try {
+      return undefined;
+    },
+    submit: async (changes) => {
       const updated = await api.updateQueue(queue.name, changes);
       Object.assign(queue, updated);
       announce('Settings saved.');
       saved(updated);
-    } catch (error) {
-      showProblem(error, fields, summary);
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
-  return form;
+}
+
+/** What the form changes (null removes the redrive policy); the fields are in settingsForm's order. */
+function changedSettings(queue: Queue, fields: Field[]): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f.name === 'deadLetterQueue') continue;
+    const value = optionalInteger(f.input);
+    if (f.name === 'maxReceiveCount') continue;
+    if (value !== undefined && value !== queue[f.name as keyof Queue]) changes[f.name] = value;
+  }
+  const deadLetterQueue = fields[5]!.input.value.trim();
+  const maxReceiveCount = optionalInteger(fields[6]!.input);
+  if (deadLetterQueue === '' && queue.deadLetterQueue) {
+    changes.deadLetterQueue = null;
+    changes.maxReceiveCount = null;
+  } else if (
+    deadLetterQueue !== '' &&
+    (deadLetterQueue !== queue.deadLetterQueue || maxReceiveCount !== queue.maxReceiveCount)
+  ) {
+    changes.deadLetterQueue = deadLetterQueue;
+    if (maxReceiveCount !== undefined) changes.maxReceiveCount = maxReceiveCount;
+  }
+  return changes;
 }

@@ -1,7 +1,7 @@
 import { ApiProblem, api } from '../api';
 import { forgetCredentials, loadCredentials, regionOfHost, saveCredentials } from '../credentials';
 import { h, replaceChildren } from '../dom';
-import { checkFields, clearProblem, errorSummary, field, textInput } from '../form-fields';
+import { checkedForm, field, textInput } from '../form-fields';
 import { problemText } from '../problem-view';
 
 /**
@@ -36,38 +36,28 @@ export function signInPage(main: HTMLElement, reason: unknown, done: () => void)
       value: stored?.region ?? regionOfHost(location.hostname) ?? 'us-east-1',
     }),
   );
-  const fields = [keyId, secret, token, region];
-  const summary = errorSummary();
-  const submit = h('button', { type: 'submit' }, 'Sign in');
-  const form = h(
-    'form',
-    { novalidate: true, class: 'card sign-in' },
-    summary,
-    fields.map((f) => f.element),
-    submit,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearProblem(fields, summary);
-    if (!checkFields(fields)) return;
-    saveCredentials({
+  const form = checkedForm({
+    attributes: { class: 'card sign-in' },
+    fields: [keyId, secret, token, region],
+    submitLabel: 'Sign in',
+    read: () => ({
       accessKeyId: keyId.input.value.trim(),
       secretAccessKey: secret.input.value,
       ...(token.input.value.trim() ? { sessionToken: token.input.value.trim() } : {}),
       region: region.input.value.trim(),
-    });
-    submit.disabled = true;
-    try {
+    }),
+    // Saved before the one call that checks them: the call is signed with them.
+    submit: async (credentials) => {
+      saveCredentials(credentials);
       await api.listQueues({ limit: 1 });
       done();
-    } catch (error) {
+    },
+    failed: (error, summary) => {
       if (error instanceof ApiProblem && error.needsCredentials) forgetCredentials();
       summary.hidden = false;
       summary.textContent = `Signing in failed: ${problemText(error)}`;
       keyId.input.focus();
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
   replaceChildren(
     main,
