@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import type { DeadLetter, RedriveTask } from '../../functions/dialects/rest/client-types';
+import type {
+  DeadLetterBrowseQuery,
+  DeadLetterPage,
+  RedriveTask,
+} from '../../functions/dialects/rest/client-types';
 import { contextOf, integer, keyValue, list } from '../context';
 import { CliError, exitCodes, UsageError } from '../errors';
 import { queuePath, type RestClient } from '../http-client';
@@ -16,19 +20,21 @@ export function registerDeadLetterCommands(program: Command): void {
     .option('--oldest', 'oldest first (default newest first)')
     .option('--after <time>', 'dead-lettered after this ISO 8601 time')
     .option('--before <time>', 'dead-lettered before this ISO 8601 time')
-    .option('--next-token <token>', 'continue a previous listing')
+    .option('-a, --attribute <name=value>', 'only messages with this String attribute value', keyValue)
+    .option('--next-token <token>', 'continue a previous listing (give the same filters again)')
     .action(async (queue: string, options: BrowseOptions, command: Command) => {
       const { client, out } = await contextOf(command);
-      const page = await client.get<{ messages: DeadLetter[]; nextToken?: string }>(
-        `${queuePath(queue)}/dead-letters`,
-        {
-          limit: options.limit,
-          order: options.oldest ? 'oldest' : undefined,
-          deadLetteredAfter: options.after,
-          deadLetteredBefore: options.before,
-          nextToken: options.nextToken,
-        },
-      );
+      const [attribute, ...others] = Object.entries(options.attribute ?? {});
+      if (others.length > 0) throw new UsageError('dead-letters filters on one attribute at a time');
+      const page = await client.get<DeadLetterPage>(`${queuePath(queue)}/dead-letters`, {
+        limit: options.limit,
+        order: options.oldest ? 'oldest' : undefined,
+        deadLetteredAfter: options.after,
+        deadLetteredBefore: options.before,
+        attributeName: attribute?.[0],
+        attributeValue: attribute?.[1],
+        nextToken: options.nextToken,
+      } satisfies Record<keyof DeadLetterBrowseQuery, unknown>);
       out.result(page, () =>
         page.messages.length === 0
           ? `No dead letters in ${queue}`
@@ -41,7 +47,11 @@ export function registerDeadLetterCommands(program: Command): void {
                 { header: 'REASON', value: (m) => oneLine(m.deadLetter?.reason ?? '', 40) },
                 { header: 'BODY', value: (m) => oneLine(m.body, 40) },
               ]),
-              ...(page.nextToken ? [`More: dq dead-letters ${queue} --next-token ${page.nextToken}`] : []),
+              ...(page.nextToken
+                ? [
+                    `More: dq dead-letters ${queue}${attribute ? ` --attribute ${attribute[0]}=${attribute[1]}` : ''} --next-token ${page.nextToken}`,
+                  ]
+                : []),
               `Redrive them with: dq redrive ${queue} [--ids <id,...>] --wait`,
             ].join('\n'),
       );
@@ -122,6 +132,7 @@ interface BrowseOptions {
   oldest?: boolean;
   after?: string;
   before?: string;
+  attribute?: Record<string, string>;
   nextToken?: string;
 }
 

@@ -1,4 +1,5 @@
 import type {
+  DeadLetterBrowseQuery,
   DeadLetterPage,
   PeekedMessage,
   Problem,
@@ -109,16 +110,8 @@ export const api = {
     name: string,
     message: { body: string; attributes?: Record<string, string>; delaySeconds?: number },
   ) => call<{ messageId: string }>('POST', `${q(name)}/messages`, message),
-  deadLetters: (
-    name: string,
-    params: {
-      order?: string;
-      limit?: number;
-      nextToken?: string;
-      deadLetteredAfter?: string;
-      deadLetteredBefore?: string;
-    },
-  ) => call<DeadLetterPage>('GET', `${q(name)}/dead-letters${query(params)}`),
+  deadLetters: (name: string, params: DeadLetterBrowseQuery) =>
+    call<DeadLetterPage>('GET', `${q(name)}/dead-letters${query({ ...params })}`),
   startRedrive: (name: string, request: RedriveRequest) =>
     call<RedriveTask>('POST', `${q(name)}/redrive`, request),
   listRedrives: (name: string) => call<{ tasks: RedriveTask[] }>('GET', `${q(name)}/redrive`),

@@ -72,4 +72,6 @@ export interface DeadLetterQuery {
   nextToken?: string;
   deadLetteredAfter?: number;
   deadLetteredBefore?: number;
+  /** Only dead letters whose String attribute `name` equals `value`. */
+  attribute?: { name: string; value: string };
 }

@@ -94,6 +94,26 @@ export function validateBody(field: string, body: unknown): string {
 const attributeNamePattern = /^[A-Za-z0-9_.-]+$/;
 const dataTypePattern = /^(String|Number|Binary)(\.[A-Za-z0-9_.-]{1,256})?$/;
 
+/** A message attribute name as SQS allows it (also what a dead-letter browse filters on). */
+export function validateAttributeName(field: string, name: string): string {
+  if (
+    name.length > limits.attributeNameMaxLength ||
+    !attributeNamePattern.test(name) ||
+    name.startsWith('.') ||
+    name.endsWith('.') ||
+    name.includes('..') ||
+    /^(aws\.|amazon\.)/i.test(name)
+  ) {
+    throw invalidParameter(
+      field,
+      name,
+      'up to 256 characters from A-Z, a-z, 0-9, underscore, hyphen and period, not starting or ending ' +
+        'with a period, without two periods in a row, not starting with AWS. or Amazon.',
+    );
+  }
+  return name;
+}
+
 export function validateMessageAttributes(
   field: string,
   attributes: MessageAttributes | undefined,
@@ -109,21 +129,7 @@ export function validateMessageAttributes(
   }
   for (const name of names) {
     const where = `${field}.${name}`;
-    if (
-      name.length > limits.attributeNameMaxLength ||
-      !attributeNamePattern.test(name) ||
-      name.startsWith('.') ||
-      name.endsWith('.') ||
-      name.includes('..') ||
-      /^(aws\.|amazon\.)/i.test(name)
-    ) {
-      throw invalidParameter(
-        `${field} name`,
-        name,
-        'up to 256 characters from A-Z, a-z, 0-9, underscore, hyphen and period, not starting or ending ' +
-          'with a period, without two periods in a row, not starting with AWS. or Amazon.',
-      );
-    }
+    validateAttributeName(`${field} name`, name);
     const value = attributes[name]!;
     if (typeof value.dataType !== 'string' || !dataTypePattern.test(value.dataType)) {
       throw invalidParameter(

@@ -15,7 +15,7 @@ import type {
   RedriveOutcome,
 } from '../queue/dead-letter-port';
 import { invalidParameter } from '../queue/errors';
-import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../queue/model';
+import type { MessageAttributes, MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../queue/model';
 import { getAll, keyString, writeAll } from './batch';
 import { isConditionCancellation, runCall } from './calls';
 import { visibleInShard } from './conditions';
@@ -54,13 +54,23 @@ const taskKey = (queueId: string, taskId: string): Item => ({ pk: { S: `t#${queu
 const lockKey = (queueId: string): Item => ({ pk: { S: 'running' }, sk: { S: queueId } });
 const sweepKey: Item = { pk: { S: 'sweep' }, sk: { S: 'cursor' } };
 const terminal = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+/** How much one filtered browse reads at most before it returns what it found and a token. */
+export interface BrowseBudget {
+  pageSize: number;
+  pages: number;
+  records: number;
+}
+const filterBudget: BrowseBudget = { pageSize: 100, pages: 10, records: 1_000 };
 
 export class DynamoDeadLetterStore implements DeadLetterStore {
   private readonly client: DynamoDBClient;
   private readonly messages: string;
   private readonly deadLetters: string;
 
-  constructor(private readonly options: DynamoStoreOptions) {
+  constructor(
+    private readonly options: DynamoStoreOptions,
+    private readonly browseBudget: BrowseBudget = filterBudget,
+  ) {
     this.client = options.client;
     this.messages = options.tables.messages;
     this.deadLetters = options.tables.deadLetters;
@@ -222,61 +232,89 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     return { messageIds: [] };
   }
 
+  /**
+   * A page of dead letters in time order. With an attribute filter the records are read page after
+   * page, keeping the messages whose String attribute matches, until `limit` match or the read
+   * budget is spent; the token then resumes right after the last record examined, so a later page
+   * neither skips nor repeats a match.
+   */
   async listDeadLetters(query: DeadLetterQuery) {
     const from = padTime(query.deadLetteredAfter ?? 0);
     const to = `${padTime(query.deadLetteredBefore ?? 9_999_999_999_999)}~`;
+    const partition = deadLetterPartition(query.queueId);
     let startKey: Item | undefined;
     if (query.nextToken) {
       const sk = Buffer.from(query.nextToken, 'base64url').toString('utf8');
       if (!/^\d{13}#[\w-]+$/.test(sk))
         throw invalidParameter('nextToken', query.nextToken, 'a token from an earlier page');
-      startKey = { pk: { S: deadLetterPartition(query.queueId) }, sk: { S: sk } };
+      startKey = { pk: { S: partition }, sk: { S: sk } };
     }
-    const out = await this.run('listDeadLetters', (c) =>
-      this.client.send(
-        new QueryCommand({
-          ...c,
-          TableName: this.deadLetters,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': { S: deadLetterPartition(query.queueId) },
-            ':from': { S: from },
-            ':to': { S: to },
-          },
-          ScanIndexForward: query.order === 'oldest',
-          Limit: query.limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      ),
-    );
-    const records = out.Items ?? [];
-    // A FIFO dead letter's item is keyed by its group and sequence number, a standard one by its id.
-    const keys = records.map((r) =>
-      r.fg?.S ? fifoMessageKey(query.queueId, r.fg.S, r.sn!.S!) : messageKey(query.queueId, r.id!.S!),
-    );
-    const found = await getAll(this.client, this.messages, keys);
+    const filter = query.attribute;
+    const budget = filter ? this.browseBudget : { pages: 1, records: query.limit };
     const messages: StoredMessage[] = [];
-    const dangling: Item[] = [];
-    for (const [index, record] of records.entries()) {
-      const item = found.get(keyString(keys[index]!));
-      // A consumer deleted the dead letter (or retention removed it): drop its record too.
-      if (!item) dangling.push({ pk: record.pk!, sk: record.sk! });
-      else {
-        const body = await this.bodyOf(query.queueId, item);
-        messages.push(
-          record.fg?.S ? itemToFifoMessage(item, query.queueId, body) : itemToMessage(item, body),
+    let examined = 0;
+    for (let pages = 1; ; pages++) {
+      const out = await this.run('listDeadLetters', (c) =>
+        this.client.send(
+          new QueryCommand({
+            ...c,
+            TableName: this.deadLetters,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': { S: partition }, ':from': { S: from }, ':to': { S: to } },
+            ScanIndexForward: query.order === 'oldest',
+            Limit: filter ? this.browseBudget.pageSize : query.limit,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      const records = out.Items ?? [];
+      const items = await this.deadLetterItems(query.queueId, records);
+      const dangling: Item[] = [];
+      let stoppedAt: number | undefined;
+      for (const [index, record] of records.entries()) {
+        examined++;
+        const item = items[index];
+        // A consumer deleted the dead letter (or retention removed it): drop its record too.
+        if (!item) dangling.push({ pk: record.pk!, sk: record.sk! });
+        else if (!filter || itemMatchesAttribute(item, filter)) {
+          const body = await this.bodyOf(query.queueId, item);
+          messages.push(
+            record.fg?.S ? itemToFifoMessage(item, query.queueId, body) : itemToMessage(item, body),
+          );
+          if (messages.length === query.limit) {
+            stoppedAt = index;
+            break;
+          }
+        }
+      }
+      if (dangling.length > 0) {
+        await writeAll(
+          this.client,
+          this.deadLetters,
+          dangling.map((Key) => ({ DeleteRequest: { Key } })),
         );
       }
+      // Resume after the last record examined: mid-page when the page filled up there.
+      const last =
+        stoppedAt !== undefined && stoppedAt < records.length - 1
+          ? records[stoppedAt]!.sk!.S
+          : out.LastEvaluatedKey?.sk?.S;
+      const full = messages.length === query.limit;
+      if (!last || full || pages >= budget.pages || examined >= budget.records) {
+        return { messages, ...(last ? { nextToken: Buffer.from(last).toString('base64url') } : {}) };
+      }
+      startKey = { pk: { S: partition }, sk: { S: last } };
     }
-    if (dangling.length > 0) {
-      await writeAll(
-        this.client,
-        this.deadLetters,
-        dangling.map((Key) => ({ DeleteRequest: { Key } })),
-      );
-    }
-    const last = out.LastEvaluatedKey?.sk?.S;
-    return { messages, ...(last ? { nextToken: Buffer.from(last).toString('base64url') } : {}) };
+  }
+
+  /** The message items of dead-letter records, in record order (undefined where the message is gone). */
+  private async deadLetterItems(queueId: string, records: Item[]): Promise<(Item | undefined)[]> {
+    // A FIFO dead letter's item is keyed by its group and sequence number, a standard one by its id.
+    const keys = records.map((r) =>
+      r.fg?.S ? fifoMessageKey(queueId, r.fg.S, r.sn!.S!) : messageKey(queueId, r.id!.S!),
+    );
+    const found = await getAll(this.client, this.messages, keys);
+    return keys.map((key) => found.get(keyString(key)));
   }
 
   async createMoveTask(task: MoveTask): Promise<'created' | 'busy'> {
@@ -466,12 +504,24 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
 
 function matches(message: StoredMessage, filter: RedriveFilter): boolean {
   if (filter.messageIds && !filter.messageIds.includes(message.id)) return false;
-  if (filter.attribute && message.attributes[filter.attribute.name]?.stringValue !== filter.attribute.value)
-    return false;
+  if (filter.attribute && !attributeMatches(message.attributes, filter.attribute)) return false;
   const at = message.deadLetter?.deadLetteredAt ?? message.sentAt;
   if (filter.deadLetteredAfter !== undefined && at < filter.deadLetteredAfter) return false;
   if (filter.deadLetteredBefore !== undefined && at > filter.deadLetteredBefore) return false;
   return true;
+}
+
+/**
+ * Whether a message item (standard or FIFO, both keep attributes in `a`) has the attribute value:
+ * compared as redrive compares it, so a browse shows exactly what "redrive matching" would move.
+ */
+function itemMatchesAttribute(item: Item, filter: { name: string; value: string }): boolean {
+  const attributes: MessageAttributes = item.a?.S ? JSON.parse(item.a.S) : {};
+  return attributeMatches(attributes, filter);
+}
+
+function attributeMatches(attributes: MessageAttributes, filter: { name: string; value: string }): boolean {
+  return attributes[filter.name]?.stringValue === filter.value;
 }
 
 function taskItem(task: MoveTask): Item {

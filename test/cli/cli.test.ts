@@ -135,7 +135,7 @@ describe('dead letters', () => {
       '--max-receive-count',
       '1',
     ]);
-    await dq(['send', queue, 'poison']);
+    await dq(['send', queue, 'poison', '--attribute', 'tenant=acme']);
     // The consumer takes it and never deletes it: when the lease ends the sweeper sets it aside.
     expect((await json(['receive', queue, '--wait', '5'])).messages).toHaveLength(1);
     let deadLetters: { messages: { messageId: string; deadLetter: { sourceQueue: string } }[] } = {
@@ -151,6 +151,9 @@ describe('dead letters', () => {
         deadLetter: expect.objectContaining({ sourceQueue: queue }),
       }),
     ]);
+    // The server filters by a String attribute.
+    expect((await json(['dead-letters', dlq, '--attribute', 'tenant=acme'])).messages).toHaveLength(1);
+    expect((await json(['dead-letters', dlq, '--attribute', 'tenant=globex'])).messages).toEqual([]);
     const browsed = await dq(['dead-letters', dlq]);
     expect(browsed.stdout).toMatch(
       new RegExp(`MESSAGE ID\\s+FROM\\s+RECEIVES[^\\n]*\\n\\S+\\s+${queue}\\s+1 `),

@@ -17,7 +17,14 @@ import { createQueueContext } from '../../functions/queue/service';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
 import { DynamoQueueStore } from '../../functions/store/dynamo-store';
 import type { TableNames } from '../../functions/store/table-layout';
-import { type Fixture, freshTables, queueContext, queueRef, testSecret } from '../support/queue-fixture';
+import {
+  dynamoClient,
+  type Fixture,
+  freshTables,
+  queueContext,
+  queueRef,
+  testSecret,
+} from '../support/queue-fixture';
 
 /** Dead letters, the sweeper and redrive tasks, against DynamoDB Local with an injected clock. */
 let tables: TableNames;
@@ -326,5 +333,120 @@ describe('redrive tasks', () => {
       'InvalidParameterValue',
     ]);
     expect((await describeQueue(fixture.ctx, dlq)).counts.visible).toBe(1);
+  });
+});
+
+describe('browsing dead letters by attribute', () => {
+  /** 25 dead letters, dead-lettered in 5 rounds 10 s apart; the third of rounds 0, 2 and 4 has tenant=acme. */
+  async function tenants(fixture: Fixture) {
+    const { dlq, source } = await pair(fixture, 1);
+    for (let round = 0; round < 5; round++) {
+      const entries = Array.from({ length: 5 }, (_, j) => ({
+        id: `m${j}`,
+        body: `round ${round} message ${j}`,
+        attributes: {
+          tenant: { dataType: 'String', stringValue: j === 2 && round % 2 === 0 ? 'acme' : 'globex' },
+        },
+      }));
+      await sendMessageBatch(fixture.ctx, source, entries, sender);
+      await failProcessing(fixture, source, 1);
+      await sweep(fixture.ctx);
+    }
+    expect((await describeQueue(fixture.ctx, dlq)).counts.visible).toBe(25);
+    return dlq;
+  }
+  const acme = { attributeName: 'tenant', attributeValue: 'acme' };
+
+  test('a page of matches from any depth, and a token that resumes right after the last one', async () => {
+    const fixture = queueContext(tables);
+    const dlq = await tenants(fixture);
+
+    const first = await browseDeadLetters(fixture.ctx, dlq, { ...acme, limit: 2, order: 'oldest' });
+    expect(first.messages.map((m) => m.body)).toEqual(['round 0 message 2', 'round 2 message 2']);
+    expect(first.nextToken).toBeDefined();
+    const second = await browseDeadLetters(fixture.ctx, dlq, {
+      ...acme,
+      limit: 2,
+      order: 'oldest',
+      nextToken: first.nextToken!,
+    });
+    expect(second.messages.map((m) => m.body)).toEqual(['round 4 message 2']);
+    expect(second.nextToken).toBeUndefined();
+
+    const newest = await browseDeadLetters(fixture.ctx, dlq, { ...acme, limit: 5 });
+    expect(newest.messages.map((m) => m.body)).toEqual([
+      'round 4 message 2',
+      'round 2 message 2',
+      'round 0 message 2',
+    ]);
+    expect(newest.nextToken).toBeUndefined();
+    const none = await browseDeadLetters(fixture.ctx, dlq, {
+      attributeName: 'tenant',
+      attributeValue: 'initech',
+    });
+    expect(none).toEqual({ messages: [] });
+  });
+
+  test('a spent read budget returns what it found and a token; following the tokens finds every match once', async () => {
+    const fixture = queueContext(tables);
+    const dlq = await tenants(fixture);
+    // Pages of 4 records, at most 2 pages a call: each call reads at most 8 of the 25.
+    const small = createQueueContext({
+      store: fixture.store,
+      deadLetters: new DynamoDeadLetterStore(
+        { client: dynamoClient(), tables },
+        { pageSize: 4, pages: 2, records: 8 },
+      ),
+      clock: fixture.clock,
+      receiptHandleSecret: testSecret,
+    });
+    const found: string[] = [];
+    const pageSizes: number[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await browseDeadLetters(small, dlq, {
+        ...acme,
+        limit: 1,
+        order: 'oldest',
+        ...(nextToken ? { nextToken } : {}),
+      });
+      found.push(...page.messages.map((m) => m.body));
+      pageSizes.push(page.messages.length);
+      nextToken = page.nextToken;
+    } while (nextToken && pageSizes.length < 20);
+    expect(found).toEqual(['round 0 message 2', 'round 2 message 2', 'round 4 message 2']);
+    // Some calls spent their budget between matches and returned only a token.
+    expect(pageSizes).toContain(0);
+  });
+
+  test('the attribute filter needs a valid name and a value, together', async () => {
+    const fixture = queueContext(tables);
+    const dlq = queueRef('dlq');
+    await createQueue(fixture.ctx, { ref: dlq });
+    const problem = (input: Parameters<typeof browseDeadLetters>[2]) =>
+      browseDeadLetters(fixture.ctx, dlq, input).catch((e: QueueError) => ({
+        code: e.code,
+        field: e.details.field,
+      }));
+    expect(await problem({ attributeName: 'tenant' })).toEqual({
+      code: 'MissingParameter',
+      field: 'attributeValue',
+    });
+    expect(await problem({ attributeValue: 'acme' })).toEqual({
+      code: 'MissingParameter',
+      field: 'attributeName',
+    });
+    expect(await problem({ attributeName: 'AWS.tenant', attributeValue: 'acme' })).toEqual({
+      code: 'InvalidParameterValue',
+      field: 'attributeName',
+    });
+    expect(await problem({ attributeName: 'ten ant', attributeValue: 'acme' })).toEqual({
+      code: 'InvalidParameterValue',
+      field: 'attributeName',
+    });
+    expect(await problem({ attributeName: 'tenant', attributeValue: '' })).toEqual({
+      code: 'InvalidParameterValue',
+      field: 'attributeValue',
+    });
   });
 });

@@ -109,6 +109,19 @@ describe('dead letters over the REST API', () => {
     );
     expect((await api('GET', `/queues/${q}/redrive/nope`)).status).toBe(404);
     expect((await api('GET', '/queues/missing/dead-letters')).body.code).toBe('QueueDoesNotExist');
+    // The attribute filter takes a valid name and a value together.
+    for (const [search, field] of [
+      ['attributeName=tenant', 'attributeValue'],
+      ['attributeValue=acme', 'attributeName'],
+      ['attributeName=AWS.tenant&attributeValue=acme', 'attributeName'],
+    ]) {
+      expect(await api('GET', `/queues/${q}/dead-letters?${search}`), search).toMatchObject({
+        status: 400,
+        body: { field },
+      });
+    }
+    const noMatch = await api('GET', `/queues/${q}/dead-letters?attributeName=tenant&attributeValue=acme`);
+    expect(noMatch).toMatchObject({ status: 200, body: { messages: [] } });
     // Filters that match nothing: a clear empty result.
     const none = await api('GET', `/queues/${q}/dead-letters?deadLetteredBefore=2000-01-01T00:00:00Z`);
     expect(none).toMatchObject({ status: 200, body: { messages: [] } });

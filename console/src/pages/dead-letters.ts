@@ -42,14 +42,9 @@ export const deadLettersPage: Page = (main, params) => {
   const redriveError = h('div');
   const progress = redriveProgress(name, () => void reload());
 
-  function matches(message: DeadLetter): boolean {
-    if (!filter.attributeName) return true;
-    const value = message.attributes?.[filter.attributeName];
-    return value !== undefined && (!filter.attributeValue || value.stringValue === filter.attributeValue);
-  }
-
   function paint(): void {
-    const shown = loaded.filter(matches);
+    // The server applies the whole filter (attribute included), so every loaded page is shown.
+    const shown = loaded;
     for (const id of [...selected]) if (!shown.some((m) => m.messageId === id)) selected.delete(id);
     replaceChildren(
       list,
@@ -131,6 +126,8 @@ export const deadLettersPage: Page = (main, params) => {
         ...(append && nextToken ? { nextToken } : {}),
         ...(filter.after ? { deadLetteredAfter: filter.after } : {}),
         ...(filter.before ? { deadLetteredBefore: filter.before } : {}),
+        ...(filter.attributeName ? { attributeName: filter.attributeName } : {}),
+        ...(filter.attributeValue ? { attributeValue: filter.attributeValue } : {}),
       });
       loaded = append ? [...loaded, ...page.messages] : page.messages;
       nextToken = page.nextToken;
@@ -143,7 +140,7 @@ export const deadLettersPage: Page = (main, params) => {
   const reload = () => load(false);
 
   selectAll.addEventListener('change', () => {
-    for (const message of loaded.filter(matches)) {
+    for (const message of loaded) {
       if (selectAll.checked) selected.add(message.messageId);
       else selected.delete(message.messageId);
     }

@@ -81,6 +81,18 @@ export interface DeadLetter {
   };
 }
 
+/** Query parameters of GET /queues/{name}/dead-letters. */
+export interface DeadLetterBrowseQuery {
+  order?: 'newest' | 'oldest';
+  limit?: number;
+  nextToken?: string;
+  deadLetteredAfter?: string;
+  deadLetteredBefore?: string;
+  /** With attributeValue: only dead letters whose String attribute has that value. */
+  attributeName?: string;
+  attributeValue?: string;
+}
+
 export interface DeadLetterPage {
   messages: DeadLetter[];
   nextToken?: string;

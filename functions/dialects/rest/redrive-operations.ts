@@ -72,6 +72,8 @@ export const redriveOperations: Record<string, RestOperation> = {
       ...(query.nextToken ? { nextToken: query.nextToken } : {}),
       ...(query.deadLetteredAfter ? { deadLetteredAfter: ms(query.deadLetteredAfter) } : {}),
       ...(query.deadLetteredBefore ? { deadLetteredBefore: ms(query.deadLetteredBefore) } : {}),
+      ...(query.attributeName === undefined ? {} : { attributeName: query.attributeName }),
+      ...(query.attributeValue === undefined ? {} : { attributeValue: query.attributeValue }),
     });
     return json(200, {
       messages: page.messages.map(deadLetterRepresentation),

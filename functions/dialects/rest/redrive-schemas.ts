@@ -10,6 +10,14 @@ export const browseQuery = z.strictObject({
   nextToken: z.string().optional(),
   deadLetteredAfter: timestamp.optional(),
   deadLetteredBefore: timestamp.optional(),
+  attributeName: z
+    .string()
+    .optional()
+    .describe('only dead letters with this attribute (give attributeValue too)'),
+  attributeValue: z
+    .string()
+    .optional()
+    .describe('the String value attributeName must have (give attributeName too)'),
 });
 
 export const startRedriveRequest = z.strictObject({

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { type QueueContext, queueDoesNotExist } from '../context';
-import { invalidParameter } from '../errors';
+import { invalidParameter, missingParameter } from '../errors';
 import { sweepFifoQueue } from '../fifo/dead-letters';
 import type { QueueRecord, QueueRef, StoredMessage } from '../model';
-import { integerInRange, validateQueueName } from '../validation';
+import { integerInRange, validateAttributeName, validateQueueName } from '../validation';
 import { sampleDepth } from './stats';
 
 /**
@@ -127,6 +127,8 @@ export interface BrowseInput {
   nextToken?: string;
   deadLetteredAfter?: number;
   deadLetteredBefore?: number;
+  attributeName?: unknown;
+  attributeValue?: unknown;
 }
 
 /** Dead letters of a queue, newest or oldest first, without leasing them. */
@@ -141,6 +143,7 @@ export async function browseDeadLetters(
   const order = input.order ?? 'newest';
   if (order !== 'newest' && order !== 'oldest') throw invalidParameter('order', order, 'newest or oldest');
   const limit = integerInRange('limit', input.limit ?? 20, { min: 1, max: 100 });
+  const attribute = attributeFilter(input.attributeName, input.attributeValue);
   return ctx.deadLetters.listDeadLetters({
     queueId: queue.id,
     order,
@@ -148,7 +151,23 @@ export async function browseDeadLetters(
     ...(input.nextToken === undefined ? {} : { nextToken: input.nextToken }),
     ...(input.deadLetteredAfter === undefined ? {} : { deadLetteredAfter: input.deadLetteredAfter }),
     ...(input.deadLetteredBefore === undefined ? {} : { deadLetteredBefore: input.deadLetteredBefore }),
+    ...(attribute ? { attribute } : {}),
   });
+}
+
+/** The String attribute a browse filters on: a name and a value together, or neither. */
+function attributeFilter(name: unknown, value: unknown): { name: string; value: string } | undefined {
+  if (name === undefined && value === undefined) return undefined;
+  if (name === undefined)
+    throw missingParameter('attributeName', 'an attribute name, given with attributeValue');
+  if (value === undefined)
+    throw missingParameter('attributeValue', 'a String value, given with attributeName');
+  if (typeof name !== 'string') throw invalidParameter('attributeName', name, 'an attribute name');
+  validateAttributeName('attributeName', name);
+  // SQS refuses empty String attribute values, so an empty filter could never match.
+  if (typeof value !== 'string' || value === '')
+    throw invalidParameter('attributeValue', value, 'a non-empty String attribute value');
+  return { name, value };
 }
 
 /** Queues whose redrive policy names this queue as their dead-letter queue. */
