@@ -23,15 +23,21 @@ type Ref = Parameters<typeof sendMessage>[1];
 const send = (ctx: Ctx, ref: Ref, body: string, groupId = 'g') =>
   sendMessage(ctx, ref, { body, groupId, deduplicationId: `${groupId}-${body}` }, sender);
 
+/** A FIFO dead-letter queue and a source (10 s leases) that sends there after `maxReceiveCount`. */
+async function withDeadLetterQueue(ctx: Ctx, maxReceiveCount: number) {
+  const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
+  const ref = await newFifoQueue(ctx, {
+    visibilityTimeoutSeconds: 10,
+    deadLetterQueue: dlq.name,
+    maxReceiveCount,
+  });
+  return { dlq, ref };
+}
+
 describe('FIFO dead letters', () => {
   test('a head received maxReceiveCount times moves to the end of its group in the dead-letter queue', async () => {
     const { ctx, clock } = fifoContext(tables);
-    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
-    const ref = await newFifoQueue(ctx, {
-      visibilityTimeoutSeconds: 10,
-      deadLetterQueue: dlq.name,
-      maxReceiveCount: 2,
-    });
+    const { dlq, ref } = await withDeadLetterQueue(ctx, 2);
     for (const body of ['poison', 'next']) await send(ctx, ref, body);
     for (let receive = 1; receive <= 2; receive++) {
       const [m] = await receiveMessages(ctx, ref);
@@ -50,12 +56,7 @@ describe('FIFO dead letters', () => {
 
   test('dead letters of a FIFO dead-letter queue can be browsed, newest first, and vanish once redriven', async () => {
     const { ctx, clock } = fifoContext(tables);
-    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
-    const ref = await newFifoQueue(ctx, {
-      visibilityTimeoutSeconds: 10,
-      deadLetterQueue: dlq.name,
-      maxReceiveCount: 1,
-    });
+    const { dlq, ref } = await withDeadLetterQueue(ctx, 1);
     const big = 'x'.repeat(5_000); // stored in body parts
     await send(ctx, ref, 'first', 'a');
     await sendMessage(ctx, ref, { body: big, groupId: 'b', deduplicationId: 'big' }, sender);
@@ -82,12 +83,7 @@ describe('FIFO dead letters', () => {
   test('the sweeper moves exhausted heads once their lease ends, without a receive, reading no other group', async () => {
     // Tables of its own, so the sweep meets only these queues.
     const { ctx, clock, capacity } = fifoContext(await freshTables());
-    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
-    const ref = await newFifoQueue(ctx, {
-      visibilityTimeoutSeconds: 10,
-      deadLetterQueue: dlq.name,
-      maxReceiveCount: 2,
-    });
+    const { dlq, ref } = await withDeadLetterQueue(ctx, 2);
     for (const body of ['poison', 'next']) await send(ctx, ref, body, 'p');
     for (let receive = 1; receive <= 2; receive++) {
       const batch = await receiveMessages(ctx, ref, { maxMessages: 10 });
@@ -114,12 +110,7 @@ describe('FIFO dead letters', () => {
 
   test('a last-chance lease deleted in full leaves no hint behind: the next sweep reads no group', async () => {
     const { ctx, clock, capacity } = fifoContext(await freshTables());
-    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
-    const ref = await newFifoQueue(ctx, {
-      visibilityTimeoutSeconds: 10,
-      deadLetterQueue: dlq.name,
-      maxReceiveCount: 1,
-    });
+    const { ref } = await withDeadLetterQueue(ctx, 1);
     for (const body of ['m1', 'm2']) await send(ctx, ref, body);
     const [m1] = await receiveMessages(ctx, ref);
     await deleteMessage(ctx, ref, m1!.receiptHandle);
@@ -167,12 +158,7 @@ describe('FIFO dead letters', () => {
 describe('FIFO redrive', () => {
   test('a move task sends the dead letters of a group back to the end of the group, in order, as new messages', async () => {
     const { ctx, clock } = fifoContext(tables);
-    const dlq = await newFifoQueue(ctx, {}, { prefix: 'dlq' });
-    const ref = await newFifoQueue(ctx, {
-      visibilityTimeoutSeconds: 10,
-      deadLetterQueue: dlq.name,
-      maxReceiveCount: 1,
-    });
+    const { dlq, ref } = await withDeadLetterQueue(ctx, 1);
     const originals = [];
     for (const body of ['p1', 'p2', 'p3']) originals.push(await send(ctx, ref, body));
     for (let i = 0; i < 3; i++) {
