@@ -12,6 +12,7 @@ import {
   systemAttributes,
   traceHeaderFrom,
 } from '../message-attributes';
+import { checkMessage, queueFor } from '../message-checks';
 import { optionalInteger, optionalString, requiredInteger, requiredString, stringList } from '../params';
 import type { ActionOutput } from '../responses';
 import { type SqsAction, targetQueue } from './call';
@@ -25,6 +26,7 @@ export const SendMessage: SqsAction = async (call) => {
   const delaySeconds = optionalInteger(call.input, 'DelaySeconds', limits.delaySeconds);
   const attributes = messageAttributesFromSqs(call.input.MessageAttributes);
   const system = traceHeaderFrom(call.input.MessageSystemAttributes);
+  checkMessage(await queueFor(call, ref), call.input, { body, attributes }, false);
   const sent = await sendMessage(
     call.runtime.queue,
     ref,
