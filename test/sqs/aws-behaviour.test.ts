@@ -15,7 +15,7 @@ afterAll(() => env?.close());
 
 const protocols: SqsProtocolName[] = hasQueryBoto ? ['json', 'query'] : ['json'];
 /** Points of the issue not fixed yet on this branch (their tests fail until then). */
-const pending = new Set([1, 4, 8]);
+const pending = new Set([4, 8]);
 const point = (n: number) => (pending.has(n) ? test.skip : test);
 
 describe.each(protocols)('%s protocol', (protocol) => {

@@ -2,7 +2,7 @@ import type { QueueContext } from '../context';
 import { isQueueError, type QueueError } from '../errors';
 import type { QueueRecord } from '../model';
 import type { DeleteOutcome, VisibilityOutcome } from '../port';
-import { exhausted } from './group-head';
+import { exhausted, visibleFrom } from './group-head';
 import { fifoStore } from './groups';
 import { decodeFifoHandle, type FifoHandle } from './handles';
 
@@ -80,7 +80,7 @@ async function releaseIfDone(ctx: QueueContext, queue: QueueRecord, handle: Fifo
   const now = ctx.clock.now();
   await store.releaseGroup({
     ...lease,
-    availableAt: Math.max(now, head?.visibleAt ?? now),
+    availableAt: head ? visibleFrom(head, now) : now,
     // The same write resets the sweeper's hint to the new head (an early hint costs it a read).
     ...(head ? { oldestExpiry: exhausted(queue, head) ? now : head.expiresAt } : {}),
   });
