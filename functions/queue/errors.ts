@@ -120,6 +120,8 @@ export interface ErrorDetails {
   field?: string;
   given?: unknown;
   allowed?: string;
+  /** Which case of the error it is, for a dialect that words the cases apart (e.g. `gone`). */
+  reason?: string;
 }
 
 export class QueueError extends Error {

@@ -8,6 +8,10 @@ export const groupConditions = {
   available: 'attribute_exists(g) AND v <= :now',
   holdsLease: 'l = :token',
   holdsLiveLease: 'l = :token AND v > :now AND lt >= :earliest',
+  /** The group still has messages, and the new end is within 12 h of its last lease. */
+  queuedWithinLimit: 'attribute_exists(g) AND lt >= :earliest',
+  /** The message is still in the queue, whoever holds it. */
+  stillQueued: 'attribute_exists(pk)',
   /** Nothing was appended since the group was seen empty under this lease. */
   emptySince: 'l = :token AND sn = :last',
   follows: (after: string | undefined) => (after === undefined ? 'attribute_not_exists(sn)' : 'sn = :after'),

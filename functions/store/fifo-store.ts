@@ -318,8 +318,8 @@ export class DynamoFifoStore implements FifoStore {
             ...c,
             TableName: this.table.name,
             Key: fifoMessageKey(request.queueId, request.groupId, request.sequenceNumber),
-            ConditionExpression: groupConditions.holdsLease,
-            ExpressionAttributeValues: { ':token': S(request.token) },
+            ConditionExpression: request.anyLease ? groupConditions.stillQueued : groupConditions.holdsLease,
+            ...(request.anyLease ? {} : { ExpressionAttributeValues: { ':token': S(request.token) } }),
             ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -341,11 +341,12 @@ export class DynamoFifoStore implements FifoStore {
             ...c,
             TableName: this.table.name,
             Key: groupKey(request.queueId, request.groupId),
-            ConditionExpression: groupConditions.holdsLiveLease,
+            ConditionExpression: request.anyLease
+              ? groupConditions.queuedWithinLimit
+              : groupConditions.holdsLiveLease,
             UpdateExpression: 'SET v = :visibleAt',
             ExpressionAttributeValues: {
-              ':token': S(request.token),
-              ':now': N(request.now),
+              ...(request.anyLease ? {} : { ':token': S(request.token), ':now': N(request.now) }),
               ':visibleAt': N(request.visibleAt),
               ':earliest': N(request.visibleAt - limits.maxLeaseMs),
             },
@@ -360,6 +361,7 @@ export class DynamoFifoStore implements FifoStore {
         token: request.token,
         now: request.now,
         visibleAt: request.visibleAt,
+        ...(request.anyLease ? { anyLease: true } : {}),
       });
     }
   }

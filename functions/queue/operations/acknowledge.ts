@@ -8,18 +8,33 @@ import type { ReceiptHandleParts } from '../receipt-handle';
 import { integerInRange, validateBatch } from '../validation';
 
 /**
- * Deleting a message and changing its visibility: both act only for the holder of the current
- * lease, named by the receipt handle. Deleting a message that is already gone succeeds (a retry
- * after a lost response must not fail), but a handle from an earlier lease is refused.
+ * Deleting a message and changing its visibility: by default both act only for the holder of the
+ * current lease, named by the receipt handle. Deleting a message that is already gone succeeds (a
+ * retry after a lost response must not fail), but a handle from an earlier lease is refused.
  */
+export interface AcknowledgeOptions {
+  /**
+   * SQS's rule instead (the SQS dialect): a handle from an earlier receive of a message still in
+   * the queue acts on the message, and a visibility change on a message whose lease ran out
+   * succeeds (it hides the message again). Handles never issued, or of another queue, are still
+   * ReceiptHandleIsInvalid. The REST dialect keeps the strict rule.
+   */
+  earlierHandles?: boolean;
+}
 
-export async function deleteMessage(ctx: QueueContext, ref: QueueRef, receiptHandle: unknown): Promise<void> {
+export async function deleteMessage(
+  ctx: QueueContext,
+  ref: QueueRef,
+  receiptHandle: unknown,
+  options: AcknowledgeOptions = {},
+): Promise<void> {
   const queue = await ctx.queues.require(ref);
+  const anyLease = options.earlierHandles === true;
   let outcome: DeleteOutcome;
-  if (queue.fifo) outcome = await deleteFifoMessage(ctx, queue, receiptHandle);
+  if (queue.fifo) outcome = await deleteFifoMessage(ctx, queue, receiptHandle, anyLease);
   else {
     const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
-    outcome = await ctx.store.deleteMessage(queue.id, parts.messageId, parts.leaseToken);
+    outcome = await ctx.store.deleteMessage(queue.id, parts.messageId, parts.leaseToken, anyLease);
   }
   // A retried delete of a message already gone is answered as deleted, but counted once.
   await ctx.stats.record(queue.id, 'deleted', outcome === 'deleted' ? 1 : 0);
@@ -35,12 +50,14 @@ export async function deleteMessageBatch(
   ctx: QueueContext,
   ref: QueueRef,
   entries: HandleEntry[],
+  options: AcknowledgeOptions = {},
 ): Promise<BatchResult<{ id: string }>> {
   const queue = await ctx.queues.require(ref);
   validateBatch<HandleEntry>('entries', entries);
+  const anyLease = options.earlierHandles === true;
   const result: BatchResult<{ id: string }> = { successful: [], failed: [] };
   if (queue.fifo) {
-    const outcomes = await deleteFifoMessages(ctx, queue, entries);
+    const outcomes = await deleteFifoMessages(ctx, queue, entries, anyLease);
     entries.forEach(({ id }, index) => {
       try {
         const outcome = outcomes[index]!;
@@ -60,6 +77,7 @@ export async function deleteMessageBatch(
       queueId: queue.id,
       messageId: parts.messageId,
       leaseToken: parts.leaseToken,
+      anyLease,
     })),
   );
   decoded.forEach(({ id }, index) => {
@@ -79,6 +97,7 @@ export async function changeVisibility(
   ref: QueueRef,
   receiptHandle: unknown,
   visibilityTimeoutSeconds: unknown,
+  options: AcknowledgeOptions = {},
 ): Promise<void> {
   const queue = await ctx.queues.require(ref);
   const seconds = integerInRange(
@@ -86,10 +105,13 @@ export async function changeVisibility(
     visibilityTimeoutSeconds,
     limits.visibilityTimeoutSeconds,
   );
-  if (queue.fifo)
-    return throwForVisibility(await changeFifoVisibility(ctx, queue, receiptHandle, seconds), seconds);
+  const anyLease = options.earlierHandles === true;
+  if (queue.fifo) {
+    const outcome = await changeFifoVisibility(ctx, queue, receiptHandle, seconds, anyLease);
+    return throwForVisibility(outcome, seconds, receiptHandle);
+  }
   const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
-  await changeOne(ctx, queue, parts, seconds);
+  await changeOne(ctx, queue, parts, seconds, anyLease, receiptHandle);
 }
 
 export interface VisibilityEntry extends HandleEntry {
@@ -100,9 +122,11 @@ export async function changeVisibilityBatch(
   ctx: QueueContext,
   ref: QueueRef,
   entries: VisibilityEntry[],
+  options: AcknowledgeOptions = {},
 ): Promise<BatchResult<{ id: string }>> {
   const queue = await ctx.queues.require(ref);
   validateBatch<VisibilityEntry>('entries', entries);
+  const anyLease = options.earlierHandles === true;
   const result: BatchResult<{ id: string }> = { successful: [], failed: [] };
   const changeEntry = async (entry: VisibilityEntry, index: number) => {
     try {
@@ -112,9 +136,11 @@ export async function changeVisibilityBatch(
         limits.visibilityTimeoutSeconds,
       );
       if (queue.fifo) {
-        throwForVisibility(await changeFifoVisibility(ctx, queue, entry.receiptHandle, seconds), seconds);
+        const outcome = await changeFifoVisibility(ctx, queue, entry.receiptHandle, seconds, anyLease);
+        throwForVisibility(outcome, seconds, entry.receiptHandle);
       } else {
-        await changeOne(ctx, queue, ctx.receiptHandles.decode(entry.receiptHandle, queue.id), seconds);
+        const parts = ctx.receiptHandles.decode(entry.receiptHandle, queue.id);
+        await changeOne(ctx, queue, parts, seconds, anyLease, entry.receiptHandle);
       }
       result.successful.push({ id: entry.id });
     } catch (error) {
@@ -127,7 +153,14 @@ export async function changeVisibilityBatch(
   return result;
 }
 
-async function changeOne(ctx: QueueContext, queue: QueueRecord, parts: ReceiptHandleParts, seconds: number) {
+async function changeOne(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  parts: ReceiptHandleParts,
+  seconds: number,
+  anyLease: boolean,
+  receiptHandle: unknown,
+) {
   const now = ctx.clock.now();
   const outcome = await ctx.store.changeVisibility({
     queueId: queue.id,
@@ -135,8 +168,9 @@ async function changeOne(ctx: QueueContext, queue: QueueRecord, parts: ReceiptHa
     leaseToken: parts.leaseToken,
     now,
     visibleAt: now + seconds * 1000,
+    ...(anyLease ? { anyLease } : {}),
   });
-  throwForVisibility(outcome, seconds);
+  throwForVisibility(outcome, seconds, receiptHandle);
 }
 
 function decodeEach(
@@ -176,13 +210,16 @@ function throwForDelete(outcome: DeleteOutcome): void {
   }
 }
 
-function throwForVisibility(outcome: VisibilityOutcome, seconds: number): void {
+function throwForVisibility(outcome: VisibilityOutcome, seconds: number, receiptHandle: unknown): void {
   switch (outcome) {
     case 'changed':
       return;
     case 'gone':
+      // `reason` lets a dialect word it its own way (SQS: an invalid ReceiptHandle value).
       throw new QueueError('ReceiptHandleIsInvalid', 'The message of this receipt handle no longer exists', {
         field: 'receiptHandle',
+        given: receiptHandle,
+        reason: 'gone',
       });
     case 'stale':
       throw new QueueError(

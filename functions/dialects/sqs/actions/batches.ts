@@ -78,7 +78,7 @@ export const DeleteMessageBatch: SqsAction = async (call) => {
     id: entry.Id as string,
     receiptHandle: entry.ReceiptHandle,
   }));
-  const result = await deleteMessageBatch(call.runtime.queue, ref, entries);
+  const result = await deleteMessageBatch(call.runtime.queue, ref, entries, { earlierHandles: true });
   return batchOutput(
     { successful: result.successful.map(({ id }) => ({ Id: id })), failed: result.failed },
     entries,
@@ -96,7 +96,7 @@ export const ChangeMessageVisibilityBatch: SqsAction = async (call) => {
         ? Number(entry.VisibilityTimeout)
         : entry.VisibilityTimeout,
   }));
-  const result = await changeVisibilityBatch(call.runtime.queue, ref, entries);
+  const result = await changeVisibilityBatch(call.runtime.queue, ref, entries, { earlierHandles: true });
   return batchOutput(
     { successful: result.successful.map(({ id }) => ({ Id: id })), failed: result.failed },
     entries,
