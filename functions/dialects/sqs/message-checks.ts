@@ -1,9 +1,8 @@
-import { queueDoesNotExist } from '../../queue/context';
+import { type QueueContext, queueDoesNotExist } from '../../queue/context';
 import { QueueError } from '../../queue/errors';
 import { limits } from '../../queue/limits';
 import type { MessageAttributes, QueueRecord, QueueRef } from '../../queue/model';
 import { messageSize } from '../../queue/validation';
-import type { SqsCall } from './actions/call';
 import { type ActionInput, invalidValue, missing, objectList } from './params';
 
 /**
@@ -14,8 +13,8 @@ import { type ActionInput, invalidValue, missing, objectList } from './params';
  */
 
 /** The queue a message goes to, from the queue cache (no extra read on a warm cache). */
-export async function queueFor(call: SqsCall, ref: QueueRef): Promise<QueueRecord> {
-  const queue = await call.runtime.queue.queues.find(ref);
+export async function queueFor(ctx: QueueContext, ref: QueueRef): Promise<QueueRecord> {
+  const queue = await ctx.queues.find(ref);
   if (!queue) throw queueDoesNotExist(ref);
   return queue;
 }

@@ -20,7 +20,7 @@ import { digests } from './messages';
 export const SendMessageBatch: SqsAction = async (call) => {
   const ref = targetQueue(call);
   const entries = batchEntries(call.input, 'SendMessageBatch');
-  const queue = await queueFor(call, ref);
+  const queue = await queueFor(call.runtime.queue, ref);
   const failed: BatchFailure[] = [];
   const accepted: (BatchEntry & { systemAttributes: ReturnType<typeof traceHeaderFrom>['attributes'] })[] =
     [];

@@ -34,7 +34,7 @@ export const SendMessage: SqsAction = async (call) => {
   const delaySeconds = optionalInteger(call.input, 'DelaySeconds', limits.delaySeconds);
   const attributes = messageAttributesFromSqs(call.input.MessageAttributes);
   const system = traceHeaderFrom(call.input.MessageSystemAttributes);
-  checkMessage(await queueFor(call, ref), call.input, { body, attributes }, false);
+  checkMessage(await queueFor(call.runtime.queue, ref), call.input, { body, attributes }, false);
   const sent = await sendMessage(
     call.runtime.queue,
     ref,
