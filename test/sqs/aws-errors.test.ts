@@ -69,6 +69,11 @@ describe.each(protocols)('%s protocol', (protocol) => {
 
   test('Value <v> for parameter <P> is invalid, with the value unquoted', async () => {
     const url = await create(uniqueName('val'));
+    expect(await sqs.error('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 11 })).toMatchObject(
+      invalid(
+        'Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.',
+      ),
+    );
     await sqs.ok('AddPermission', {
       QueueUrl: url,
       Label: 'test',

@@ -51,8 +51,13 @@ export function optionalInteger(
   if (value === undefined || value === null) return undefined;
   const number = typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < range.min || number > range.max) {
-    // SQS's reason for DelaySeconds (recorded against AWS); used for every integer parameter.
-    throw invalidValue(name, value, `${name} must be >= ${range.min} and <= ${range.max}.`);
+    // SQS's reasons as recorded against AWS: MaxNumberOfMessages has its own; DelaySeconds' wording
+    // serves the integer parameters whose reason was not found recorded.
+    const reason =
+      name === 'MaxNumberOfMessages'
+        ? `Must be between ${range.min} and ${range.max}, if provided.`
+        : `${name} must be >= ${range.min} and <= ${range.max}.`;
+    throw invalidValue(name, value, reason);
   }
   return number;
 }
