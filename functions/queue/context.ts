@@ -1,11 +1,11 @@
 import type { Arrivals } from './arrivals';
 import type { Clock } from './clock';
-import type { DeadLetterStore } from './dead-letter-port';
 import { QueueError } from './errors';
-import type { FifoStore } from './fifo/port';
-import type { InspectionStore } from './inspection-port';
 import type { QueueRecord, QueueRef } from './model';
-import type { QueueStore } from './port';
+import type { DeadLetterStore } from './ports/dead-letter-store';
+import type { FifoStore } from './ports/fifo-store';
+import type { InspectionStore } from './ports/inspection-store';
+import type { QueueStore } from './ports/queue-store';
 import type { ReceiptHandleCodec } from './receipt-handle';
 import type { StatsRecorder } from './stats/recorder';
 

@@ -6,7 +6,7 @@ import {
   type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { AccessKey, AccessKeyStore, AccessKeySummary } from '../queue/access-key-port';
+import type { AccessKey, AccessKeyStore, AccessKeySummary } from '../queue/ports/access-key-store';
 import { type CapacityReport, runCall } from './calls';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';

@@ -7,20 +7,19 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { deadLetterInfo } from '../queue/dead-letter-info';
+import { invalidParameter } from '../queue/errors';
+import type { MessageAttributes, MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../queue/model';
 import type {
   DeadLetterMove,
   DeadLetterQuery,
   DeadLetterStore,
   RedriveMove,
   RedriveOutcome,
-} from '../queue/dead-letter-port';
-import { invalidParameter } from '../queue/errors';
-import type { MessageAttributes, MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../queue/model';
+} from '../queue/ports/dead-letter-store';
 import { getAll, keyString, writeAll } from './batch';
 import { isConditionCancellation, runCall } from './calls';
 import { visibleInShard } from './conditions';
 import { deadLetterPartition, deadLetterRecord, deadLetterRecordKey, padTime } from './dead-letter-records';
-import type { DynamoStoreOptions } from './dynamo-store';
 import { fifoMessageKey, itemToFifoMessage } from './fifo-items';
 import {
   type Item,
@@ -35,6 +34,7 @@ import {
   queuesPartition,
   tombstoneUpdate,
 } from './items';
+import type { DynamoStoreOptions } from './queue-store';
 import { isConditionFailure } from './sdk-errors';
 
 /**

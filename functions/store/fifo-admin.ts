@@ -5,7 +5,12 @@ import {
   type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { FifoMessageCounts, FifoPurgeRequest, FifoTransfer, MoveOutcome } from '../queue/fifo/port';
+import type {
+  FifoMessageCounts,
+  FifoPurgeRequest,
+  FifoTransfer,
+  MoveOutcome,
+} from '../queue/ports/fifo-store';
 import { deadLetterRecord } from './dead-letter-records';
 import { groupUpdates } from './fifo-conditions';
 import {

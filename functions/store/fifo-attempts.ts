@@ -4,7 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { AttemptClaim, AttemptRecord, ReceiveAttempt } from '../queue/fifo/port';
+import type { AttemptClaim, AttemptRecord, ReceiveAttempt } from '../queue/ports/fifo-store';
 import { attemptKey } from './fifo-items';
 import type { FifoTable } from './fifo-table';
 import type { Item } from './items';

@@ -7,6 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { QueueError } from '../queue/errors';
+import { limits } from '../queue/limits';
 import type {
   AppendOutcome,
   AppendRequest,
@@ -23,11 +24,9 @@ import type {
   ReceiveAttempt,
   ReleaseRequest,
   RetireRequest,
-} from '../queue/fifo/port';
-import { limits } from '../queue/limits';
-import type { DeleteOutcome, VisibilityOutcome } from '../queue/port';
+} from '../queue/ports/fifo-store';
+import type { DeleteOutcome, VisibilityOutcome } from '../queue/ports/queue-store';
 import { takeLease, visibilityFailure } from './conditions';
-import type { DynamoStoreOptions } from './dynamo-store';
 import { countedGroupsLimit, countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
 import { claimAttempt, dropAttempt, finishAttempt, getAttempt } from './fifo-attempts';
 import { groupConditions, groupUpdates } from './fifo-conditions';
@@ -43,6 +42,7 @@ import {
 } from './fifo-items';
 import { conditionFailed, contended, FifoTable } from './fifo-table';
 import type { Item } from './items';
+import type { DynamoStoreOptions } from './queue-store';
 import { isConditionFailure } from './sdk-errors';
 import { readyIndexName } from './table-layout';
 

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { getAll, keyString, writeAll } from './batch';
 import { runCall } from './calls';
-import type { DynamoStoreOptions } from './dynamo-store';
 import { type Item, partKey } from './items';
+import type { DynamoStoreOptions } from './queue-store';
 
 /**
  * The calls the FIFO adapter makes, with capacity reporting and error translation: one DynamoDB

@@ -10,10 +10,10 @@ import {
   type MinuteCounts,
   type StatsStore,
   type StoredMinute,
-} from '../queue/stats/port';
+} from '../queue/ports/stats-store';
 import { runCall } from './calls';
-import type { DynamoStoreOptions } from './dynamo-store';
 import type { Item } from './items';
+import type { DynamoStoreOptions } from './queue-store';
 
 /**
  * Per-minute statistics in the messages table, one item per queue and minute:

@@ -15,7 +15,7 @@ import { receiveMessages } from '../../functions/queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../functions/queue/operations/send';
 import { createQueueContext } from '../../functions/queue/service';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
-import { DynamoQueueStore } from '../../functions/store/dynamo-store';
+import { DynamoQueueStore } from '../../functions/store/queue-store';
 import type { TableNames } from '../../functions/store/table-layout';
 import {
   dynamoClient,

@@ -7,7 +7,7 @@ import type { QueueContext } from '../../functions/queue/context';
 import type { QueueRef } from '../../functions/queue/model';
 import { createQueueContext } from '../../functions/queue/service';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
-import { DynamoQueueStore } from '../../functions/store/dynamo-store';
+import { DynamoQueueStore } from '../../functions/store/queue-store';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { ensureTables } from '../../infra/local/tables';
 

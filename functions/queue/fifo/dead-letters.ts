@@ -3,9 +3,9 @@ import type { QueueContext } from '../context';
 import { deadLetterInfo } from '../dead-letter-info';
 import type { QueueRecord } from '../model';
 import type { SweepReport } from '../operations/dead-letters';
+import type { FifoMessage } from '../ports/fifo-store';
 import { exhausted, serveGroup, undeliverable } from './group-head';
 import { fifoStore } from './groups';
-import type { FifoMessage } from './port';
 import { transferToGroup } from './transfer';
 
 /**

@@ -1,10 +1,10 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord, ReceivedMessage } from '../model';
+import type { FifoMessage } from '../ports/fifo-store';
 import { newLeaseToken } from '../receipt-handle';
 import { moveExhaustedFifo } from './dead-letters';
 import { fifoStore } from './groups';
 import { encodeFifoHandle } from './handles';
-import type { FifoMessage } from './port';
 
 /**
  * Serving a message group: take the group's lease with one conditional write, then walk its

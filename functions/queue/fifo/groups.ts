@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { QueueContext } from '../context';
 import { QueueError } from '../errors';
-import type { FifoStore } from './port';
+import type { FifoStore } from '../ports/fifo-store';
 
 /**
  * A group always lives in the same shard of the ready index (a hash of its id), so the groups of a

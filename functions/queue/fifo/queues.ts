@@ -1,8 +1,8 @@
 import type { QueueContext } from '../context';
 import { invalidParameter } from '../errors';
 import type { QueueRecord } from '../model';
+import type { FifoMessageCounts } from '../ports/fifo-store';
 import { fifoStore } from './groups';
-import type { FifoMessageCounts } from './port';
 
 /** What queue administration does differently for FIFO queues. */
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
 import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../model';
+import type { FifoMessage } from '../ports/fifo-store';
 import { fifoStore, pause } from './groups';
-import type { FifoMessage } from './port';
 import { transferToGroup } from './transfer';
 
 /**

@@ -3,9 +3,9 @@ import type { QueueContext } from '../context';
 import { invalidParameter, isQueueError, QueueError } from '../errors';
 import type { BatchResult, OutgoingMessage, QueueRecord, StoredMessage } from '../model';
 import { type BatchEntry, prepare, type SendContext, type SentMessage } from '../operations/send';
+import type { FifoMessage } from '../ports/fifo-store';
 import { fifoStore, groupShard, pause } from './groups';
 import { contentDeduplicationId, requireGroupId, validateFifoId } from './identifiers';
-import type { FifoMessage } from './port';
 import { nextSequences, sequenceGuesses } from './sequence';
 
 /**

@@ -1,7 +1,7 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord } from '../model';
+import type { FifoMessage } from '../ports/fifo-store';
 import { fifoStore, groupShard } from './groups';
-import type { FifoMessage } from './port';
 import { nextSequences, sequenceGuesses } from './sequence';
 
 /** Appends to a target group give up after this many lost races; the message stays where it is. */

@@ -3,7 +3,7 @@ import { isQueueError, QueueError } from '../errors';
 import { changeFifoVisibility, deleteFifoMessage, deleteFifoMessages } from '../fifo/acknowledge';
 import { limits } from '../limits';
 import type { BatchResult, QueueRecord, QueueRef } from '../model';
-import type { DeleteOutcome, VisibilityOutcome } from '../port';
+import type { DeleteOutcome, VisibilityOutcome } from '../ports/queue-store';
 import type { ReceiptHandleParts } from '../receipt-handle';
 import { integerInRange, validateBatch } from '../validation';
 

@@ -12,7 +12,7 @@ import { type ListQueuesInput, listQueues } from './queues';
 export interface QueueDepth extends MessageCounts {
   /** Whole seconds; 0 when nothing is visible. */
   oldestMessageAgeSeconds: number;
-  /** Only when the counts were estimated from a sample of a FIFO queue's groups (fifo/port.ts). */
+  /** Only when the counts were estimated from a sample of a FIFO queue's groups (ports/fifo-store.ts). */
   approximate?: true;
 }
 

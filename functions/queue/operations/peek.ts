@@ -1,7 +1,7 @@
 import type { QueueContext } from '../context';
 import { QueueError } from '../errors';
-import type { FifoMessage } from '../fifo/port';
 import type { QueueRecord, QueueRef, StoredMessage } from '../model';
+import type { FifoMessage } from '../ports/fifo-store';
 import { integerInRange } from '../validation';
 
 /**

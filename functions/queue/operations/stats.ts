@@ -1,7 +1,7 @@
 import type { QueueContext } from '../context';
 import { countFifoMessages } from '../fifo/queues';
 import type { QueueRecord, QueueRef } from '../model';
-import { counterNames, type DepthSample, type MinuteCounts, minuteMs, minuteOf } from '../stats/port';
+import { counterNames, type DepthSample, type MinuteCounts, minuteMs, minuteOf } from '../ports/stats-store';
 import { errorCode } from '../stats/recorder';
 import { integerInRange } from '../validation';
 

@@ -6,7 +6,7 @@ import {
   type StatsStore,
   type StoredMinute,
   statsRetentionMs,
-} from './port';
+} from '../ports/stats-store';
 
 /** A structured warning (codes, ids and counts only: never bodies or handles). */
 export type Warn = (event: Record<string, unknown>) => void;

@@ -22,7 +22,7 @@ import type {
   QueueStore,
   VisibilityOutcome,
   VisibilityRequest,
-} from '../queue/port';
+} from '../queue/ports/queue-store';
 import { getAll, keyString, writeAll } from './batch';
 import { runCall } from './calls';
 import { conditions, takeLease, visibilityFailure, visibleInShard } from './conditions';

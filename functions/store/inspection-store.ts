@@ -1,10 +1,9 @@
 import { type ConsumedCapacity, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import type { FifoMessage } from '../queue/fifo/port';
-import type { InspectionStore } from '../queue/inspection-port';
 import type { StoredMessage } from '../queue/model';
+import type { FifoMessage } from '../queue/ports/fifo-store';
+import type { InspectionStore } from '../queue/ports/inspection-store';
 import { getAll, keyString } from './batch';
 import { runCall } from './calls';
-import type { DynamoStoreOptions } from './dynamo-store';
 import { groupIdOf, groupMessagesPartition, groupReadyPartition, itemToFifoMessage } from './fifo-items';
 import {
   type Item,
@@ -15,6 +14,7 @@ import {
   partKey,
   readyPartition,
 } from './items';
+import type { DynamoStoreOptions } from './queue-store';
 import { readyIndexName } from './table-layout';
 
 /**

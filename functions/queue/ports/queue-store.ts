@@ -1,4 +1,4 @@
-import type { QueueRecord, QueueRef, StoredMessage } from './model';
+import type { QueueRecord, QueueRef, StoredMessage } from '../model';
 
 /**
  * The storage port: everything the queue needs from a database, in the queue's own terms.
