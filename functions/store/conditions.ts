@@ -8,10 +8,10 @@ import { readyIndexName } from './table-layout';
  * lr last receive time (see items.ts).
  */
 export const conditions = {
-  /** The message exists, is visible now and within retention, and was not purged. */
+  /** The message exists, is visible now and within retention, and was not purged (states.ts). */
   deliverable: (purged: boolean, limited: boolean) =>
     `attribute_exists(pk) AND v <= :now AND x > :now${purged ? ' AND s > :purgedAt' : ''}${limited ? ' AND rc < :max' : ''}`,
-  /** Past retention or sent before the purge mark: may be removed. */
+  /** The undeliverable rule of states.ts: past retention or sent before the purge mark. */
   undeliverable: (purged: boolean) => `x <= :now${purged ? ' OR s <= :purgedAt' : ''}`,
   /**
    * The caller holds the current lease (its token is the one last issued) and the message is not

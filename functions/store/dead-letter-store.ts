@@ -16,6 +16,7 @@ import type {
   RedriveMove,
   RedriveOutcome,
 } from '../queue/ports/dead-letter-store';
+import { exhausted, isExpired, stateOf } from '../queue/states';
 import { getAll, keyString, writeAll } from './batch';
 import { isConditionCancellation, runCall } from './calls';
 import { visibleInShard } from './conditions';
@@ -135,8 +136,8 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     const current = await this.readMessage(source.id, request.messageId);
     if (!current) return 'skipped';
     const { item, message } = current;
-    const exhausted = source.maxReceiveCount !== undefined && message.receiveCount >= source.maxReceiveCount;
-    if (!(message.visibleAt <= now && message.expiresAt > now && exhausted)) return 'skipped';
+    const visible = stateOf(message, now) === 'visible' && !isExpired(message, now);
+    if (!(visible && exhausted(source, message))) return 'skipped';
     const deadLetter: StoredMessage = {
       ...message,
       queueId: target.id,

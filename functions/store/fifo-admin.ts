@@ -11,6 +11,7 @@ import type {
   FifoTransfer,
   MoveOutcome,
 } from '../queue/ports/fifo-store';
+import { noMessages, stateOf } from '../queue/states';
 import { deadLetterRecord } from './dead-letter-records';
 import { groupUpdates } from './fifo-conditions';
 import {
@@ -123,7 +124,7 @@ export async function countFifoMessages(
   const all = listed.flat();
   // A random sample, not the first groups listed: those are the longest-available ones.
   const groups = sample(all, sampleSize);
-  const counts = { visible: 0, inFlight: 0, delayed: 0 };
+  const counts = noMessages();
   for (let i = 0; i < groups.length; i += 16) {
     await Promise.all(
       groups.slice(i, i + 16).map(async (groupId) => {
@@ -133,10 +134,7 @@ export async function countFifoMessages(
           'fifoCountMessages',
           groupPartition(queueId, groupId, 'v, rc'),
         )) {
-          const hidden = Number(item.v?.N) > now;
-          if (!hidden) counts.visible++;
-          else if (Number(item.rc?.N ?? 0) > 0) counts.inFlight++;
-          else counts.delayed++;
+          counts[stateOf({ visibleAt: Number(item.v?.N), receiveCount: Number(item.rc?.N ?? 0) }, now)]++;
         }
       }),
     );

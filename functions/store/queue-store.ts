@@ -23,6 +23,7 @@ import type {
   VisibilityOutcome,
   VisibilityRequest,
 } from '../queue/ports/queue-store';
+import { noMessages, undeliverable } from '../queue/states';
 import { getAll, keyString, writeAll } from './batch';
 import { runCall } from './calls';
 import { conditions, takeLease, visibilityFailure, visibleInShard } from './conditions';
@@ -265,9 +266,8 @@ export class DynamoQueueStore implements QueueStore {
       if (!isConditionFailure(error)) throw error;
       const old = error.Item as Item | undefined;
       if (!old || isTombstone(old)) return { status: 'gone' };
-      const expired = Number(old.x?.N) <= request.now;
-      const wasPurged = purged && Number(old.s?.N) <= request.purgedAt!;
-      if (expired || wasPurged) return { status: 'undeliverable' };
+      const times = { expiresAt: Number(old.x?.N), sentAt: Number(old.s?.N) };
+      if (undeliverable(request, times, request.now)) return { status: 'undeliverable' };
       const visible = Number(old.v?.N) <= request.now;
       if (limited && visible && Number(old.rc?.N) >= request.maxReceiveCount!) return { status: 'exhausted' };
       return { status: 'unavailable' };
@@ -406,7 +406,7 @@ export class DynamoQueueStore implements QueueStore {
         inFlight: sum.inFlight + s.inFlight,
         delayed: sum.delayed + s.delayed,
       }),
-      { visible: 0, inFlight: 0, delayed: 0 },
+      noMessages(),
     );
   }
 

@@ -11,6 +11,7 @@ import {
   type StatsStore,
   type StoredMinute,
 } from '../queue/ports/stats-store';
+import { messageStates, noMessages } from '../queue/states';
 import { runCall } from './calls';
 import type { Item } from './items';
 import type { DynamoStoreOptions } from './queue-store';
@@ -20,7 +21,7 @@ import type { DynamoStoreOptions } from './queue-store';
  *
  *   pk = `st#<queue id>`  sk = minute start (epoch ms, 15 digits, so text order is time order)
  *   sent, received, deleted, deadLettered, redriven   counters, only ever ADDed
- *   visible, inFlight, delayed                        the sweeper's depth sample, SET
+ *   visible, inFlight, delayed (states.ts)            the sweeper's depth sample, SET
  *   ttl                                               a day after the minute
  *
  * Items have no `g`, so they never enter the ready index. A day of one queue is at most 1,440
@@ -28,7 +29,6 @@ import type { DynamoStoreOptions } from './queue-store';
  */
 const statsPartition = (queueId: string) => `st#${queueId}`;
 const minuteKey = (minute: number) => String(minute).padStart(15, '0');
-const depthNames = ['visible', 'inFlight', 'delayed'] as const;
 const N = (n: number) => ({ N: String(n) });
 
 export class DynamoStatsStore implements StatsStore {
@@ -71,14 +71,14 @@ export class DynamoStatsStore implements StatsStore {
           ...capacity,
           TableName: this.table,
           Key: { pk: { S: statsPartition(queueId) }, sk: { S: minuteKey(minute) } },
-          UpdateExpression: `SET #ttl = :ttl, ${depthNames.map((name) => `#${name} = :${name}`).join(', ')}`,
+          UpdateExpression: `SET #ttl = :ttl, ${messageStates.map((name) => `#${name} = :${name}`).join(', ')}`,
           ExpressionAttributeNames: {
             '#ttl': 'ttl',
-            ...Object.fromEntries(depthNames.map((name) => [`#${name}`, name])),
+            ...Object.fromEntries(messageStates.map((name) => [`#${name}`, name])),
           },
           ExpressionAttributeValues: {
             ':ttl': N(Math.ceil(expiresAt / 1000)),
-            ...Object.fromEntries(depthNames.map((name) => [`:${name}`, N(depth[name])])),
+            ...Object.fromEntries(messageStates.map((name) => [`:${name}`, N(depth[name])])),
           },
         }),
       ),
@@ -122,11 +122,9 @@ function itemToMinute(item: Item): StoredMinute {
   const minute: StoredMinute = { minute: Number(item.sk!.S!) };
   for (const name of counterNames) if (item[name]?.N !== undefined) minute[name] = Number(item[name].N);
   if (item.visible?.N !== undefined) {
-    minute.depth = {
-      visible: Number(item.visible.N),
-      inFlight: Number(item.inFlight?.N ?? 0),
-      delayed: Number(item.delayed?.N ?? 0),
-    };
+    const depth = noMessages();
+    for (const state of messageStates) depth[state] = Number(item[state]?.N ?? 0);
+    minute.depth = depth;
   }
   return minute;
 }

@@ -2,7 +2,7 @@ import type { QueueContext } from '../context';
 import { isQueueError, type QueueError } from '../errors';
 import type { QueueRecord } from '../model';
 import type { DeleteOutcome, VisibilityOutcome } from '../ports/queue-store';
-import { exhausted } from './group-head';
+import { exhausted } from '../states';
 import { fifoStore } from './groups';
 import { decodeFifoHandle, type FifoHandle } from './handles';
 

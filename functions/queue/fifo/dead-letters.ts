@@ -4,7 +4,8 @@ import { deadLetterInfo } from '../dead-letter-info';
 import type { QueueRecord } from '../model';
 import type { SweepReport } from '../operations/dead-letters';
 import type { FifoMessage } from '../ports/fifo-store';
-import { exhausted, serveGroup, undeliverable } from './group-head';
+import { exhausted, undeliverable } from '../states';
+import { serveGroup } from './group-head';
 import { fifoStore } from './groups';
 import { transferToGroup } from './transfer';
 

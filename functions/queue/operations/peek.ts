@@ -1,8 +1,11 @@
 import type { QueueContext } from '../context';
 import { QueueError } from '../errors';
-import type { QueueRecord, QueueRef, StoredMessage } from '../model';
+import type { QueueRef, StoredMessage } from '../model';
 import type { FifoMessage } from '../ports/fifo-store';
+import { type MessageState, stateOf, undeliverable } from '../states';
 import { integerInRange } from '../validation';
+
+export type { MessageState };
 
 /**
  * Peeking: the next messages of a queue as they are, without a lease and without counting a
@@ -11,7 +14,6 @@ import { integerInRange } from '../validation';
  * queues: the earliest-available groups, round by round: every group's head, then every group's
  * second message, and so on, each group in sequence order.
  */
-export type MessageState = 'visible' | 'inFlight' | 'delayed';
 
 export interface PeekedMessage {
   message: StoredMessage;
@@ -40,24 +42,13 @@ export async function peekMessages(
   const peeked: PeekedMessage[] = [];
   let bytes = 0;
   for (const message of found) {
-    if (!deliverable(queue, message, now)) continue;
+    // Expired and purged messages are never delivered again: they are not shown either.
+    if (undeliverable(queue, message, now)) continue;
     bytes += Buffer.byteLength(message.body, 'utf8');
     if (peeked.length === limit || (peeked.length > 0 && bytes > maxPeekBodyBytes)) break;
     peeked.push({ message, state: stateOf(message, now) });
   }
   return peeked;
-}
-
-/** The state a message is in at `now`, derived from its times as everywhere (see model.ts). */
-export function stateOf(message: StoredMessage, now: number): MessageState {
-  if (message.visibleAt <= now) return 'visible';
-  return message.receiveCount > 0 ? 'inFlight' : 'delayed';
-}
-
-/** Expired and purged messages are never delivered again: they are not shown either. */
-function deliverable(queue: QueueRecord, message: StoredMessage, now: number): boolean {
-  if (message.expiresAt <= now) return false;
-  return queue.purgedAt === undefined || message.sentAt > queue.purgedAt;
 }
 
 function roundRobin(groups: FifoMessage[][]): FifoMessage[] {
