@@ -6,9 +6,8 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { deadLetterInfo } from '../queue/dead-letter-info';
 import { invalidParameter } from '../queue/errors';
-import type { MessageAttributes, MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../queue/model';
+import type { MessageAttributes, MoveTask, QueueRecord, StoredMessage } from '../queue/model';
 import type {
   DeadLetterMove,
   DeadLetterQuery,
@@ -16,6 +15,8 @@ import type {
   RedriveMove,
   RedriveOutcome,
 } from '../queue/ports/dead-letter-store';
+import { deadLetterInfo } from '../queue/shared/dead-letter-reasons';
+import { attributeMatches, matchesRedriveFilter } from '../queue/shared/redrive-filter';
 import { exhausted, isExpired, stateOf } from '../queue/states';
 import { getAll, keyString, writeAll } from './batch';
 import { isConditionCancellation, runCall } from './calls';
@@ -170,7 +171,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     if (!current) return 'gone';
     const { item, message } = current;
     if (message.visibleAt > request.now) return 'busy';
-    if (!matches(message, request.filter)) return 'filtered';
+    if (!matchesRedriveFilter(message, request.filter)) return 'filtered';
     const destination = await request.destination(message);
     if (!destination) return 'noDestination';
     // A redriven message is a new message, as in SQS: new id, no receives, fresh retention.
@@ -503,15 +504,6 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
   }
 }
 
-function matches(message: StoredMessage, filter: RedriveFilter): boolean {
-  if (filter.messageIds && !filter.messageIds.includes(message.id)) return false;
-  if (filter.attribute && !attributeMatches(message.attributes, filter.attribute)) return false;
-  const at = message.deadLetter?.deadLetteredAt ?? message.sentAt;
-  if (filter.deadLetteredAfter !== undefined && at < filter.deadLetteredAfter) return false;
-  if (filter.deadLetteredBefore !== undefined && at > filter.deadLetteredBefore) return false;
-  return true;
-}
-
 /**
  * Whether a message item (standard or FIFO, both keep attributes in `a`) has the attribute value:
  * compared as redrive compares it, so a browse shows exactly what "redrive matching" would move.
@@ -519,10 +511,6 @@ function matches(message: StoredMessage, filter: RedriveFilter): boolean {
 function itemMatchesAttribute(item: Item, filter: { name: string; value: string }): boolean {
   const attributes: MessageAttributes = item.a?.S ? JSON.parse(item.a.S) : {};
   return attributeMatches(attributes, filter);
-}
-
-function attributeMatches(attributes: MessageAttributes, filter: { name: string; value: string }): boolean {
-  return attributes[filter.name]?.stringValue === filter.value;
 }
 
 function taskItem(task: MoveTask): Item {

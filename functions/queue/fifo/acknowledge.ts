@@ -85,3 +85,11 @@ async function releaseIfDone(ctx: QueueContext, queue: QueueRecord, handle: Fifo
     ...(head ? { oldestExpiry: exhausted(queue, head) ? now : head.expiresAt } : {}),
   });
 }
+
+/** A FIFO group has one lease: a batch's changes apply in the order given, so the last one wins. */
+export async function forEachVisibilityChangeInOrder<T>(
+  entries: T[],
+  change: (entry: T, index: number) => Promise<void>,
+): Promise<void> {
+  for (const [index, entry] of entries.entries()) await change(entry, index);
+}

@@ -4,7 +4,8 @@ import { limits } from '../limits';
 import type { QueueRecord, ReceivedMessage } from '../model';
 import type { AttemptRecord, ReceiveAttempt } from '../ports/fifo-store';
 import { newLeaseToken } from '../receipt-handle';
-import { fifoStore, pause } from './groups';
+import { pause } from '../shared/long-poll';
+import { fifoStore } from './groups';
 import { decodeFifoHandle, encodeFifoHandle } from './handles';
 
 /**

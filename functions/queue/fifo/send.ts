@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
 import { invalidParameter, isQueueError, QueueError } from '../errors';
-import type { BatchResult, OutgoingMessage, QueueRecord, StoredMessage } from '../model';
-import { type BatchEntry, prepare, type SendContext, type SentMessage } from '../operations/send';
+import type { BatchResult, OutgoingMessage, QueueRecord } from '../model';
 import type { FifoMessage } from '../ports/fifo-store';
-import { fifoStore, groupShard, pause } from './groups';
-import { contentDeduplicationId, requireGroupId, validateFifoId } from './identifiers';
+import { contentDeduplicationId, requireGroupId, validateFifoId } from '../shared/identifiers';
+import { pause } from '../shared/long-poll';
+import { prepare } from '../shared/prepare';
+import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
+import { fifoStore, groupShard } from './groups';
 import { nextSequences, sequenceGuesses } from './sequence';
 
 /**
@@ -30,7 +32,7 @@ export async function sendFifoMessage(
   queue: QueueRecord,
   message: OutgoingMessage,
   sender: SendContext,
-): Promise<{ sent: SentMessage & { message: StoredMessage }; duplicate: boolean }> {
+): Promise<Sent> {
   const prepared = prepareFifo(ctx, queue, message, sender, '');
   const [outcome] = await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
   if (isQueueError(outcome)) throw outcome;
@@ -52,14 +54,11 @@ export async function sendFifoBatch(
   entries: BatchEntry[],
   sender: SendContext,
 ): Promise<{
-  result: BatchResult<{ id: string; messageId: string; message: StoredMessage }>;
+  result: BatchResult<SentEntry>;
   duplicates: string[];
 }> {
   const duplicates: string[] = [];
-  const result: BatchResult<{ id: string; messageId: string; message: StoredMessage }> = {
-    successful: [],
-    failed: [],
-  };
+  const result: BatchResult<SentEntry> = { successful: [], failed: [] };
   const prepared: Prepared[] = [];
   entries.forEach((entry, index) => {
     try {

@@ -1,7 +1,7 @@
 import type { QueueContext } from '../context';
 import { QueueError } from '../errors';
+import { kindOf } from '../kinds';
 import type { QueueRef, StoredMessage } from '../model';
-import type { FifoMessage } from '../ports/fifo-store';
 import { type MessageState, stateOf, undeliverable } from '../states';
 import { integerInRange } from '../validation';
 
@@ -9,10 +9,8 @@ export type { MessageState };
 
 /**
  * Peeking: the next messages of a queue as they are, without a lease and without counting a
- * receive, for a person looking at the queue. Standard queues: in ready-index order (visible
- * first, longest-waiting first, then in flight and delayed by when they become visible). FIFO
- * queues: the earliest-available groups, round by round: every group's head, then every group's
- * second message, and so on, each group in sequence order.
+ * receive, for a person looking at the queue, in the order its kind serves them (peek in
+ * standard/queues.ts, fifo/queues.ts).
  */
 
 export interface PeekedMessage {
@@ -36,9 +34,7 @@ export async function peekMessages(
     throw new QueueError('UnsupportedOperation', 'Peeking at messages is not available in this runtime');
   }
   const now = ctx.clock.now();
-  const found = queue.fifo
-    ? roundRobin(await ctx.inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit))
-    : await ctx.inspection.peekMessages(queue.id, queue.shardCount, limit);
+  const found = await kindOf(queue).peek(ctx.inspection, queue, limit);
   const peeked: PeekedMessage[] = [];
   let bytes = 0;
   for (const message of found) {
@@ -49,11 +45,4 @@ export async function peekMessages(
     peeked.push({ message, state: stateOf(message, now) });
   }
   return peeked;
-}
-
-function roundRobin(groups: FifoMessage[][]): FifoMessage[] {
-  const out: FifoMessage[] = [];
-  const longest = Math.max(0, ...groups.map((g) => g.length));
-  for (let i = 0; i < longest; i++) for (const group of groups) if (group[i]) out.push(group[i]!);
-  return out;
 }
