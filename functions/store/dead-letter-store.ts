@@ -1,10 +1,8 @@
 import {
-  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type TransactWriteItem,
-  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { invalidParameter } from '../queue/errors';
 import type { MessageAttributes, MoveTask, QueueRecord, StoredMessage } from '../queue/model';
@@ -18,9 +16,9 @@ import type {
 import { deadLetterInfo } from '../queue/shared/dead-letter-reasons';
 import { attributeMatches, matchesRedriveFilter } from '../queue/shared/redrive-filter';
 import { exhausted, isExpired, stateOf } from '../queue/states';
-import { getAll, keyString, writeAll } from './batch';
-import { isConditionCancellation, runCall } from './calls';
-import { visibleInShard } from './conditions';
+import { DynamoBase, type DynamoStoreOptions } from './base';
+import { keyString } from './batch';
+import { conditions, filters, visibleInShard } from './conditions';
 import { deadLetterPartition, deadLetterRecord, deadLetterRecordKey, padTime } from './dead-letter-records';
 import { fifoMessageKey, itemToFifoMessage } from './fifo-items';
 import {
@@ -36,7 +34,6 @@ import {
   queuesPartition,
   tombstoneUpdate,
 } from './items';
-import type { DynamoStoreOptions } from './queue-store';
 import { isConditionFailure } from './sdk-errors';
 
 /**
@@ -64,18 +61,12 @@ export interface BrowseBudget {
 }
 const filterBudget: BrowseBudget = { pageSize: 100, pages: 10, records: 1_000 };
 
-export class DynamoDeadLetterStore implements DeadLetterStore {
-  private readonly client: DynamoDBClient;
-  private readonly messages: string;
-  private readonly deadLetters: string;
-
+export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore {
   constructor(
-    private readonly options: DynamoStoreOptions,
+    options: DynamoStoreOptions,
     private readonly browseBudget: BrowseBudget = filterBudget,
   ) {
-    this.client = options.client;
-    this.messages = options.tables.messages;
-    this.deadLetters = options.tables.deadLetters;
+    super(options);
   }
 
   async listAllQueues(after: string | undefined, limit: number) {
@@ -113,7 +104,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
             ...c,
             TableName: this.messages,
             ...visible,
-            FilterExpression: maxReceiveCount === undefined ? 'x <= :now' : 'x <= :now OR rc >= :max',
+            FilterExpression: filters.sweepable(maxReceiveCount !== undefined),
             ExpressionAttributeValues: {
               ...visible.ExpressionAttributeValues,
               ...(maxReceiveCount === undefined ? {} : { ':max': { N: String(maxReceiveCount) } }),
@@ -162,7 +153,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         },
       },
     ];
-    return (await this.transact('moveToDeadLetterQueue', actions)) ? 'moved' : 'skipped';
+    return (await this.commit('moveToDeadLetterQueue', actions)) ? 'moved' : 'skipped';
   }
 
   async redriveMessage(request: RedriveMove): Promise<RedriveOutcome> {
@@ -200,7 +191,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         },
       });
     }
-    return (await this.transact('redriveMessage', actions)) ? 'moved' : 'busy';
+    return (await this.commit('redriveMessage', actions)) ? 'moved' : 'busy';
   }
 
   async scanDeadLetterQueue(
@@ -279,7 +270,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         // A consumer deleted the dead letter (or retention removed it): drop its record too.
         if (!item) dangling.push({ pk: record.pk!, sk: record.sk! });
         else if (!filter || itemMatchesAttribute(item, filter)) {
-          const body = await this.bodyOf(query.queueId, item);
+          const body = await this.readBody(query.queueId, item);
           messages.push(
             record.fg?.S ? itemToFifoMessage(item, query.queueId, body) : itemToMessage(item, body),
           );
@@ -290,10 +281,10 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         }
       }
       if (dangling.length > 0) {
-        await writeAll(
-          this.client,
-          this.deadLetters,
+        await this.writeAll(
+          'dropDeadLetterRecords',
           dangling.map((Key) => ({ DeleteRequest: { Key } })),
+          this.deadLetters,
         );
       }
       // Resume after the last record examined: mid-page when the page filled up there.
@@ -315,17 +306,17 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     const keys = records.map((r) =>
       r.fg?.S ? fifoMessageKey(queueId, r.fg.S, r.sn!.S!) : messageKey(queueId, r.id!.S!),
     );
-    const found = await getAll(this.client, this.messages, keys);
+    const found = await this.getAll(keys);
     return keys.map((key) => found.get(keyString(key)));
   }
 
   async createMoveTask(task: MoveTask): Promise<'created' | 'busy'> {
-    const created = await this.transact('createMoveTask', [
+    const created = await this.commit('createMoveTask', [
       {
         Put: {
           TableName: this.deadLetters,
           Item: { ...lockKey(task.sourceQueueId), taskId: { S: task.taskId } },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: conditions.itemAbsent,
         },
       },
       { Put: { TableName: this.deadLetters, Item: taskItem(task) } },
@@ -375,7 +366,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
       ),
     );
     const keys = (out.Items ?? []).map((lock) => taskKey(lock.sk!.S!, lock.taskId!.S!));
-    const found = await getAll(this.client, this.deadLetters, keys);
+    const found = await this.getAll(keys, this.deadLetters);
     return [...found.values()].map(itemToTask);
   }
 
@@ -384,7 +375,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
       Put: {
         TableName: this.deadLetters,
         Item: taskItem(task),
-        ConditionExpression: 'st = :expected',
+        ConditionExpression: conditions.taskStatusIs,
         ExpressionAttributeValues: { ':expected': { S: expectedStatus } },
       },
     };
@@ -398,7 +389,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
       }
     }
     // A finished task releases its queue for the next one in the same write.
-    return this.transact('finishMoveTask', [
+    return this.commit('finishMoveTask', [
       put,
       { Delete: { TableName: this.deadLetters, Key: lockKey(task.sourceQueueId) } },
     ]);
@@ -439,17 +430,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     );
     // A deleted message leaves a tombstone (items.ts): it is gone.
     if (!out.Item || isTombstone(out.Item)) return undefined;
-    return { item: out.Item, message: itemToMessage(out.Item, await this.bodyOf(queueId, out.Item)) };
-  }
-
-  private async bodyOf(queueId: string, item: Item): Promise<string | undefined> {
-    const parts = partCount(item);
-    if (parts === 0) return undefined;
-    // FIFO message items carry their id in `mi`; standard ones in their key.
-    const messageId = item.mi?.S ?? messageIdOf(item.pk!.S!);
-    const keys = Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n));
-    const found = await getAll(this.client, this.messages, keys);
-    return Buffer.concat(keys.map((k) => found.get(keyString(k))?.d?.B ?? new Uint8Array())).toString('utf8');
+    return { item: out.Item, message: itemToMessage(out.Item, await this.readBody(queueId, out.Item)) };
   }
 
   /**
@@ -465,7 +446,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         Update: {
           TableName: this.messages,
           Key: messageKey(queueId, messageId),
-          ConditionExpression: 'v = :v AND rc = :rc',
+          ConditionExpression: conditions.unchangedSinceRead,
           UpdateExpression: tombstone.UpdateExpression,
           ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
           ExpressionAttributeValues: { ':v': item.v!, ':rc': item.rc!, ...tombstone.values },
@@ -478,29 +459,9 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
   private putNew(message: StoredMessage): TransactWriteItem[] {
     const { message: item, parts } = messageToItems(message);
     return [
-      { Put: { TableName: this.messages, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.messages, Item: item, ConditionExpression: conditions.itemAbsent } },
       ...parts.map((Item) => ({ Put: { TableName: this.messages, Item } })),
     ];
-  }
-
-  /** One atomic write; false when a condition failed (someone else changed the items first). */
-  private async transact(operation: string, actions: TransactWriteItem[]): Promise<boolean> {
-    try {
-      await this.run(operation, (c) =>
-        this.client.send(new TransactWriteItemsCommand({ ...c, TransactItems: actions })),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionCancellation(error)) return false;
-      throw error;
-    }
-  }
-
-  private run<O extends { ConsumedCapacity?: unknown }>(
-    operation: string,
-    send: (c: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
-  ) {
-    return runCall(this.options.onConsumed, operation, send as never) as Promise<O>;
   }
 }
 

@@ -12,8 +12,9 @@ import type {
   MoveOutcome,
 } from '../queue/ports/fifo-store';
 import { noMessages, stateOf } from '../queue/states';
+import { conditionFailed, contended, type DynamoBase } from './base';
+import { conditions, groupConditions, groupUpdates } from './conditions';
 import { deadLetterRecord } from './dead-letter-records';
-import { groupUpdates } from './fifo-conditions';
 import {
   fifoMessageItems,
   groupIdOf,
@@ -21,7 +22,6 @@ import {
   groupMessagesPartition,
   groupReadyPartition,
 } from './fifo-items';
-import { conditionFailed, contended, type FifoTable } from './fifo-table';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
 import { readyIndexName } from './table-layout';
@@ -44,7 +44,7 @@ export const countedGroupsLimit = 1_000;
 export const listedGroupsLimit = 10_000;
 
 /** One message from its group in one queue to the end of its group in another, atomically. */
-export async function transferFifoMessage(table: FifoTable, request: FifoTransfer): Promise<MoveOutcome> {
+export async function transferFifoMessage(table: DynamoBase, request: FifoTransfer): Promise<MoveOutcome> {
   const { message, moved, now } = request;
   const { item, parts } = fifoMessageItems(moved);
   // Parts are written under the target queue's id first; a retry writes the same keys again.
@@ -55,22 +55,22 @@ export async function transferFifoMessage(table: FifoTable, request: FifoTransfe
   const result = await table.transact('fifoTransferMessage', [
     {
       Delete: {
-        TableName: table.name,
+        TableName: table.messages,
         Key: {
           pk: S(groupMessagesPartition(message.queueId, message.groupId)),
           sk: S(message.sequenceNumber),
         },
-        ConditionExpression: 'rc = :rc',
+        ConditionExpression: groupConditions.unchanged,
         ExpressionAttributeValues: { ':rc': N(message.receiveCount) },
       },
     },
-    { Put: { TableName: table.name, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: table.messages, Item: item, ConditionExpression: conditions.itemAbsent } },
     {
       Update: {
-        TableName: table.name,
+        TableName: table.messages,
         Key: groupKey(moved.queueId, moved.groupId),
         UpdateExpression: groupUpdates.append,
-        ConditionExpression: request.after === undefined ? 'attribute_not_exists(sn)' : 'sn = :after',
+        ConditionExpression: groupConditions.follows(request.after),
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ExpressionAttributeValues: {
           ':last': S(moved.sequenceNumber),
@@ -88,7 +88,7 @@ export async function transferFifoMessage(table: FifoTable, request: FifoTransfe
       ? [
           {
             Put: {
-              TableName: table.deadLettersName,
+              TableName: table.deadLetters,
               Item: deadLetterRecord(moved.queueId, now, moved.id, moved),
             },
           },
@@ -97,19 +97,19 @@ export async function transferFifoMessage(table: FifoTable, request: FifoTransfe
   ]);
   if (result.ok) {
     // The source's parts are keyed by its own message id (a redriven message has a new one).
-    await table.deleteParts(message.queueId, [{ ...item, mi: S(message.id) }]);
+    await table.deleteParts('fifoDeleteParts', message.queueId, [{ ...item, mi: S(message.id) }]);
     return { status: 'moved' };
   }
   if (contended(result.reasons)) return { status: 'retry', lastSequence: request.after };
   if (conditionFailed(result.reasons[0])) {
-    await table.deleteParts(moved.queueId, [item]);
+    await table.deleteParts('fifoDeleteParts', moved.queueId, [item]);
     return { status: 'skipped' };
   }
   return { status: 'retry', lastSequence: result.reasons[2]?.Item?.sn?.S };
 }
 
 export async function countFifoMessages(
-  table: FifoTable,
+  table: DynamoBase,
   queueId: string,
   shardCount: number,
   now: number,
@@ -164,7 +164,7 @@ function sample<T>(items: T[], size: number): T[] {
  * group that it emptied out of the ready index unless something was appended meanwhile; a queue
  * deletion removes the group records too.
  */
-export async function purgeFifoMessages(table: FifoTable, request: FifoPurgeRequest) {
+export async function purgeFifoMessages(table: DynamoBase, request: FifoPurgeRequest) {
   const deadline = Date.now() + request.budgetMs;
   let removed = 0;
   for (let shard = 0; shard < request.shardCount; shard++) {
@@ -174,7 +174,7 @@ export async function purgeFifoMessages(table: FifoTable, request: FifoPurgeRequ
         table.client.send(
           new GetItemCommand({
             ...c,
-            TableName: table.name,
+            TableName: table.messages,
             Key: groupKey(request.queueId, groupId),
             ConsistentRead: true,
           }),
@@ -192,7 +192,7 @@ export async function purgeFifoMessages(table: FifoTable, request: FifoPurgeRequ
         'fifoPurgeMessages',
         doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk!, sk: item.sk! } } })),
       );
-      await table.deleteParts(request.queueId, doomed);
+      await table.deleteParts('fifoDeleteParts', request.queueId, doomed);
       removed += doomed.length;
       if (request.sentUpTo === undefined) {
         await table.writeAll('fifoPurgeGroup', [
@@ -206,15 +206,15 @@ export async function purgeFifoMessages(table: FifoTable, request: FifoPurgeRequ
   return { removed, done: true };
 }
 
-async function retireUnchanged(table: FifoTable, queueId: string, groupId: string, last: string) {
+async function retireUnchanged(table: DynamoBase, queueId: string, groupId: string, last: string) {
   try {
     await table.run('fifoPurgeGroup', (c) =>
       table.client.send(
         new UpdateItemCommand({
           ...c,
-          TableName: table.name,
+          TableName: table.messages,
           Key: groupKey(queueId, groupId),
-          ConditionExpression: 'sn = :last',
+          ConditionExpression: groupConditions.lastIs,
           UpdateExpression: groupUpdates.retire,
           ExpressionAttributeValues: { ':last': S(last) },
         }),
@@ -227,7 +227,7 @@ async function retireUnchanged(table: FifoTable, queueId: string, groupId: strin
 
 /** Every group of a shard in the ready index, available or leased, up to `limit`. */
 async function listGroups(
-  table: FifoTable,
+  table: DynamoBase,
   queueId: string,
   shard: number,
   limit: number,
@@ -236,7 +236,7 @@ async function listGroups(
     table,
     'fifoListGroups',
     {
-      TableName: table.name,
+      TableName: table.messages,
       IndexName: readyIndexName,
       KeyConditionExpression: 'g = :g',
       ExpressionAttributeValues: { ':g': S(groupReadyPartition(queueId, shard)) },
@@ -257,7 +257,7 @@ function groupPartition(queueId: string, groupId: string, projection: string): Q
 }
 
 async function queryAll(
-  table: FifoTable,
+  table: DynamoBase,
   operation: string,
   input: QueryCommandInput,
   limit = Number.POSITIVE_INFINITY,
@@ -270,7 +270,7 @@ async function queryAll(
         new QueryCommand({
           ...c,
           ...input,
-          TableName: table.name,
+          TableName: table.messages,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       ),

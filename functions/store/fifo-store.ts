@@ -26,10 +26,18 @@ import type {
   RetireRequest,
 } from '../queue/ports/fifo-store';
 import type { DeleteOutcome, VisibilityOutcome } from '../queue/ports/queue-store';
-import { takeLease, visibilityFailure } from './conditions';
+import { conditionFailed, contended, DynamoBase, type DynamoStoreOptions } from './base';
+import {
+  conditions,
+  filters,
+  groupConditions,
+  groupUpdates,
+  setVisibility,
+  takeLease,
+  visibilityFailure,
+} from './conditions';
 import { countedGroupsLimit, countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
 import { claimAttempt, dropAttempt, finishAttempt, getAttempt } from './fifo-attempts';
-import { groupConditions, groupUpdates } from './fifo-conditions';
 import {
   dedupKey,
   fifoMessageItems,
@@ -40,9 +48,7 @@ import {
   groupReadyPartition,
   itemToFifoMessage,
 } from './fifo-items';
-import { conditionFailed, contended, FifoTable } from './fifo-table';
 import type { Item } from './items';
-import type { DynamoStoreOptions } from './queue-store';
 import { isConditionFailure } from './sdk-errors';
 import { readyIndexName } from './table-layout';
 
@@ -50,23 +56,21 @@ const N = (n: number): AttributeValue => ({ N: String(n) });
 const S = (s: string): AttributeValue => ({ S: s });
 
 /** The DynamoDB adapter of the FIFO storage port. */
-export class DynamoFifoStore implements FifoStore {
-  private readonly table: FifoTable;
-
+export class DynamoFifoStore extends DynamoBase implements FifoStore {
   constructor(
     options: DynamoStoreOptions,
     /** How many groups' partitions a count reads at most (tests lower it). */
     private readonly countedGroups = countedGroupsLimit,
   ) {
-    this.table = new FifoTable(options);
+    super(options);
   }
 
   async lastSequence(queueId: string, groupId: string) {
-    const out = await this.table.run('fifoLastSequence', (c) =>
-      this.table.client.send(
+    const out = await this.run('fifoLastSequence', (c) =>
+      this.client.send(
         new GetItemCommand({
           ...c,
-          TableName: this.table.name,
+          TableName: this.messages,
           Key: groupKey(queueId, groupId),
           ProjectionExpression: 'sn',
         }),
@@ -81,22 +85,22 @@ export class DynamoFifoStore implements FifoStore {
     const withParts = built.filter((b) => b.parts.length > 0).map((b) => b.item);
     // Body parts first: a message item is only ever readable with its whole body in place.
     const parts = built.flatMap((b) => b.parts.map((Item) => ({ PutRequest: { Item } })));
-    if (parts.length > 0 && (await this.table.writeAll('fifoPutParts', parts)).size > 0) {
-      await this.table.deleteParts(queue.id, withParts);
+    if (parts.length > 0 && (await this.writeAll('fifoPutParts', parts)).size > 0) {
+      await this.deleteParts('fifoDeleteParts', queue.id, withParts);
       throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
     }
     const windowEnd = now + limits.deduplicationWindowMs;
     const actions: TransactWriteItem[] = entries.flatMap(({ message, deduplicationScope }, n) => [
       {
         Put: {
-          TableName: this.table.name,
+          TableName: this.messages,
           Item: built[n]!.item,
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: conditions.itemAbsent,
         },
       },
       {
         Put: {
-          TableName: this.table.name,
+          TableName: this.messages,
           Item: {
             ...dedupKey(
               queue.id,
@@ -117,7 +121,7 @@ export class DynamoFifoStore implements FifoStore {
     const last = entries.at(-1)!.message;
     actions.push({
       Update: {
-        TableName: this.table.name,
+        TableName: this.messages,
         Key: groupKey(queue.id, groupId),
         UpdateExpression: groupUpdates.append,
         ConditionExpression: groupConditions.follows(after),
@@ -134,9 +138,9 @@ export class DynamoFifoStore implements FifoStore {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     });
-    const result = await this.table.transact('fifoAppend', actions);
+    const result = await this.transact('fifoAppend', actions);
     if (result.ok) return { status: 'appended' };
-    await this.table.deleteParts(queue.id, withParts);
+    await this.deleteParts('fifoDeleteParts', queue.id, withParts);
     if (contended(result.reasons)) return { status: 'contention' };
     const duplicates = new Map<number, { messageId: string; sequenceNumber: string }>();
     let slotTaken = false;
@@ -160,16 +164,24 @@ export class DynamoFifoStore implements FifoStore {
   }
 
   findExpiringGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {
-    return this.queryGroups('fifoFindExpiringGroups', queueId, shard, now, limit, cursor, 'x <= :now');
+    return this.queryGroups(
+      'fifoFindExpiringGroups',
+      queueId,
+      shard,
+      now,
+      limit,
+      cursor,
+      filters.groupExpiring,
+    );
   }
 
   async leaseGroup(request: GroupLeaseRequest) {
     try {
-      const out = await this.table.run('fifoLeaseGroup', (c) =>
-        this.table.client.send(
+      const out = await this.run('fifoLeaseGroup', (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: groupKey(request.queueId, request.groupId),
             ConditionExpression: groupConditions.available,
             UpdateExpression: groupUpdates.lease,
@@ -192,7 +204,7 @@ export class DynamoFifoStore implements FifoStore {
 
   async readGroup(queueId: string, groupId: string, limit: number, after?: string) {
     const items = await this.queryGroup(queueId, groupId, limit, after);
-    const bodies = await this.table.readBodies(queueId, items);
+    const bodies = await this.readBodies(queueId, items);
     return items.map((item) => itemToFifoMessage(item, queueId, bodies.get(item.mi!.S!)));
   }
 
@@ -202,29 +214,29 @@ export class DynamoFifoStore implements FifoStore {
   }
 
   async getMessage(queueId: string, groupId: string, sequenceNumber: string) {
-    const out = await this.table.run('fifoGetMessage', (c) =>
-      this.table.client.send(
+    const out = await this.run('fifoGetMessage', (c) =>
+      this.client.send(
         new GetItemCommand({
           ...c,
-          TableName: this.table.name,
+          TableName: this.messages,
           Key: fifoMessageKey(queueId, groupId, sequenceNumber),
           ConsistentRead: true,
         }),
       ),
     );
     if (!out.Item) return undefined;
-    const bodies = await this.table.readBodies(queueId, [out.Item]);
+    const bodies = await this.readBodies(queueId, [out.Item]);
     return itemToFifoMessage(out.Item, queueId, bodies.get(out.Item.mi!.S!));
   }
 
   async markDelivered(request: DeliveryRequest) {
     const { message } = request;
     try {
-      await this.table.run('fifoMarkDelivered', (c) =>
-        this.table.client.send(
+      await this.run('fifoMarkDelivered', (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: fifoMessageKey(message.queueId, message.groupId, message.sequenceNumber),
             ConditionExpression: groupConditions.unchanged,
             UpdateExpression: takeLease,
@@ -247,11 +259,11 @@ export class DynamoFifoStore implements FifoStore {
 
   async removeMessage(message: FifoMessage) {
     try {
-      const out = await this.table.run('fifoRemoveMessage', (c) =>
-        this.table.client.send(
+      const out = await this.run('fifoRemoveMessage', (c) =>
+        this.client.send(
           new DeleteItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: fifoMessageKey(message.queueId, message.groupId, message.sequenceNumber),
             ConditionExpression: groupConditions.unchanged,
             ExpressionAttributeValues: { ':rc': N(message.receiveCount) },
@@ -259,7 +271,7 @@ export class DynamoFifoStore implements FifoStore {
           }),
         ),
       );
-      if (out.Attributes) await this.table.deleteParts(message.queueId, [out.Attributes]);
+      if (out.Attributes) await this.deleteParts('fifoDeleteParts', message.queueId, [out.Attributes]);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -286,21 +298,21 @@ export class DynamoFifoStore implements FifoStore {
   }
 
   async tidyGroupAt(request: { queueId: string; groupId: string; token: string; at: number }) {
-    await this.updateGroup('fifoTidyGroupAt', request, groupConditions.holdsLease, 'SET x = :at', {
+    await this.updateGroup('fifoTidyGroupAt', request, groupConditions.holdsLease, groupUpdates.tidyAt, {
       ':at': N(request.at),
     });
   }
 
   async setGroupExpiry(queueId: string, groupId: string, oldestExpiry: number) {
     try {
-      await this.table.run('fifoSetGroupExpiry', (c) =>
-        this.table.client.send(
+      await this.run('fifoSetGroupExpiry', (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: groupKey(queueId, groupId),
             ConditionExpression: groupConditions.inReadyIndex,
-            UpdateExpression: 'SET x = :expiresAt',
+            UpdateExpression: groupUpdates.setExpiry,
             ExpressionAttributeValues: { ':expiresAt': N(oldestExpiry) },
           }),
         ),
@@ -312,11 +324,11 @@ export class DynamoFifoStore implements FifoStore {
 
   async deleteMessage(request: FifoMessageRef): Promise<DeleteOutcome> {
     try {
-      const out = await this.table.run('fifoDeleteMessage', (c) =>
-        this.table.client.send(
+      const out = await this.run('fifoDeleteMessage', (c) =>
+        this.client.send(
           new DeleteItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: fifoMessageKey(request.queueId, request.groupId, request.sequenceNumber),
             ConditionExpression: groupConditions.holdsLease,
             ExpressionAttributeValues: { ':token': S(request.token) },
@@ -325,7 +337,7 @@ export class DynamoFifoStore implements FifoStore {
           }),
         ),
       );
-      if (out.Attributes) await this.table.deleteParts(request.queueId, [out.Attributes]);
+      if (out.Attributes) await this.deleteParts('fifoDeleteParts', request.queueId, [out.Attributes]);
       return 'deleted';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -335,14 +347,14 @@ export class DynamoFifoStore implements FifoStore {
 
   async changeGroupVisibility(request: GroupVisibilityRequest): Promise<VisibilityOutcome> {
     try {
-      await this.table.run('fifoChangeVisibility', (c) =>
-        this.table.client.send(
+      await this.run('fifoChangeVisibility', (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: groupKey(request.queueId, request.groupId),
             ConditionExpression: groupConditions.holdsLiveLease,
-            UpdateExpression: 'SET v = :visibleAt',
+            UpdateExpression: setVisibility,
             ExpressionAttributeValues: {
               ':token': S(request.token),
               ':now': N(request.now),
@@ -365,31 +377,31 @@ export class DynamoFifoStore implements FifoStore {
   }
 
   claimAttempt(claim: AttemptClaim) {
-    return claimAttempt(this.table, claim);
+    return claimAttempt(this, claim);
   }
 
   finishAttempt(queueId: string, token: string, attempt: ReceiveAttempt) {
-    return finishAttempt(this.table, queueId, token, attempt);
+    return finishAttempt(this, queueId, token, attempt);
   }
 
   dropAttempt(queueId: string, attemptId: string, token: string) {
-    return dropAttempt(this.table, queueId, attemptId, token);
+    return dropAttempt(this, queueId, attemptId, token);
   }
 
   getAttempt(queueId: string, attemptId: string, now: number) {
-    return getAttempt(this.table, queueId, attemptId, now);
+    return getAttempt(this, queueId, attemptId, now);
   }
 
   transferMessage(request: FifoTransfer): Promise<MoveOutcome> {
-    return transferFifoMessage(this.table, request);
+    return transferFifoMessage(this, request);
   }
 
   countMessages(queueId: string, shardCount: number, now: number) {
-    return countFifoMessages(this.table, queueId, shardCount, now, this.countedGroups);
+    return countFifoMessages(this, queueId, shardCount, now, this.countedGroups);
   }
 
   purgeMessages(request: FifoPurgeRequest) {
-    return purgeFifoMessages(this.table, request);
+    return purgeFifoMessages(this, request);
   }
 
   private async queryGroups(
@@ -401,11 +413,11 @@ export class DynamoFifoStore implements FifoStore {
     cursor: string | undefined,
     filter?: string,
   ) {
-    const out = await this.table.run(operation, (c) =>
-      this.table.client.send(
+    const out = await this.run(operation, (c) =>
+      this.client.send(
         new QueryCommand({
           ...c,
-          TableName: this.table.name,
+          TableName: this.messages,
           IndexName: readyIndexName,
           KeyConditionExpression: 'g = :g AND v <= :now',
           ...(filter ? { FilterExpression: filter } : {}),
@@ -426,11 +438,11 @@ export class DynamoFifoStore implements FifoStore {
   }
 
   private async queryGroup(queueId: string, groupId: string, limit: number, after?: string): Promise<Item[]> {
-    const out = await this.table.run('fifoReadGroup', (c) =>
-      this.table.client.send(
+    const out = await this.run('fifoReadGroup', (c) =>
+      this.client.send(
         new QueryCommand({
           ...c,
-          TableName: this.table.name,
+          TableName: this.messages,
           KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
           ExpressionAttributeValues: {
             ':pk': S(groupMessagesPartition(queueId, groupId)),
@@ -452,11 +464,11 @@ export class DynamoFifoStore implements FifoStore {
     values: Record<string, AttributeValue>,
   ): Promise<boolean> {
     try {
-      await this.table.run(operation, (c) =>
-        this.table.client.send(
+      await this.run(operation, (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: groupKey(request.queueId, request.groupId),
             ConditionExpression: condition,
             UpdateExpression: update,

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
-  type ConsumedCapacity,
   DeleteItemCommand,
-  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -24,9 +22,16 @@ import type {
   VisibilityRequest,
 } from '../queue/ports/queue-store';
 import { noMessages, undeliverable } from '../queue/states';
-import { getAll, keyString, writeAll } from './batch';
-import { runCall } from './calls';
-import { conditions, takeLease, visibilityFailure, visibleInShard } from './conditions';
+import { DynamoBase } from './base';
+import { keyString } from './batch';
+import {
+  conditions,
+  filters,
+  setVisibility,
+  takeLease,
+  visibilityFailure,
+  visibleInShard,
+} from './conditions';
 import {
   type Item,
   isTombstone,
@@ -44,33 +49,18 @@ import {
   readyPartition,
   tombstoneUpdate,
 } from './items';
-import { isConditionFailure, translateSdkError } from './sdk-errors';
-import { readyIndexName, type TableNames } from './table-layout';
-
-export interface DynamoStoreOptions {
-  client: DynamoDBClient;
-  tables: TableNames;
-  /** Called with the capacity each call consumed; turns on ReturnConsumedCapacity. */
-  onConsumed?: (operation: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) => void;
-}
+import { isConditionFailure } from './sdk-errors';
+import { readyIndexName } from './table-layout';
 
 /** The DynamoDB adapter of the queue's storage port. */
-export class DynamoQueueStore implements QueueStore {
-  private readonly client: DynamoDBClient;
-  private readonly table: string;
-
-  constructor(private readonly options: DynamoStoreOptions) {
-    this.client = options.client;
-    this.table = options.tables.messages;
-  }
-
+export class DynamoQueueStore extends DynamoBase implements QueueStore {
   async createQueue(queue: QueueRecord) {
     try {
       await this.run('createQueue', (capacity) =>
         this.client.send(
           new PutItemCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             Item: queueToItem(queue),
             ConditionExpression: conditions.queueAbsent,
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -89,7 +79,12 @@ export class DynamoQueueStore implements QueueStore {
   async getQueue(ref: QueueRef) {
     const out = await this.run('getQueue', (capacity) =>
       this.client.send(
-        new GetItemCommand({ ...capacity, TableName: this.table, Key: queueKey(ref), ConsistentRead: true }),
+        new GetItemCommand({
+          ...capacity,
+          TableName: this.messages,
+          Key: queueKey(ref),
+          ConsistentRead: true,
+        }),
       ),
     );
     return out.Item ? itemToQueue(out.Item) : undefined;
@@ -101,7 +96,7 @@ export class DynamoQueueStore implements QueueStore {
         this.client.send(
           new PutItemCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             Item: queueToItem(queue),
             ConditionExpression: conditions.sameQueueIncarnation,
             ExpressionAttributeValues: { ':id': { S: queue.id } },
@@ -120,7 +115,7 @@ export class DynamoQueueStore implements QueueStore {
       this.client.send(
         new DeleteItemCommand({
           ...capacity,
-          TableName: this.table,
+          TableName: this.messages,
           Key: queueKey(ref),
           ReturnValues: 'ALL_OLD',
         }),
@@ -131,7 +126,7 @@ export class DynamoQueueStore implements QueueStore {
 
   async listQueues(query: ListQueuesQuery) {
     const input: QueryCommandInput = {
-      TableName: this.table,
+      TableName: this.messages,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: {
         ':pk': { S: queuesPartition },
@@ -189,9 +184,9 @@ export class DynamoQueueStore implements QueueStore {
         this.client.send(
           new PutItemCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             Item: item,
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ConditionExpression: conditions.itemAbsent,
           }),
         ),
       );
@@ -207,7 +202,7 @@ export class DynamoQueueStore implements QueueStore {
       this.client.send(
         new QueryCommand({
           ...capacity,
-          TableName: this.table,
+          TableName: this.messages,
           ...visibleInShard(queueId, shard, now),
           ProjectionExpression: 'v',
           Limit: 1,
@@ -223,7 +218,7 @@ export class DynamoQueueStore implements QueueStore {
       this.client.send(
         new QueryCommand({
           ...capacity,
-          TableName: this.table,
+          TableName: this.messages,
           ...visibleInShard(queueId, shard, now),
           ProjectionExpression: 'pk',
           Limit: limit,
@@ -241,7 +236,7 @@ export class DynamoQueueStore implements QueueStore {
         this.client.send(
           new UpdateItemCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             Key: messageKey(request.queueId, request.messageId),
             ConditionExpression: conditions.deliverable(purged, limited),
             UpdateExpression: takeLease,
@@ -259,8 +254,7 @@ export class DynamoQueueStore implements QueueStore {
         ),
       );
       const item = out.Attributes!;
-      const parts = partCount(item);
-      const body = parts > 0 ? await this.readBody(request.queueId, request.messageId, parts) : undefined;
+      const body = await this.readBody(request.queueId, item, { required: true });
       return { status: 'leased', message: itemToMessage(item, body) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -281,7 +275,7 @@ export class DynamoQueueStore implements QueueStore {
         this.client.send(
           new DeleteItemCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             Key: messageKey(queueId, messageId),
             ConditionExpression: conditions.undeliverable(purged),
             ExpressionAttributeValues: {
@@ -292,7 +286,7 @@ export class DynamoQueueStore implements QueueStore {
           }),
         ),
       );
-      await this.deleteParts(queueId, messageId, partCount(out.Attributes));
+      await this.deleteParts('deleteParts', queueId, [out.Attributes]);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -313,7 +307,7 @@ export class DynamoQueueStore implements QueueStore {
         this.client.send(
           new UpdateItemCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             Key: messageKey(queueId, messageId),
             ConditionExpression: conditions.holdsLease,
             UpdateExpression: tombstone.UpdateExpression,
@@ -324,7 +318,7 @@ export class DynamoQueueStore implements QueueStore {
           }),
         ),
       );
-      await this.deleteParts(queueId, messageId, partCount(out.Attributes));
+      await this.deleteParts('deleteParts', queueId, [out.Attributes]);
       return 'deleted';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -334,7 +328,7 @@ export class DynamoQueueStore implements QueueStore {
       if (old.zi?.S !== deleteId) return 'gone';
       // This call's own tombstone: the first attempt was applied and its response lost, so its
       // body parts were never removed.
-      await this.deleteParts(queueId, messageId, partCount(old));
+      await this.deleteParts('deleteParts', queueId, [old]);
       return 'deleted';
     }
   }
@@ -354,10 +348,10 @@ export class DynamoQueueStore implements QueueStore {
         this.client.send(
           new UpdateItemCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             Key: messageKey(request.queueId, request.messageId),
             ConditionExpression: conditions.holdsLiveLease,
-            UpdateExpression: 'SET v = :visibleAt',
+            UpdateExpression: setVisibility,
             ExpressionAttributeValues: {
               ':token': { S: request.leaseToken },
               ':now': { N: String(request.now) },
@@ -388,12 +382,12 @@ export class DynamoQueueStore implements QueueStore {
     const perShard = await Promise.all(
       Array.from({ length: shardCount }, async (_, shard) => {
         const visibleNow = visibleInShard(queueId, shard, now);
-        const visible = await this.countPages({ TableName: this.table, ...visibleNow, Select: 'COUNT' });
+        const visible = await this.countPages({ TableName: this.messages, ...visibleNow, Select: 'COUNT' });
         const hidden = await this.countPages({
-          TableName: this.table,
+          TableName: this.messages,
           ...visibleNow,
           KeyConditionExpression: 'g = :g AND v > :now',
-          FilterExpression: 'rc > :zero',
+          FilterExpression: filters.everReceived,
           ExpressionAttributeValues: { ...visibleNow.ExpressionAttributeValues, ':zero': { N: '0' } },
           Select: 'COUNT',
         });
@@ -421,7 +415,7 @@ export class DynamoQueueStore implements QueueStore {
           this.client.send(
             new QueryCommand({
               ...capacity,
-              TableName: this.table,
+              TableName: this.messages,
               IndexName: readyIndexName,
               KeyConditionExpression: 'g = :g',
               ExpressionAttributeValues: { ':g': { S: readyPartition(queueId, shard) } },
@@ -459,42 +453,5 @@ export class DynamoQueueStore implements QueueStore {
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return { count, scanned };
-  }
-
-  private async readBody(queueId: string, messageId: string, parts: number): Promise<string> {
-    const keys = Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n));
-    const found = await getAll(this.client, this.table, keys);
-    const chunks = keys.map((key) => found.get(keyString(key))?.d?.B);
-    if (chunks.some((chunk) => chunk === undefined)) {
-      throw translateSdkError(new Error('missing body part'), 'reading a message body');
-    }
-    return Buffer.concat(chunks as Uint8Array[]).toString('utf8');
-  }
-
-  private async deleteParts(queueId: string, messageId: string, parts: number): Promise<void> {
-    if (parts === 0) return;
-    const keys = Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n));
-    // Parts left behind by a failure here carry the message's TTL and expire with it.
-    await this.writeAll(
-      'deleteParts',
-      keys.map((Key) => ({ DeleteRequest: { Key } })),
-    );
-  }
-
-  private writeAll(operation: string, requests: Parameters<typeof writeAll>[2]) {
-    const report = this.options.onConsumed;
-    return writeAll(
-      this.client,
-      this.table,
-      requests,
-      report ? (c) => report(operation, c as ConsumedCapacity[]) : undefined,
-    );
-  }
-
-  private run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
-    operation: string,
-    send: (capacity: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
-  ): Promise<O> {
-    return runCall(this.options.onConsumed, operation, send);
   }
 }

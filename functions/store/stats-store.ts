@@ -1,9 +1,4 @@
-import {
-  type ConsumedCapacity,
-  type DynamoDBClient,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   counterNames,
   type DepthSample,
@@ -12,9 +7,8 @@ import {
   type StoredMinute,
 } from '../queue/ports/stats-store';
 import { messageStates, noMessages } from '../queue/states';
-import { runCall } from './calls';
+import { DynamoBase } from './base';
 import type { Item } from './items';
-import type { DynamoStoreOptions } from './queue-store';
 
 /**
  * Per-minute statistics in the messages table, one item per queue and minute:
@@ -31,15 +25,7 @@ const statsPartition = (queueId: string) => `st#${queueId}`;
 const minuteKey = (minute: number) => String(minute).padStart(15, '0');
 const N = (n: number) => ({ N: String(n) });
 
-export class DynamoStatsStore implements StatsStore {
-  private readonly client: DynamoDBClient;
-  private readonly table: string;
-
-  constructor(private readonly options: DynamoStoreOptions) {
-    this.client = options.client;
-    this.table = options.tables.messages;
-  }
-
+export class DynamoStatsStore extends DynamoBase implements StatsStore {
   async addCounts(queueId: string, minute: number, counts: Partial<MinuteCounts>, expiresAt: number) {
     const added = counterNames.filter((name) => (counts[name] ?? 0) > 0);
     if (added.length === 0) return;
@@ -47,7 +33,7 @@ export class DynamoStatsStore implements StatsStore {
       this.client.send(
         new UpdateItemCommand({
           ...capacity,
-          TableName: this.table,
+          TableName: this.messages,
           Key: { pk: { S: statsPartition(queueId) }, sk: { S: minuteKey(minute) } },
           // ADD commutes: every process adds its own counts to the same minute, in any order.
           UpdateExpression: `SET #ttl = :ttl ADD ${added.map((name) => `#${name} :${name}`).join(', ')}`,
@@ -69,7 +55,7 @@ export class DynamoStatsStore implements StatsStore {
       this.client.send(
         new UpdateItemCommand({
           ...capacity,
-          TableName: this.table,
+          TableName: this.messages,
           Key: { pk: { S: statsPartition(queueId) }, sk: { S: minuteKey(minute) } },
           UpdateExpression: `SET #ttl = :ttl, ${messageStates.map((name) => `#${name} = :${name}`).join(', ')}`,
           ExpressionAttributeNames: {
@@ -93,7 +79,7 @@ export class DynamoStatsStore implements StatsStore {
         this.client.send(
           new QueryCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
               ':pk': { S: statsPartition(queueId) },
@@ -108,13 +94,6 @@ export class DynamoStatsStore implements StatsStore {
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return minutes;
-  }
-
-  private run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
-    operation: string,
-    send: (capacity: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
-  ): Promise<O> {
-    return runCall(this.options.onConsumed, operation, send);
   }
 }
 
