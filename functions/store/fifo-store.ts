@@ -1,15 +1,6 @@
-import {
-  type AttributeValue,
-  DeleteItemCommand,
-  GetItemCommand,
-  QueryCommand,
-  type TransactWriteItem,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { QueueError } from '../queue/errors';
+import { type AttributeValue, DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { limits } from '../queue/limits';
 import type {
-  AppendOutcome,
   AppendRequest,
   AttemptClaim,
   DeliveryRequest,
@@ -26,31 +17,17 @@ import type {
   RetireRequest,
 } from '../queue/ports/fifo-store';
 import type { DeleteOutcome, VisibilityOutcome } from '../queue/ports/queue-store';
-import { conditionFailed, contended, DynamoBase, type DynamoStoreOptions } from './base';
-import {
-  conditions,
-  filters,
-  groupConditions,
-  groupUpdates,
-  setVisibility,
-  takeLease,
-  visibilityFailure,
-} from './conditions';
-import { countedGroupsLimit, countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
+import { DynamoBase, type DynamoStoreOptions } from './base';
+import { groupConditions, groupUpdates, setVisibility, takeLease, visibilityFailure } from './conditions';
+import { append, lastSequence } from './fifo-append';
 import { claimAttempt, dropAttempt, finishAttempt, getAttempt } from './fifo-attempts';
-import {
-  dedupKey,
-  fifoMessageItems,
-  fifoMessageKey,
-  groupIdOf,
-  groupKey,
-  groupMessagesPartition,
-  groupReadyPartition,
-  itemToFifoMessage,
-} from './fifo-items';
+import { countedGroupsLimit, countFifoMessages } from './fifo-counts';
+import { fifoMessageKey, groupKey } from './fifo-items';
+import { purgeFifoMessages } from './fifo-purge';
+import { findAvailableGroups, findExpiringGroups, getMessage, peekGroup, readGroup } from './fifo-reads';
+import { transferFifoMessage } from './fifo-transfers';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
-import { readyIndexName } from './table-layout';
 
 const N = (n: number): AttributeValue => ({ N: String(n) });
 const S = (s: string): AttributeValue => ({ S: s });
@@ -65,114 +42,32 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
     super(options);
   }
 
-  async lastSequence(queueId: string, groupId: string) {
-    const out = await this.run('fifoLastSequence', (c) =>
-      this.client.send(
-        new GetItemCommand({
-          ...c,
-          TableName: this.messages,
-          Key: groupKey(queueId, groupId),
-          ProjectionExpression: 'sn',
-        }),
-      ),
-    );
-    return out.Item?.sn?.S;
+  lastSequence(queueId: string, groupId: string) {
+    return lastSequence(this, queueId, groupId);
   }
 
-  async append(request: AppendRequest): Promise<AppendOutcome> {
-    const { queue, groupId, entries, now, after } = request;
-    const built = entries.map(({ message }) => fifoMessageItems(message));
-    const withParts = built.filter((b) => b.parts.length > 0).map((b) => b.item);
-    // Body parts first: a message item is only ever readable with its whole body in place.
-    const parts = built.flatMap((b) => b.parts.map((Item) => ({ PutRequest: { Item } })));
-    if (parts.length > 0 && (await this.writeAll('fifoPutParts', parts)).size > 0) {
-      await this.deleteParts('fifoDeleteParts', queue.id, withParts);
-      throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
-    }
-    const windowEnd = now + limits.deduplicationWindowMs;
-    const actions: TransactWriteItem[] = entries.flatMap(({ message, deduplicationScope }, n) => [
-      {
-        Put: {
-          TableName: this.messages,
-          Item: built[n]!.item,
-          ConditionExpression: conditions.itemAbsent,
-        },
-      },
-      {
-        Put: {
-          TableName: this.messages,
-          Item: {
-            ...dedupKey(
-              queue.id,
-              message.deduplicationId,
-              deduplicationScope === 'messageGroup' ? groupId : undefined,
-            ),
-            mi: S(message.id),
-            sn: S(message.sequenceNumber),
-            x: N(windowEnd),
-            ttl: N(Math.ceil(windowEnd / 1000)),
-          },
-          ConditionExpression: groupConditions.deduplicationFree,
-          ExpressionAttributeValues: { ':now': N(now) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
-    ]);
-    const last = entries.at(-1)!.message;
-    actions.push({
-      Update: {
-        TableName: this.messages,
-        Key: groupKey(queue.id, groupId),
-        UpdateExpression: groupUpdates.append,
-        ConditionExpression: groupConditions.follows(after),
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':last': S(last.sequenceNumber),
-          ':g': S(groupReadyPartition(queue.id, request.shard)),
-          ':visibleAt': N(entries[0]!.message.visibleAt),
-          ':expiresAt': N(entries[0]!.message.expiresAt),
-          // The group outlives its last message by a day; when it goes, numbers still increase.
-          ':ttl': N(Math.ceil(last.expiresAt / 1000) + 86_400),
-          ...(after === undefined ? {} : { ':after': S(after) }),
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    });
-    const result = await this.transact('fifoAppend', actions);
-    if (result.ok) return { status: 'appended' };
-    await this.deleteParts('fifoDeleteParts', queue.id, withParts);
-    if (contended(result.reasons)) return { status: 'contention' };
-    const duplicates = new Map<number, { messageId: string; sequenceNumber: string }>();
-    let slotTaken = false;
-    entries.forEach((_, n) => {
-      if (conditionFailed(result.reasons[2 * n])) slotTaken = true;
-      const reason = result.reasons[2 * n + 1];
-      if (conditionFailed(reason) && reason?.Item) {
-        duplicates.set(n, { messageId: reason.Item.mi!.S!, sequenceNumber: reason.Item.sn!.S! });
-      }
-    });
-    const group = result.reasons.at(-1);
-    const groupMoved = conditionFailed(group) || slotTaken;
-    if (duplicates.size === 0 && !groupMoved) {
-      throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
-    }
-    return { status: 'rejected', duplicates, groupMoved, lastSequence: group?.Item?.sn?.S };
+  append(request: AppendRequest) {
+    return append(this, request);
   }
 
   findAvailableGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {
-    return this.queryGroups('fifoFindGroups', queueId, shard, now, limit, cursor);
+    return findAvailableGroups(this, queueId, shard, now, limit, cursor);
   }
 
   findExpiringGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {
-    return this.queryGroups(
-      'fifoFindExpiringGroups',
-      queueId,
-      shard,
-      now,
-      limit,
-      cursor,
-      filters.groupExpiring,
-    );
+    return findExpiringGroups(this, queueId, shard, now, limit, cursor);
+  }
+
+  readGroup(queueId: string, groupId: string, limit: number, after?: string) {
+    return readGroup(this, queueId, groupId, limit, after);
+  }
+
+  peekGroup(queueId: string, groupId: string) {
+    return peekGroup(this, queueId, groupId);
+  }
+
+  getMessage(queueId: string, groupId: string, sequenceNumber: string) {
+    return getMessage(this, queueId, groupId, sequenceNumber);
   }
 
   async leaseGroup(request: GroupLeaseRequest) {
@@ -200,33 +95,6 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
-  }
-
-  async readGroup(queueId: string, groupId: string, limit: number, after?: string) {
-    const items = await this.queryGroup(queueId, groupId, limit, after);
-    const bodies = await this.readBodies(queueId, items);
-    return items.map((item) => itemToFifoMessage(item, queueId, bodies.get(item.mi!.S!)));
-  }
-
-  async peekGroup(queueId: string, groupId: string) {
-    const [item] = await this.queryGroup(queueId, groupId, 1);
-    return item ? itemToFifoMessage(item, queueId) : undefined;
-  }
-
-  async getMessage(queueId: string, groupId: string, sequenceNumber: string) {
-    const out = await this.run('fifoGetMessage', (c) =>
-      this.client.send(
-        new GetItemCommand({
-          ...c,
-          TableName: this.messages,
-          Key: fifoMessageKey(queueId, groupId, sequenceNumber),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    if (!out.Item) return undefined;
-    const bodies = await this.readBodies(queueId, [out.Item]);
-    return itemToFifoMessage(out.Item, queueId, bodies.get(out.Item.mi!.S!));
   }
 
   async markDelivered(request: DeliveryRequest) {
@@ -402,58 +270,6 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
 
   purgeMessages(request: FifoPurgeRequest) {
     return purgeFifoMessages(this, request);
-  }
-
-  private async queryGroups(
-    operation: string,
-    queueId: string,
-    shard: number,
-    now: number,
-    limit: number,
-    cursor: string | undefined,
-    filter?: string,
-  ) {
-    const out = await this.run(operation, (c) =>
-      this.client.send(
-        new QueryCommand({
-          ...c,
-          TableName: this.messages,
-          IndexName: readyIndexName,
-          KeyConditionExpression: 'g = :g AND v <= :now',
-          ...(filter ? { FilterExpression: filter } : {}),
-          ExpressionAttributeValues: { ':g': S(groupReadyPartition(queueId, shard)), ':now': N(now) },
-          ProjectionExpression: 'pk',
-          Limit: limit,
-          ...(cursor
-            ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) }
-            : {}),
-        }),
-      ),
-    );
-    const next = out.LastEvaluatedKey;
-    return {
-      groupIds: (out.Items ?? []).map((item) => groupIdOf(item.pk!.S!)),
-      ...(next ? { cursor: Buffer.from(JSON.stringify(next)).toString('base64url') } : {}),
-    };
-  }
-
-  private async queryGroup(queueId: string, groupId: string, limit: number, after?: string): Promise<Item[]> {
-    const out = await this.run('fifoReadGroup', (c) =>
-      this.client.send(
-        new QueryCommand({
-          ...c,
-          TableName: this.messages,
-          KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
-          ExpressionAttributeValues: {
-            ':pk': S(groupMessagesPartition(queueId, groupId)),
-            ...(after === undefined ? {} : { ':after': S(after) }),
-          },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      ),
-    );
-    return out.Items ?? [];
   }
 
   private async updateGroup(

@@ -1,13 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { invalidParameter } from '../queue/errors';
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { limits } from '../queue/limits';
 import type { QueueRecord, QueueRef, StoredMessage } from '../queue/model';
 import type {
@@ -16,139 +8,59 @@ import type {
   LeaseOutcome,
   LeaseRequest,
   ListQueuesQuery,
-  MessageCountsResult,
   QueueStore,
   VisibilityOutcome,
   VisibilityRequest,
 } from '../queue/ports/queue-store';
-import { noMessages, undeliverable } from '../queue/states';
+import { undeliverable } from '../queue/states';
 import { DynamoBase } from './base';
 import { keyString } from './batch';
-import {
-  conditions,
-  filters,
-  setVisibility,
-  takeLease,
-  visibilityFailure,
-  visibleInShard,
-} from './conditions';
-import {
-  type Item,
-  isTombstone,
-  itemToMessage,
-  itemToQueue,
-  messageIdOf,
-  messageKey,
-  messageToItems,
-  partCount,
-  partKey,
-  queueKey,
-  queueSortKey,
-  queuesPartition,
-  queueToItem,
-  readyPartition,
-  tombstoneUpdate,
-} from './items';
+import { conditions, setVisibility, takeLease, visibilityFailure } from './conditions';
+import { type Item, isTombstone, itemToMessage, messageKey, messageToItems, tombstoneUpdate } from './items';
+import { createQueue, deleteQueue, getQueue, listQueues, updateQueue } from './queue-records';
+import { countMessages, findVisible, oldestVisibleSince, purgeMessages } from './ready-index';
 import { isConditionFailure } from './sdk-errors';
-import { readyIndexName } from './table-layout';
 
-/** The DynamoDB adapter of the queue's storage port. */
+/**
+ * The DynamoDB adapter of the queue's storage port. Here: a standard message's life (written
+ * once, leased, deleted as a tombstone, its visibility changed), each by one conditional write.
+ * Queue records (queue-records.ts) and reads of the ready index (ready-index.ts) live beside it.
+ */
 export class DynamoQueueStore extends DynamoBase implements QueueStore {
-  async createQueue(queue: QueueRecord) {
-    try {
-      await this.run('createQueue', (capacity) =>
-        this.client.send(
-          new PutItemCommand({
-            ...capacity,
-            TableName: this.messages,
-            Item: queueToItem(queue),
-            ConditionExpression: conditions.queueAbsent,
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
-      return { created: true as const };
-    } catch (error) {
-      if (isConditionFailure(error) && error.Item) {
-        return { created: false as const, existing: itemToQueue(error.Item as Item) };
-      }
-      throw error;
-    }
+  createQueue(queue: QueueRecord) {
+    return createQueue(this, queue);
   }
 
-  async getQueue(ref: QueueRef) {
-    const out = await this.run('getQueue', (capacity) =>
-      this.client.send(
-        new GetItemCommand({
-          ...capacity,
-          TableName: this.messages,
-          Key: queueKey(ref),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return out.Item ? itemToQueue(out.Item) : undefined;
+  getQueue(ref: QueueRef) {
+    return getQueue(this, ref);
   }
 
-  async updateQueue(queue: QueueRecord) {
-    try {
-      await this.run('updateQueue', (capacity) =>
-        this.client.send(
-          new PutItemCommand({
-            ...capacity,
-            TableName: this.messages,
-            Item: queueToItem(queue),
-            ConditionExpression: conditions.sameQueueIncarnation,
-            ExpressionAttributeValues: { ':id': { S: queue.id } },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  updateQueue(queue: QueueRecord) {
+    return updateQueue(this, queue);
   }
 
-  async deleteQueue(ref: QueueRef) {
-    const out = await this.run('deleteQueue', (capacity) =>
-      this.client.send(
-        new DeleteItemCommand({
-          ...capacity,
-          TableName: this.messages,
-          Key: queueKey(ref),
-          ReturnValues: 'ALL_OLD',
-        }),
-      ),
-    );
-    return out.Attributes !== undefined;
+  deleteQueue(ref: QueueRef) {
+    return deleteQueue(this, ref);
   }
 
-  async listQueues(query: ListQueuesQuery) {
-    const input: QueryCommandInput = {
-      TableName: this.messages,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': { S: queuesPartition },
-        ':prefix': { S: queueSortKey(query.account, query.region, query.prefix ?? '') },
-      },
-      Limit: query.limit,
-    };
-    if (query.nextToken !== undefined) {
-      const after = Buffer.from(query.nextToken, 'base64url').toString('utf8');
-      if (!/^[A-Za-z0-9_.-]{1,80}$/.test(after))
-        throw invalidParameter('nextToken', query.nextToken, 'a token from an earlier listing');
-      input.ExclusiveStartKey = {
-        pk: { S: queuesPartition },
-        sk: { S: queueSortKey(query.account, query.region, after) },
-      };
-    }
-    const out = await this.run('listQueues', (capacity) =>
-      this.client.send(new QueryCommand({ ...capacity, ...input })),
-    );
-    const queues = (out.Items ?? []).map(itemToQueue);
-    const last = out.LastEvaluatedKey ? queues.at(-1)?.ref.name : undefined;
-    return last ? { queues, nextToken: Buffer.from(last).toString('base64url') } : { queues };
+  listQueues(query: ListQueuesQuery) {
+    return listQueues(this, query);
+  }
+
+  findVisible(queueId: string, shard: number, now: number, limit: number) {
+    return findVisible(this, queueId, shard, now, limit);
+  }
+
+  oldestVisibleSince(queueId: string, shard: number, now: number) {
+    return oldestVisibleSince(this, queueId, shard, now);
+  }
+
+  countMessages(queueId: string, shardCount: number, now: number) {
+    return countMessages(this, queueId, shardCount, now);
+  }
+
+  purgeMessages(queueId: string, shardCount: number, budgetMs: number) {
+    return purgeMessages(this, queueId, shardCount, budgetMs);
   }
 
   async putMessages(messages: StoredMessage[]) {
@@ -195,37 +107,6 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
       // received and deleted since, leaving its tombstone).
       if (!isConditionFailure(error)) throw error;
     }
-  }
-
-  async oldestVisibleSince(queueId: string, shard: number, now: number) {
-    const out = await this.run('oldestVisibleSince', (capacity) =>
-      this.client.send(
-        new QueryCommand({
-          ...capacity,
-          TableName: this.messages,
-          ...visibleInShard(queueId, shard, now),
-          ProjectionExpression: 'v',
-          Limit: 1,
-        }),
-      ),
-    );
-    const first = out.Items?.[0]?.v?.N;
-    return first === undefined ? undefined : Number(first);
-  }
-
-  async findVisible(queueId: string, shard: number, now: number, limit: number) {
-    const out = await this.run('findVisible', (capacity) =>
-      this.client.send(
-        new QueryCommand({
-          ...capacity,
-          TableName: this.messages,
-          ...visibleInShard(queueId, shard, now),
-          ProjectionExpression: 'pk',
-          Limit: limit,
-        }),
-      ),
-    );
-    return (out.Items ?? []).map((item) => messageIdOf(item.pk!.S!));
   }
 
   async lease(request: LeaseRequest): Promise<LeaseOutcome> {
@@ -372,86 +253,5 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
         visibleAt: request.visibleAt,
       });
     }
-  }
-
-  /**
-   * Counts from the ready index (keys and receive counts only, so reads are cheap), two queries
-   * per shard: visible ones, and the rest split by whether they were ever received.
-   */
-  async countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult> {
-    const perShard = await Promise.all(
-      Array.from({ length: shardCount }, async (_, shard) => {
-        const visibleNow = visibleInShard(queueId, shard, now);
-        const visible = await this.countPages({ TableName: this.messages, ...visibleNow, Select: 'COUNT' });
-        const hidden = await this.countPages({
-          TableName: this.messages,
-          ...visibleNow,
-          KeyConditionExpression: 'g = :g AND v > :now',
-          FilterExpression: filters.everReceived,
-          ExpressionAttributeValues: { ...visibleNow.ExpressionAttributeValues, ':zero': { N: '0' } },
-          Select: 'COUNT',
-        });
-        return { visible: visible.count, inFlight: hidden.count, delayed: hidden.scanned - hidden.count };
-      }),
-    );
-    return perShard.reduce(
-      (sum, s) => ({
-        visible: sum.visible + s.visible,
-        inFlight: sum.inFlight + s.inFlight,
-        delayed: sum.delayed + s.delayed,
-      }),
-      noMessages(),
-    );
-  }
-
-  async purgeMessages(queueId: string, shardCount: number, budgetMs: number) {
-    const deadline = Date.now() + budgetMs;
-    let removed = 0;
-    for (let shard = 0; shard < shardCount; shard++) {
-      let startKey: Item | undefined;
-      do {
-        if (Date.now() > deadline) return { removed, done: false };
-        const out = await this.run('purgeMessages', (capacity) =>
-          this.client.send(
-            new QueryCommand({
-              ...capacity,
-              TableName: this.messages,
-              IndexName: readyIndexName,
-              KeyConditionExpression: 'g = :g',
-              ExpressionAttributeValues: { ':g': { S: readyPartition(queueId, shard) } },
-              ProjectionExpression: 'pk, p',
-              Limit: 500,
-              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-            }),
-          ),
-        );
-        const deletions = (out.Items ?? []).flatMap((item) => {
-          const messageId = messageIdOf(item.pk!.S!);
-          const parts = Array.from({ length: partCount(item) }, (_, n) => partKey(queueId, messageId, n));
-          return [messageKey(queueId, messageId), ...parts].map((Key) => ({ DeleteRequest: { Key } }));
-        });
-        await this.writeAll('purgeMessages', deletions);
-        removed += out.Items?.length ?? 0;
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-    }
-    return { removed, done: true };
-  }
-
-  private async countPages(input: QueryCommandInput): Promise<{ count: number; scanned: number }> {
-    let count = 0;
-    let scanned = 0;
-    let startKey: Item | undefined;
-    do {
-      const out = await this.run('countMessages', (capacity) =>
-        this.client.send(
-          new QueryCommand({ ...capacity, ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-        ),
-      );
-      count += out.Count ?? 0;
-      scanned += out.ScannedCount ?? 0;
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return { count, scanned };
   }
 }
