@@ -17,9 +17,6 @@ import { fifoStore } from './groups';
  * receivers. A receive fills up from the first group it wins, then from others, as SQS does.
  */
 
-/** Successive receives start at different shards so that every shard is drained. */
-let shardCursor = Math.floor(Math.random() * 1_000);
-
 export async function receiveFifoMessages(
   ctx: QueueContext,
   queue: QueueRecord,
@@ -44,7 +41,8 @@ async function serveGroups(
   const received: ReceivedMessage[] = [];
   // Bounded, so a receive that keeps losing races answers instead of chasing groups.
   let leaseAttempts = limits.maxMessages.max + 4;
-  const start = shardCursor++;
+  // Successive receives start at different shards so that every shard is drained.
+  const start = ctx.shardCursor.next(queue.shardCount);
   for (let i = 0; i < queue.shardCount && received.length < maxMessages; i++) {
     const shard = (start + i) % queue.shardCount;
     const wanted = maxMessages - received.length;

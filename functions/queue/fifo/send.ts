@@ -8,7 +8,7 @@ import { pause } from '../shared/long-poll';
 import { prepare } from '../shared/prepare';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
 import { fifoStore, groupShard } from './groups';
-import { nextSequences, sequenceGuesses } from './sequence';
+import { nextSequences } from './sequence';
 
 /**
  * Sending to a FIFO queue: each message is appended to the end of its group, with the next
@@ -180,7 +180,7 @@ async function appendToGroup(
 ): Promise<Map<number, Appended>> {
   const store = fifoStore(ctx);
   const stored = new Map<number, Appended>();
-  const guess = sequenceGuesses.get(queue.id, groupId);
+  const guess = ctx.sequenceGuesses.get(queue.id, groupId);
   let last = guess.known ? guess.last : await store.lastSequence(queue.id, groupId);
   let pending = items;
   const deadline = performance.now() + retryBudgetMs;
@@ -209,7 +209,7 @@ async function appendToGroup(
       for (const [n, { message }] of entries.entries()) {
         stored.set(pending[n]!.index, { message, duplicate: false });
       }
-      sequenceGuesses.set(queue.id, groupId, numbers.at(-1));
+      ctx.sequenceGuesses.set(queue.id, groupId, numbers.at(-1));
       return stored;
     }
     if (outcome.status === 'rejected') {
@@ -223,7 +223,7 @@ async function appendToGroup(
       pending = pending.filter((_, n) => !outcome.duplicates.has(n));
       if (outcome.groupMoved) {
         last = outcome.lastSequence;
-        sequenceGuesses.set(queue.id, groupId, last);
+        ctx.sequenceGuesses.set(queue.id, groupId, last);
       }
     }
     // Lost races repeat quickly at first, then back off with jitter so a hot group drains.

@@ -1,4 +1,3 @@
-import { CandidateCache } from '../candidates';
 import type { QueueContext } from '../context';
 import type { QueueRecord, ReceivedMessage } from '../model';
 import { newLeaseToken } from '../receipt-handle';
@@ -13,12 +12,6 @@ import { moveExhausted } from './dead-letters';
  * be stale), then take each with a conditional write on the base table. Only that write decides
  * who holds a message: two receivers can see the same candidate, but one of them wins it.
  */
-
-/** Successive receives start at different shards so that every shard is drained. */
-let shardCursor = Math.floor(Math.random() * 1_000);
-
-/** Per process, like the Lambda container or local service that runs it. */
-const candidateCache = new CandidateCache();
 
 export function receive(
   ctx: QueueContext,
@@ -38,7 +31,7 @@ async function leaseAvailable(
 ): Promise<ReceivedMessage[]> {
   const received: ReceivedMessage[] = [];
   // Leftovers of this process's earlier receives first: when they suffice, no query at all.
-  const cached = candidateCache.take(queue.id, maxMessages);
+  const cached = ctx.candidates.take(queue.id, maxMessages);
   const tried = new Set(cached);
   if (cached.length > 0) {
     const now = ctx.clock.now();
@@ -47,9 +40,10 @@ async function leaseAvailable(
     );
     for (const message of leased) if (message) received.push(message);
     // A stale leftover means other receivers are at work on this queue: trust the index again.
-    if (received.length < cached.length) candidateCache.forget(queue.id);
+    if (received.length < cached.length) ctx.candidates.forget(queue.id);
   }
-  const start = shardCursor++;
+  // Successive receives start at different shards so that every shard is drained.
+  const start = ctx.shardCursor.next(queue.shardCount);
   for (let i = 0; i < queue.shardCount && received.length < maxMessages; i++) {
     const shard = (start + i) % queue.shardCount;
     const now = ctx.clock.now();
@@ -65,7 +59,7 @@ async function leaseAvailable(
       );
       for (const message of leased) if (message) received.push(message);
     }
-    candidateCache.keep(queue.id, candidates);
+    ctx.candidates.keep(queue.id, candidates);
   }
   return received;
 }
