@@ -1,6 +1,7 @@
 /**
- * The last sequence number this process saw per FIFO group (kept in the context, per process). Appends are conditional on it, so a wrong
- * guess costs a retry, never order; a right one saves a read before every send.
+ * The last sequence number this process saw per FIFO group (kept in the context, per process).
+ * Appends are conditional on it, so a wrong guess costs a retry, never order; a right one saves a
+ * read before every send.
  */
 export class SequenceGuesses {
   private readonly last = new Map<string, string | undefined>();
