@@ -1,7 +1,7 @@
 import type { MinuteStats } from '../../functions/dialects/rest/client-types';
 import { messageStateLabels, messageStates } from '../../functions/dialects/rest/message-states';
 import { h, svg } from './dom';
-import { clockTime, count } from './format';
+import { clockTime, compactCount, count } from './format';
 
 /**
  * The queue page's chart, in SVG: depth (visible, in flight, delayed; sampled by the sweeper) and
@@ -29,7 +29,14 @@ const activitySeries: Series[] = [
 
 const width = 640;
 const height = 180;
-const margin = { top: 12, right: 12, bottom: 26, left: 44 };
+const margin = { top: 16, right: 12, bottom: 26 };
+/**
+ * Axis labels are drawn at up to 20px on a phone (styles.css), where a character is at most about
+ * 12.5 units wide: the left margin is sized to the widest label, so none is cut off (and the top
+ * margin leaves room above the highest label).
+ */
+const labelCharWidth = 12.5;
+const labelGap = 10;
 
 export function activityCharts(minutes: MinuteStats[]): HTMLElement {
   const totals = Object.fromEntries(
@@ -55,14 +62,16 @@ export function activityCharts(minutes: MinuteStats[]): HTMLElement {
 }
 
 function panel(title: string, series: Series[], minutes: MinuteStats[], summary: string): HTMLElement {
-  const plotWidth = width - margin.left - margin.right;
-  const plotHeight = height - margin.top - margin.bottom;
   const values = series.flatMap((s) =>
     minutes.map((m) => m[s.key]).filter((v): v is number => typeof v === 'number'),
   );
   const max = niceMax(Math.max(1, ...values));
-  const x = (index: number) =>
-    margin.left + (minutes.length <= 1 ? 0 : (index / (minutes.length - 1)) * plotWidth);
+  const ticks = [0, max / 2, max].map((value) => ({ value, label: compactCount(value) }));
+  const widest = Math.max(...ticks.map((tick) => tick.label.length));
+  const left = Math.max(32, Math.ceil(widest * labelCharWidth) + labelGap);
+  const plotWidth = width - left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const x = (index: number) => left + (minutes.length <= 1 ? 0 : (index / (minutes.length - 1)) * plotWidth);
   const y = (value: number) => margin.top + plotHeight - (value / max) * plotHeight;
 
   const chart = svg('svg', {
@@ -72,10 +81,16 @@ function panel(title: string, series: Series[], minutes: MinuteStats[], summary:
     class: 'chart',
     preserveAspectRatio: 'xMidYMid meet',
   });
-  for (const tick of [0, max / 2, max]) {
+  for (const tick of ticks) {
     chart.append(
-      svg('line', { x1: margin.left, x2: width - margin.right, y1: y(tick), y2: y(tick), class: 'grid' }),
-      svg('text', { x: margin.left - 6, y: y(tick) + 4, class: 'axis', 'text-anchor': 'end' }, count(tick)),
+      svg('line', {
+        x1: left,
+        x2: width - margin.right,
+        y1: y(tick.value),
+        y2: y(tick.value),
+        class: 'grid',
+      }),
+      svg('text', { x: left - 6, y: y(tick.value) + 4, class: 'axis', 'text-anchor': 'end' }, tick.label),
     );
   }
   if (minutes.length > 0) {

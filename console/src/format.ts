@@ -3,6 +3,20 @@ const numberFormat = new Intl.NumberFormat('en');
 
 export const count = (value: number | undefined) => (value === undefined ? '–' : numberFormat.format(value));
 
+/** 1.5K, 100K, 2M: axis labels that fit a narrow margin. */
+const compactFormat = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+export const compactCount = (value: number) => compactFormat.format(value);
+
+/**
+ * The age of a queue's oldest visible message. The API says 0 when nothing is visible, which is
+ * no age at all: a dash, not "0 s".
+ */
+export function oldestMessageAge(
+  messages: { visible: number; oldestMessageAgeSeconds?: number } | undefined,
+) {
+  return messages && messages.visible > 0 ? duration(messages.oldestMessageAgeSeconds) : '–';
+}
+
 /** 0 s, 42 s, 3 min 5 s, 2 h 10 min, 3 d 4 h. */
 export function duration(seconds: number | undefined): string {
   if (seconds === undefined) return '–';

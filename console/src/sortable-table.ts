@@ -19,6 +19,8 @@ export interface Column<T> {
 export interface SortableTable<T> {
   element: HTMLElement;
   update(rows: T[]): void;
+  /** A message in place of the rows (loading, failed) until the next update. */
+  showStatus(text: string): void;
 }
 
 export function sortableTable<T>(options: {
@@ -26,11 +28,14 @@ export function sortableTable<T>(options: {
   columns: Column<T>[];
   rowKey: (row: T) => string;
   empty: string;
+  /** Shown until the first update, so an empty table never stands for "not loaded yet". */
+  loading?: string;
   initialSort?: string;
 }): SortableTable<T> {
   let sortKey = options.initialSort ?? options.columns[0]!.key;
   let ascending = true;
   let rows: T[] = [];
+  let status = options.loading;
   const body = h('tbody');
   const headers = options.columns.map((column) => {
     const button = h(
@@ -69,6 +74,7 @@ export function sortableTable<T>(options: {
   );
 
   function paint(): void {
+    table.setAttribute('aria-busy', String(status === options.loading && status !== undefined));
     for (const { column, th, button } of headers) {
       const mark = button.querySelector('.sort-mark')!;
       if (column.key === sortKey) {
@@ -87,10 +93,10 @@ export function sortableTable<T>(options: {
         typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
       return ascending ? order : -order;
     });
-    if (sorted.length === 0) {
+    if (status !== undefined || sorted.length === 0) {
       replaceChildren(
         body,
-        h('tr', {}, h('td', { colspan: options.columns.length, class: 'empty' }, options.empty)),
+        h('tr', {}, h('td', { colspan: options.columns.length, class: 'empty' }, status ?? options.empty)),
       );
       return;
     }
@@ -117,6 +123,11 @@ export function sortableTable<T>(options: {
     element: h('div', { class: 'table-scroll' }, table),
     update(next) {
       rows = next;
+      status = undefined;
+      paint();
+    },
+    showStatus(text) {
+      status = text;
       paint();
     },
   };

@@ -2,7 +2,7 @@ import type { Queue } from '../../../functions/dialects/rest/client-types';
 import { announce } from '../announcer';
 import { h, replaceChildren } from '../dom';
 import { inputWithId } from '../form-fields';
-import { count, duration } from '../format';
+import { count, oldestMessageAge } from '../format';
 import { errorBox } from '../problem-view';
 import { deadLetterCount, queuesWithCounts, redrivePolicy } from '../queue-counts';
 import { refresher } from '../refresher';
@@ -20,6 +20,8 @@ interface Row {
 
 export const queueListPage: Page = (main) => {
   let queues: Queue[] = [];
+  // Until the first answer there is nothing to filter: no summary, and the filter waits.
+  let loaded = false;
   let lastSummary = '';
   const filter = inputWithId('filter', 'search', 'name contains…');
   const errors = h('div');
@@ -28,6 +30,7 @@ export const queueListPage: Page = (main) => {
     caption: 'Queues and their message counts',
     rowKey: (row) => row.queue.name,
     empty: 'No queues match.',
+    loading: 'Loading queues…',
     columns: [
       {
         key: 'name',
@@ -77,14 +80,16 @@ export const queueListPage: Page = (main) => {
         key: 'oldest',
         label: 'Oldest message',
         numeric: true,
-        value: (row) => row.queue.messages?.oldestMessageAgeSeconds ?? -1,
-        render: (row) => duration(row.queue.messages?.oldestMessageAgeSeconds),
+        value: (row) =>
+          row.queue.messages?.visible ? (row.queue.messages.oldestMessageAgeSeconds ?? -1) : -1,
+        render: (row) => oldestMessageAge(row.queue.messages),
       },
       { key: 'redrive', label: 'Redrive policy', value: (row) => redrivePolicy(row.queue) },
     ],
   });
 
   function paint(): void {
+    if (!loaded) return;
     const needle = filter.value.trim().toLowerCase();
     const byName = new Map(queues.map((queue) => [queue.name, queue]));
     const rows = queues
@@ -104,10 +109,13 @@ export const queueListPage: Page = (main) => {
   const live = refresher(async () => {
     try {
       queues = await queuesWithCounts();
+      loaded = true;
       replaceChildren(errors);
       paint();
     } catch (error) {
       replaceChildren(errors, errorBox(error));
+      // Queues shown before stay (with the error above them); none shown yet is no empty list.
+      if (!loaded) table.showStatus('Could not load the queues; retrying.');
       throw error;
     }
   }, refreshSeconds);

@@ -3,7 +3,7 @@ import { activityCharts } from '../activity-chart';
 import { ApiProblem, api } from '../api';
 import { confirmDialog } from '../confirm-dialog';
 import { h, replaceChildren, uniqueId } from '../dom';
-import { count, duration } from '../format';
+import { count, oldestMessageAge } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
 import { breadcrumb, deadLettersHref, type Page } from './page';
@@ -36,7 +36,12 @@ export const queuePage: Page = (main, params) => {
   let settingsShown = false;
 
   async function refreshCounts(): Promise<void> {
-    queue = await api.getQueue(name);
+    try {
+      queue = await api.getQueue(name);
+    } catch (error) {
+      if (error instanceof ApiProblem && error.status === 404) showNotFound();
+      throw error;
+    }
     const dlq = queue.deadLetterQueue
       ? await api.getQueue(queue.deadLetterQueue).catch(() => undefined)
       : undefined;
@@ -45,7 +50,7 @@ export const queuePage: Page = (main, params) => {
       tile('Visible', count(queue.messages?.visible)),
       tile('In flight', count(queue.messages?.inFlight)),
       tile('Delayed', count(queue.messages?.delayed)),
-      tile('Oldest message', duration(queue.messages?.oldestMessageAgeSeconds)),
+      tile('Oldest message', oldestMessageAge(queue.messages)),
       tile(
         'Dead letters',
         queue.deadLetterQueue
@@ -72,11 +77,34 @@ export const queuePage: Page = (main, params) => {
     }
   }
 
+  let missing = false;
+  /** No such queue: nothing to send to or refresh, so the forms go and the refresh stops. */
+  function showNotFound(): void {
+    if (missing) return;
+    missing = true;
+    live.stop();
+    const headingHadFocus = document.activeElement === main.querySelector('h1');
+    document.title = 'Queue not found · Queue console';
+    replaceChildren(
+      main,
+      breadcrumb([['Queues', '#/']], name),
+      h('h1', { tabindex: -1 }, 'Queue not found'),
+      h(
+        'p',
+        { role: 'alert' },
+        `There is no queue named “${name}”: it may have been deleted, or the address is mistyped.`,
+      ),
+      h('p', {}, h('a', { href: '#/' }, 'Back to the queues')),
+    );
+    if (headingHadFocus) main.querySelector('h1')?.focus();
+  }
+
   const live = refresher(async () => {
     try {
       await Promise.all([refreshCounts(), refreshChart()]);
       replaceChildren(errors);
     } catch (error) {
+      if (missing) return;
       replaceChildren(errors, errorBox(error));
       throw error;
     }
