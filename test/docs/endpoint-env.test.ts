@@ -82,8 +82,13 @@ console.log(JSON.stringify(await new SQSClient({ maxAttempts: 1 }).send(new List
   },
   {
     row: 'boto3 (pip)',
-    installed: () => existsSync('/usr/bin/env') && Boolean(process.env.PATH),
-    version: pythonHasBoto3('python3'),
+    installed: () => true,
+    // Only a boto3 installed with pip: Debian's package is the row below.
+    version: async () => {
+      const { stdout } = await run('python3', ['-c', 'import boto3; print(boto3.__file__)']);
+      if (stdout.startsWith('/usr/lib/python3/')) throw new Error(`only Debian's boto3 (${stdout.trim()})`);
+      return pythonHasBoto3('python3')();
+    },
     listQueues: boto3List('python3'),
   },
   {
