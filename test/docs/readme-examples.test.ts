@@ -37,7 +37,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { createDynamoClient } from '../../functions/handlers/runtime';
+import { createDynamoClient } from '../../functions/store/client';
 import { tableNames } from '../../functions/store/table-layout';
 import { ensureTables } from '../../infra/local/tables';
 import { useLocalService } from '../support/local-service';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, inject, test } from 'vitest';
-import { createDynamoClient } from '../../functions/handlers/runtime';
+import { createDynamoClient } from '../../functions/store/client';
 import { tableNames } from '../../functions/store/table-layout';
 import { ensureTables } from '../../infra/local/tables';
 
