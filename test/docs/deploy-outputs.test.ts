@@ -21,7 +21,7 @@ function outputNamesIn(text: string): string[] {
   return names;
 }
 
-test('every stack output the READMEs name exists', () => {
+test('every stack output the READMEs name exists', { timeout: 120_000 }, () => {
   const outputs = Object.keys(synthQueueStack().template.findOutputs('*'));
   for (const doc of docs) {
     const named = outputNamesIn(readFileSync(join(repoRoot, doc), 'utf8'));
