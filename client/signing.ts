@@ -1,5 +1,4 @@
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 
 /** AWS credentials, as the AWS SDK's credential providers return them. */
 export interface AwsCredentials {
@@ -28,16 +27,25 @@ export function sigV4Signer(options: {
   credentials: AwsCredentials | (() => Promise<AwsCredentials>);
   region: string;
 }): RequestSigner {
-  const signer = new SignatureV4({
-    service: 'execute-api',
-    region: options.region,
-    credentials: options.credentials,
-    sha256: Hash.bind(null, 'sha256'),
-  });
+  // Loaded on the first signature: unsigned use (and dq commands that never sign) start faster.
+  let signer: Promise<SignatureV4> | undefined;
+  const load = async () => {
+    const [{ SignatureV4 }, { Hash }] = await Promise.all([
+      import('@smithy/signature-v4'),
+      import('@smithy/hash-node'),
+    ]);
+    return new SignatureV4({
+      service: 'execute-api',
+      region: options.region,
+      credentials: options.credentials,
+      sha256: Hash.bind(null, 'sha256'),
+    });
+  };
   return async ({ method, url, headers, body }) => {
+    signer ??= load();
     const query: Record<string, string> = {};
     for (const [key, value] of url.searchParams) query[key] = value;
-    const signed = await signer.sign({
+    const signed = await (await signer).sign({
       method,
       protocol: url.protocol,
       hostname: url.hostname,

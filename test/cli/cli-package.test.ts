@@ -7,25 +7,43 @@ import { expect, test } from 'vitest';
 import { cleanEnv, repoRoot } from './run-cli';
 
 /**
- * The package `npm pack` makes for the command-line tool: what it contains, and that installing it
- * does not download DynamoDB Local, which only the project checkout's tests and `npm start` use.
+ * The package `npm pack` makes (the command-line tool, the construct library and the REST client):
+ * what it contains, and that installing it does not download DynamoDB Local, which only the project
+ * checkout's tests and `npm start` use. test/package/cdk-app.test.ts installs it into an app.
  */
 const run = promisify(execFile);
 
-test('npm pack ships the bin, the bundled tool, the postinstall script and nothing else', {
-  timeout: 60_000,
+test('npm pack ships the bin, the built tool, library and client, the postinstall script and nothing else', {
+  timeout: 300_000,
 }, async () => {
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: repoRoot, env: cleanEnv() });
-  // prepack's build prints a line before npm's JSON.
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], {
+    cwd: repoRoot,
+    env: cleanEnv(),
+    maxBuffer: 1 << 24,
+  });
+  // prepack's build prints lines before npm's JSON.
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
-  const files = packed.files.map((file: { path: string }) => file.path).sort();
-  expect(files).toEqual([
+  const files: string[] = packed.files.map((file: { path: string }) => file.path).sort();
+  expect(files.filter((file) => !file.startsWith('dist/'))).toEqual([
     'README.md',
     'bin/dynamo-queue.mjs',
-    'dist/cli/dq.mjs',
     'package.json',
     'scripts/fetch-dynamodb-local.mjs',
   ]);
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'dist/cli/dq.mjs',
+      'dist/lib/index.js',
+      'dist/lib/client.js',
+      'dist/types/infra/aws/index.d.ts',
+      'dist/types/client/index.d.ts',
+      'dist/handlers/queues.js',
+      'dist/console-assets.json',
+    ]),
+  );
+  // Built output only: no TypeScript sources, tests or source maps.
+  expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+  expect(files.filter((file) => /test|\.map$/.test(file))).toEqual([]);
 });
 
 test('the postinstall skips the download outside the project checkout, with one line saying why', async () => {

@@ -74,7 +74,6 @@ console.log(JSON.stringify({ name: queue.name, body: message!.body, refused }));
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'dq-user-app-'));
-  const t0 = Date.now();
   const env = cleanEnv({ npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' });
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], {
     cwd: repoRoot,
@@ -82,7 +81,6 @@ beforeAll(async () => {
     maxBuffer: 1 << 24,
   });
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
-  console.error(`packed in ${Date.now() - t0} ms`);
 
   app = join(work, 'app');
   mkdirSync(join(app, 'node_modules', '.bin'), { recursive: true });
@@ -110,7 +108,6 @@ beforeAll(async () => {
     join(app, 'node_modules/.bin/esbuild'),
   );
   await run('npm', ['install', join(work, packed.filename)], { cwd: app, env });
-  console.error(`installed in ${Date.now() - t0} ms`);
 
   writeFileSync(
     join(app, 'tsconfig.json'),
@@ -178,10 +175,8 @@ describe('the packed package in a user CDK app', () => {
     await run(process.execPath, [tsc, '-p', app], { cwd: app, env: cleanEnv() }).catch((error) => {
       throw new Error(`tsc failed in the user app:\n${error.stdout}${error.stderr}`);
     });
-    console.error(`tsc done ${Date.now()}`);
     const outdir = join(app, 'cdk.out');
     await run(process.execPath, [join(app, 'built/app.js'), outdir], { cwd: app, env: cleanEnv() });
-    console.error(`synth done ${Date.now()}`);
     const template = Template.fromJSON(
       JSON.parse(readFileSync(join(outdir, 'UserStack.template.json'), 'utf8')),
     );
