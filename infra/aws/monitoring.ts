@@ -7,8 +7,6 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
-  MathExpression,
-  Metric,
   Stats,
   TextWidget,
   TreatMissingData,
