@@ -1,4 +1,3 @@
-import type { Runtime } from '../../handlers/runtime';
 import { QueueError } from '../../queue/errors';
 import {
   changeVisibility,
@@ -11,6 +10,7 @@ import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '.
 import { receiveMessages } from '../../queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
 import { type HttpEvent, json, noContent } from '../http';
+import type { Runtime } from '../runtime';
 import { inspectionOperations } from './inspection-operations';
 import { openApiDocument } from './openapi';
 import { check, parseBody } from './parse';
@@ -26,11 +26,6 @@ import * as schemas from './schemas';
 
 export type { RestOperation } from './rest-operation';
 
-/**
- * The REST operations, by the name the route table gives them. Each decodes the request, calls
- * one queue operation and shapes the reply; all rules live in the queue core.
- */
-
 /** Who is calling, for the SenderId system attribute: the IAM caller when deployed. */
 function senderOf(event: HttpEvent, runtime: Runtime): string {
   const iam = (event.requestContext as { authorizer?: { iam?: { userId?: string; accessKey?: string } } })
@@ -38,6 +33,10 @@ function senderOf(event: HttpEvent, runtime: Runtime): string {
   return iam?.userId ?? iam?.accessKey ?? runtime.account;
 }
 
+/**
+ * The REST operations, by the name the route table gives them. Each decodes the request, calls
+ * one queue operation and shapes the reply; all rules live in the queue core.
+ */
 export const restOperations: Record<string, RestOperation> = {
   ...redriveOperations,
   ...inspectionOperations,

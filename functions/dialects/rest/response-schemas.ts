@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { messageStates } from '../../queue/states';
 
 /**
  * Every reply body of the REST API, written once. The representation functions are typed by these
@@ -122,7 +123,7 @@ export const peekedMessageResponse = z.strictObject({
   attributes,
   sentAt: timestamp,
   receiveCount: z.int(),
-  state: z.enum(['visible', 'inFlight', 'delayed']),
+  state: z.enum(messageStates),
   visibleAt: timestamp.describe('when it is (or became) visible: the lease end when in flight'),
   groupId: z.string().optional(),
   sequenceNumber: z.string().optional(),

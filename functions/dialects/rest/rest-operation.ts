@@ -1,6 +1,6 @@
-import type { Runtime } from '../../handlers/runtime';
 import type { QueueRef } from '../../queue/model';
 import type { HttpEvent, HttpResult } from '../http';
+import type { Runtime } from '../runtime';
 
 /**
  * One REST operation, by the name the route table gives it: decode the request, call one queue
