@@ -10,7 +10,7 @@
 // constructs) and resolve from the user's node_modules.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 // @ts-expect-error: a plain ES module without declarations
@@ -20,8 +20,11 @@ import { enabledFunctions } from '../infra/aws/function-catalog';
 import { builtConsoleAssets, builtHandlersDir, packageRoot } from '../infra/aws/package-layout';
 
 const dist = join(packageRoot, 'dist');
+// Built aside, then moved into place part by part: tests running the dq bin (dist/cli, rebuilt in
+// place atomically by buildCli) or packing at the same time never see a half-built or missing part.
+const aside = join(dist, `.build-${process.pid}`);
 const started = Date.now();
-rmSync(dist, { recursive: true, force: true });
+rmSync(aside, { recursive: true, force: true });
 
 await buildCli();
 
@@ -40,7 +43,7 @@ await build({
     index: join(packageRoot, 'infra/aws/index.ts'),
     client: join(packageRoot, 'client/index.ts'),
   },
-  outdir: join(dist, 'lib'),
+  outdir: join(aside, 'lib'),
   target: 'node20',
 });
 
@@ -52,23 +55,28 @@ await build({
       join(packageRoot, spec.entry),
     ]),
   ),
-  outdir: builtHandlersDir,
+  outdir: join(aside, relative(dist, builtHandlersDir)),
   target: 'node22',
 });
 
-mkdirSync(dirname(builtConsoleAssets), { recursive: true });
-writeFileSync(builtConsoleAssets, JSON.stringify(await buildConsoleAssets()));
+writeFileSync(join(aside, relative(dist, builtConsoleAssets)), JSON.stringify(await buildConsoleAssets()));
 
 const tsc = spawnSync(
   process.execPath,
-  [join(packageRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-  {
-    cwd: packageRoot,
-    stdio: 'inherit',
-  },
+  [
+    join(packageRoot, 'node_modules/typescript/bin/tsc'),
+    ...['-p', 'tsconfig.build.json', '--outDir', join(aside, 'types')],
+  ],
+  { cwd: packageRoot, stdio: 'inherit' },
 );
 if (tsc.status !== 0) throw new Error('tsc could not write the declarations (see above)');
-addExtensions(join(dist, 'types'));
+addExtensions(join(aside, 'types'));
+
+for (const part of readdirSync(aside)) {
+  rmSync(join(dist, part), { recursive: true, force: true });
+  renameSync(join(aside, part), join(dist, part));
+}
+rmSync(aside, { recursive: true, force: true });
 
 console.log(
   `built ${relative(process.cwd(), dist) || dist} in ${((Date.now() - started) / 1000).toFixed(1)} s`,

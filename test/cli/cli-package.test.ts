@@ -7,44 +7,12 @@ import { expect, test } from 'vitest';
 import { cleanEnv, repoRoot } from './run-cli';
 
 /**
- * The package `npm pack` makes (the command-line tool, the construct library and the REST client):
- * what it contains, and that installing it does not download DynamoDB Local, which only the project
- * checkout's tests and `npm start` use. test/package/cdk-app.test.ts installs it into an app.
+ * Installing the package does not download DynamoDB Local, which only the project checkout's tests
+ * and `npm start` use. What `npm pack` ships (the dq bin and tool, the construct library, the client)
+ * is checked by test/package/cdk-app.test.ts, which packs once and installs the tarball into an app:
+ * one build, so no two builds of dist/ race.
  */
 const run = promisify(execFile);
-
-test('npm pack ships the bin, the built tool, library and client, the postinstall script and nothing else', {
-  timeout: 300_000,
-}, async () => {
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], {
-    cwd: repoRoot,
-    env: cleanEnv(),
-    maxBuffer: 1 << 24,
-  });
-  // prepack's build prints lines before npm's JSON.
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
-  const files: string[] = packed.files.map((file: { path: string }) => file.path).sort();
-  expect(files.filter((file) => !file.startsWith('dist/'))).toEqual([
-    'README.md',
-    'bin/dynamo-queue.mjs',
-    'package.json',
-    'scripts/fetch-dynamodb-local.mjs',
-  ]);
-  expect(files).toEqual(
-    expect.arrayContaining([
-      'dist/cli/dq.mjs',
-      'dist/lib/index.js',
-      'dist/lib/client.js',
-      'dist/types/infra/aws/index.d.ts',
-      'dist/types/client/index.d.ts',
-      'dist/handlers/queues.js',
-      'dist/console-assets.json',
-    ]),
-  );
-  // Built output only: no TypeScript sources, tests or source maps.
-  expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
-  expect(files.filter((file) => /test|\.map$/.test(file))).toEqual([]);
-});
 
 test('the postinstall skips the download outside the project checkout, with one line saying why', async () => {
   const installed = mkdtempSync(join(tmpdir(), 'dq-installed-'));

@@ -29,6 +29,7 @@ const run = promisify(execFile);
 const { url } = useLocalService();
 let work: string;
 let app: string;
+let shipped: string[];
 
 const appSource = `import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
@@ -80,7 +81,9 @@ beforeAll(async () => {
     env,
     maxBuffer: 1 << 24,
   });
+  // prepack's build prints lines before npm's JSON.
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+  shipped = packed.files.map((file: { path: string }) => file.path).sort();
 
   app = join(work, 'app');
   mkdirSync(join(app, 'node_modules', '.bin'), { recursive: true });
@@ -159,6 +162,29 @@ function statementsOf(template: Template, rolePrefix: string): unknown[] {
 }
 
 describe('the packed package in a user CDK app', () => {
+  test('ships the dq bin and tool, the library, the client and the postinstall script, and nothing else', () => {
+    expect(shipped.filter((file) => !file.startsWith('dist/'))).toEqual([
+      'README.md',
+      'bin/dynamo-queue.mjs',
+      'package.json',
+      'scripts/fetch-dynamodb-local.mjs',
+    ]);
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        'dist/cli/dq.mjs',
+        'dist/lib/index.js',
+        'dist/lib/client.js',
+        'dist/types/infra/aws/index.d.ts',
+        'dist/types/client/index.d.ts',
+        'dist/handlers/queues.js',
+        'dist/console-assets.json',
+      ]),
+    );
+    // Built output only: no TypeScript sources, tests, source maps or leftovers of a build.
+    expect(shipped.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
+    expect(shipped.filter((file) => /test|\.map$|\.build-/.test(file))).toEqual([]);
+  });
+
   test('installs with the construct, the client and the CLI, and no sources or tests', () => {
     const installed = join(app, 'node_modules', 'dynamo-queue');
     expect(existsSync(join(installed, 'dist/lib/index.js'))).toBe(true);
