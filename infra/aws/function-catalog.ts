@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { FunctionName } from '../../functions/routes';
+import { consoleAssetsCommands } from './package-layout';
 
 /**
  * Every Lambda function of the service in one table: its entry file, its size and time budget, and
@@ -191,22 +191,13 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // No data: the console reads queues through the signed REST API, like any client.
     dynamo: {},
     readsReceiptHandleSecret: false,
-    // The assets are built at synth time (esbuild, console/build.ts) into console-assets.json beside
-    // the function's code, which serves them from there.
-    afterBundling: (outputDir) => [
-      [fromRoot('node_modules/.bin/tsx'), fromRoot('console/write-assets.ts'), outputDir]
-        .map((part) => JSON.stringify(part))
-        .join(' '),
-    ],
+    // The assets go into console-assets.json beside the function's code, which serves them from
+    // there: built at synth time (esbuild, console/build.ts) in the checkout, prebuilt in the package.
+    afterBundling: consoleAssetsCommands,
     routeAuthorization: 'public',
     enabled: true,
   },
 };
-
-/** A file of this repository (without importing bundling.ts: the local host reads this table too). */
-function fromRoot(path: string): string {
-  return fileURLToPath(new URL(`../../${path}`, import.meta.url));
-}
 
 /** The functions the stack deploys, in catalog order. */
 export function enabledFunctions(

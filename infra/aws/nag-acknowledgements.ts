@@ -1,5 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
-import type { QueueService } from './queue-service';
+import type { Rule } from 'aws-cdk-lib/aws-events';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ServiceFunctionName } from './function-catalog';
+import type { QueueHttpApi } from './http-api';
+import type { ServiceFunction } from './service-function';
 
 /**
  * The cdk-nag findings (AwsSolutions and Serverless packs) this design accepts, each on the one
@@ -36,7 +40,8 @@ export const nagReasons = {
     'SQS clients sign requests with SigV4 for service "sqs", which the API Gateway IAM authorizer ' +
     '(service "execute-api") cannot verify. The sqs function verifies every signature against the ' +
     "service's own access keys and, as deployed (SQS_AUTH=required), refuses unsigned requests; " +
-    'test/infra/in-function-auth.test.ts checks that refusal.',
+    'test/infra/in-function-auth.test.ts checks that refusal. The one unsigned answer is a GET of / ' +
+    'without an SQS Action: a static page of links with no data (test/security/landing-page.test.ts).',
   consoleRouteAuthorization:
     'The web console routes (GET /console and its assets) serve only static HTML, CSS and JavaScript: no ' +
     'data, no secrets. Its function has no DynamoDB or Secrets Manager permissions; every API call the page ' +
@@ -44,7 +49,15 @@ export const nagReasons = {
     'cannot sign the request that loads the page itself, so these routes have no authorizer.',
 } as const;
 
-export function acknowledgeNagFindings(service: QueueService, options: { tracing: boolean }): void {
+/** The parts of the service the findings concern (what QueueService holds, without importing it). */
+export interface NagSubject {
+  readonly functions: ReadonlyMap<ServiceFunctionName, ServiceFunction>;
+  readonly schedules: ReadonlyMap<ServiceFunctionName, Rule>;
+  readonly httpApi: QueueHttpApi;
+  readonly receiptHandleSecret: ISecret;
+}
+
+export function acknowledgeNagFindings(service: NagSubject, options: { tracing: boolean }): void {
   for (const fn of service.functions.values()) {
     const scheduled = service.schedules.has(fn.name);
     const api = [...service.httpApi.routes.values()].some((served) => served.functionName === fn.name);
