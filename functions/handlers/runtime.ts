@@ -12,6 +12,8 @@ import { DynamoFifoStore } from '../store/fifo-store';
 import { DynamoInspectionStore } from '../store/peek-store';
 import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
+import { DynamoTopicStore } from '../store/topic-store';
+import { createTopicsContext, type TopicsContext } from '../topics/context';
 import { loadReceiptHandleSecret } from './secret';
 
 /**
@@ -28,6 +30,8 @@ import { loadReceiptHandleSecret } from './secret';
  */
 export interface Runtime {
   queue: QueueContext;
+  /** Topics (SNS): they deliver through `queue`. */
+  topics: TopicsContext;
   account: string;
   region: string;
   /** The access keys SQS requests are signed with, cached per container. */
@@ -92,8 +96,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clock: options.clock,
     queueCacheMs: options.queueCacheMs,
   });
+  const topics = createTopicsContext({
+    store: new DynamoTopicStore({ client: options.client, table: options.tables.messages }),
+    queue,
+  });
   return {
     queue,
+    topics,
     account: options.account ?? defaultAccountId,
     region: options.region ?? 'us-east-1',
     accessKeys: new AccessKeyCache(accessKeys, queue.clock),
