@@ -85,7 +85,7 @@ function modelMatches(policy: Record<string, Condition[]>, message: Message): bo
             return typeof v === 'string' && v.startsWith(c.value);
           case 'anythingBut':
             return !c.values.includes(v);
-          case 'range':
+          default:
             return typeof v === 'number' && v > c.low && v <= c.high;
         }
       });
@@ -107,7 +107,7 @@ function toSnsPolicy(policy: Record<string, Condition[]>): Record<string, unknow
             return { 'anything-but': c.values };
           case 'range':
             return { numeric: ['>', c.low, '<=', c.high] };
-          case 'exists':
+          default:
             return { exists: c.value };
         }
       }),
