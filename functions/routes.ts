@@ -56,6 +56,32 @@ export const routes: RouteDefinition[] = [
     function: 'redrive',
     operation: 'cancelRedrive',
   },
+  // Topics: administration and publishing, served by the queues function (it holds every data
+  // permission they need); deliveries go through the queue operations it already runs.
+  { method: 'POST', path: '/topics', function: 'queues', operation: 'createTopic' },
+  { method: 'GET', path: '/topics', function: 'queues', operation: 'listTopics' },
+  { method: 'GET', path: '/topics/{name}', function: 'queues', operation: 'getTopic' },
+  { method: 'DELETE', path: '/topics/{name}', function: 'queues', operation: 'deleteTopic' },
+  {
+    method: 'POST',
+    path: '/topics/{name}/subscriptions',
+    function: 'queues',
+    operation: 'createSubscription',
+  },
+  { method: 'GET', path: '/topics/{name}/subscriptions', function: 'queues', operation: 'listSubscriptions' },
+  {
+    method: 'PATCH',
+    path: '/topics/{name}/subscriptions/{id}',
+    function: 'queues',
+    operation: 'updateSubscription',
+  },
+  {
+    method: 'DELETE',
+    path: '/topics/{name}/subscriptions/{id}',
+    function: 'queues',
+    operation: 'deleteSubscription',
+  },
+  { method: 'POST', path: '/topics/{name}/messages', function: 'queues', operation: 'publish' },
   // The web console's page and assets: static, public (no data; every API call it makes is signed).
   // Assets sit three segments deep: on AWS a two-segment `/console/{x}` would lose to the SQS
   // route `/{accountId}/{queueName}`, since API Gateway prefers any non-greedy match to `{x+}`.

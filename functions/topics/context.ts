@@ -11,8 +11,11 @@ export interface TopicsContext {
   /** Deliveries to queues go through the queue's own send, like any other sender's. */
   queue: QueueContext;
   clock: Clock;
-  /** Signs notifications (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA). */
-  signingKey: KeyObject;
+  /**
+   * The key notifications are signed with (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA),
+   * made on first use so that functions that never deliver do not pay for it at cold start.
+   */
+  signingKey: () => KeyObject;
   cache: TopicCache;
   sequence: SequenceNumbers;
   /** An outbox entry older than this is finished by the sweeper (a publish that died mid-fan-out). */
@@ -34,7 +37,7 @@ export function createTopicsContext(options: TopicsContextOptions): TopicsContex
     store: options.store,
     queue: options.queue,
     clock,
-    signingKey: options.signingKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+    signingKey: lazyKey(options.signingKey),
     cache: new TopicCache(options.store, clock, options.cacheMs ?? 2_000),
     sequence: new SequenceNumbers(),
     outboxGraceMs: options.outboxGraceMs ?? 60_000,
@@ -92,6 +95,14 @@ export class TopicCache {
       if (key.startsWith(`${refKey(ref)}/`)) this.subscriptions.delete(key);
     }
   }
+}
+
+function lazyKey(given: KeyObject | undefined): () => KeyObject {
+  let key = given;
+  return () => {
+    key ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    return key;
+  };
 }
 
 const refKey = (ref: TopicRef) => `${ref.account}/${ref.region}/${ref.name}`;

@@ -50,7 +50,7 @@ async function deliver(
     : {
         body: notificationEnvelope(message, {
           subscriptionId: target.subscriptionId,
-          signingKey: ctx.signingKey,
+          signingKey: ctx.signingKey(),
           signatureVersion: '1',
         }),
       };

@@ -25,7 +25,7 @@ export interface TopicsFixture {
 
 export function topicsFixture(
   tables: TableNames,
-  options: { client?: DynamoDBClient; clock?: ManualClock; signingKey?: TopicsContext['signingKey'] } = {},
+  options: { client?: DynamoDBClient; clock?: ManualClock } = {},
 ): TopicsFixture {
   const client = options.client ?? dynamoClient();
   const clock = options.clock ?? new ManualClock(Date.now());
@@ -46,7 +46,6 @@ export function topicsFixture(
     queue,
     clock,
     cacheMs: 0,
-    ...(options.signingKey ? { signingKey: options.signingKey } : {}),
   });
   return { topics, clock, capacity };
 }

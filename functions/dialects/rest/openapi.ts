@@ -3,6 +3,7 @@ import { routes } from '../../routes';
 import * as inspection from './inspection-schemas';
 import * as redrive from './redrive-schemas';
 import * as schemas from './schemas';
+import { topicOpenApi } from './topic-schemas';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the request schemas the service
@@ -85,6 +86,7 @@ const operations: Record<string, Operation> = {
   },
   getRedrive: { summary: 'Progress of a redrive task', response: [200, redrive.taskResponse] },
   cancelRedrive: { summary: 'Cancel a running redrive task', response: [200, redrive.taskResponse] },
+  ...(topicOpenApi as unknown as Record<string, Operation>),
 };
 
 const jsonSchema = (schema: z.ZodType) =>
