@@ -66,7 +66,10 @@ async function workQueue(): Promise<{ name: string; handle: string; subscription
   const received = await api('POST', `/queues/${name}/messages/receive`, { maxMessages: 1 });
   // A topic of the same name, subscribed by the queue, for the topic routes.
   await api('POST', '/topics', { name });
-  const subscription = await api('POST', `/topics/${name}/subscriptions`, { protocol: 'queue', endpoint: name });
+  const subscription = await api('POST', `/topics/${name}/subscriptions`, {
+    protocol: 'queue',
+    endpoint: name,
+  });
   return { name, handle: received.messages[0].receiptHandle, subscription: subscription.id };
 }
 
