@@ -87,7 +87,6 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     description: 'Queue administration: create, list, get, update, delete, purge; the OpenAPI document',
     memoryMiB: 256,
     timeoutSeconds: apiTimeoutSeconds,
-    // Also the REST topic routes (topic items of the messages table; deliveries are queue sends).
     // Query on the table lists queue records (and FIFO groups to purge), reads per-minute statistics
     // and peeks at FIFO groups; on the ready index it counts, peeks at and purges messages. UpdateItem:
     // purging a FIFO group resets its head; statistics are added. BatchGetItem: peeked messages.
@@ -184,6 +183,19 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
       readyIndex: ['Query'],
       deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  topics: {
+    entry: 'functions/handlers/topics.ts',
+    description: 'Topics (REST): create, list, delete, subscriptions with filter policies, publish',
+    memoryMiB: 512,
+    timeoutSeconds: apiTimeoutSeconds,
+    // Topics, subscriptions, the publish outbox and FIFO-topic deduplication records are items of
+    // the messages table (GetItem, PutItem, UpdateItem, DeleteItem, Query); a publish delivers with
+    // queue sends (GetItem of the queue record, PutItem of the message; FIFO: a transaction of
+    // PutItem + UpdateItem, and BatchWriteItem of large bodies' parts).
+    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
     routeAuthorization: 'iam',
     enabled: true,
   },

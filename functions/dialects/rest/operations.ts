@@ -18,7 +18,6 @@ import { check, parseBody } from './parse';
 import { redriveOperations } from './redrive-operations';
 import { attributesFromRest, messageRepresentation, queueRepresentation } from './representations';
 import * as schemas from './schemas';
-import { topicOperations } from './topic-operations';
 
 /**
  * The REST operations, by the name the route table gives them. Each decodes the request, calls
@@ -42,7 +41,6 @@ function senderOf(event: HttpEvent, runtime: Runtime): string {
 export const restOperations: Record<string, RestOperation> = {
   ...redriveOperations,
   ...inspectionOperations,
-  ...topicOperations,
   openApi: async () => json(200, openApiDocument()),
 
   createQueue: async (event, runtime) => {
