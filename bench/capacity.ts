@@ -6,13 +6,13 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient } from '../functions/handlers/runtime';
 import type { QueueContext } from '../functions/queue/context';
 import type { QueueRef, StoredMessage } from '../functions/queue/model';
 import { deleteMessage, deleteMessageBatch } from '../functions/queue/operations/acknowledge';
 import { createQueue, purgeQueue } from '../functions/queue/operations/queues';
 import { receiveMessages } from '../functions/queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../functions/queue/operations/send';
+import { createDynamoClient } from '../functions/store/client';
 import { conditions, takeLease } from '../functions/store/conditions';
 import { messageKey, messageToItems } from '../functions/store/items';
 import type { TableNames } from '../functions/store/table-layout';

@@ -4,7 +4,7 @@ import type { QueueContext } from '../functions/queue/context';
 import { createQueueContext } from '../functions/queue/service';
 import type { CapacityReport } from '../functions/store/calls';
 import { DynamoDeadLetterStore } from '../functions/store/dead-letter-store';
-import { DynamoQueueStore } from '../functions/store/dynamo-store';
+import { DynamoQueueStore } from '../functions/store/queue-store';
 import type { TableNames } from '../functions/store/table-layout';
 
 /**

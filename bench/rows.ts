@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { createDynamoClient } from '../functions/handlers/runtime';
+import { createDynamoClient } from '../functions/store/client';
 import { tableNames } from '../functions/store/table-layout';
 import { startLocalService } from '../infra/local/service';
 import { ensureTables } from '../infra/local/tables';

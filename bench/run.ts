@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDynamoClient } from '../functions/handlers/runtime';
+import { createDynamoClient } from '../functions/store/client';
 import { tableNames } from '../functions/store/table-layout';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { ensureTables } from '../infra/local/tables';

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoQueueStore } from '../functions/store/dynamo-store';
+import { DynamoQueueStore } from '../functions/store/queue-store';
 import type { LocalService } from '../infra/local/service';
 import { type DynamoMeter, meterClient } from './dynamo-meter';
 

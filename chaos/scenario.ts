@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { QueueRecord } from '../functions/queue/model';
 import { ReceiptHandleCodec } from '../functions/queue/receipt-handle';
-import { DynamoQueueStore } from '../functions/store/dynamo-store';
+import { DynamoQueueStore } from '../functions/store/queue-store';
 import { tableNames } from '../functions/store/table-layout';
 import { countStored, readQueue } from './audit';
 import { type CheckResult, runChecks } from './checks';

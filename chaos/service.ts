@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient, createRuntime, type Runtime, setRuntime } from '../functions/handlers/runtime';
+import { createRuntime, type Runtime, setRuntime } from '../functions/handlers/runtime';
 import type { Clock } from '../functions/queue/clock';
+import { createDynamoClient } from '../functions/store/client';
 import type { TableNames } from '../functions/store/table-layout';
 import { startHttpHost } from '../infra/local/http-host';
 import { ensureTables } from '../infra/local/tables';

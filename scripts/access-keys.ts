@@ -5,9 +5,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newAccessKey } from '../functions/dialects/sqs/new-access-key';
-import { createDynamoClient, defaultAccountId } from '../functions/handlers/runtime';
-import type { AccessKeyStore, AccessKeySummary } from '../functions/queue/access-key-port';
+import { defaultAccountId } from '../functions/handlers/runtime';
+import type { AccessKeyStore, AccessKeySummary } from '../functions/queue/ports/access-key-store';
 import { DynamoAccessKeyStore } from '../functions/store/access-key-store';
+import { createDynamoClient } from '../functions/store/client';
 import { tableNames } from '../functions/store/table-layout';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { ensureTables } from '../infra/local/tables';

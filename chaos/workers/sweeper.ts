@@ -1,5 +1,5 @@
 import type { QueueContext } from '../../functions/queue/context';
-import { sweep } from '../../functions/queue/operations/dead-letters';
+import { sweep } from '../../functions/queue/operations/sweep';
 import type { ScaledClock } from '../clock';
 
 /**

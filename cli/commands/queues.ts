@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Queue, QueuePage } from '../../functions/dialects/rest/client-types';
+import { messageStateLabels, messageStates } from '../../functions/dialects/rest/message-states';
 import { confirm } from '../confirm';
 import { contextOf, integer } from '../context';
 import { CliError, UsageError } from '../errors';
@@ -21,9 +22,11 @@ export function registerQueueCommands(program: Command): void {
           ? 'No queues. Create one with: dq create <name>'
           : table(queues, [
               { header: 'NAME', value: (q) => q.name },
-              { header: 'VISIBLE', value: (q) => q.messages?.visible, align: 'right' },
-              { header: 'IN FLIGHT', value: (q) => q.messages?.inFlight, align: 'right' },
-              { header: 'DELAYED', value: (q) => q.messages?.delayed, align: 'right' },
+              ...messageStates.map((state) => ({
+                header: messageStateLabels[state].toUpperCase(),
+                value: (q: (typeof queues)[number]) => q.messages?.[state],
+                align: 'right' as const,
+              })),
               { header: 'OLDEST', value: (q) => age(q.messages?.oldestMessageAgeSeconds), align: 'right' },
               {
                 header: 'DEAD LETTERS TO',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { MinuteStats } from '../../functions/dialects/rest/client-types';
+import { messageStateLabels } from '../../functions/dialects/rest/message-states';
 import { contextOf, integer } from '../context';
 import { queuePath } from '../http-client';
 import { sparkline, table } from '../output';
@@ -12,8 +13,10 @@ const metrics: { key: Metric; label: string }[] = [
   { key: 'deleted', label: 'deleted' },
   { key: 'deadLettered', label: 'dead-lettered' },
   { key: 'redriven', label: 'redriven' },
-  { key: 'visible', label: 'visible (sampled)' },
-  { key: 'inFlight', label: 'in flight (sampled)' },
+  ...(['visible', 'inFlight'] as const).map((key) => ({
+    key,
+    label: `${messageStateLabels[key].toLowerCase()} (sampled)`,
+  })),
 ];
 
 /** `stats`: per-minute activity kept by the service; sparklines by default, a table with --table. */

@@ -1,4 +1,5 @@
 import type { MinuteStats } from '../../functions/dialects/rest/client-types';
+import { messageStateLabels, messageStates } from '../../functions/dialects/rest/message-states';
 import { h, svg } from './dom';
 import { clockTime, count } from './format';
 
@@ -13,11 +14,11 @@ interface Series {
   className: string;
 }
 
-const depthSeries: Series[] = [
-  { key: 'visible', label: 'Visible', className: 's1' },
-  { key: 'inFlight', label: 'In flight', className: 's2' },
-  { key: 'delayed', label: 'Delayed', className: 's3' },
-];
+const depthSeries: Series[] = messageStates.map((state, n) => ({
+  key: state,
+  label: messageStateLabels[state],
+  className: `s${n + 1}`,
+}));
 
 const activitySeries: Series[] = [
   { key: 'sent', label: 'Sent', className: 's1' },

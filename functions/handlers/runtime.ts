@@ -1,15 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Runtime } from '../dialects/runtime';
 import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
-import type { QueueContext } from '../queue/context';
 import { createQueueContext } from '../queue/service';
 import { DynamoAccessKeyStore } from '../store/access-key-store';
+import { createDynamoClient } from '../store/client';
 import { DynamoDeadLetterStore } from '../store/dead-letter-store';
-import { DynamoQueueStore } from '../store/dynamo-store';
 import { DynamoFifoStore } from '../store/fifo-store';
-import { DynamoInspectionStore } from '../store/peek-store';
+import { DynamoInspectionStore } from '../store/inspection-store';
+import { DynamoQueueStore } from '../store/queue-store';
 import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
 import { DynamoTopicStore } from '../store/topic-store';
@@ -28,16 +28,7 @@ import { loadReceiptHandleSecret } from './secret';
  *                                       active access key (the deployed stack sets it); unset: only
  *                                       once at least one key exists (local default)
  */
-export interface Runtime {
-  queue: QueueContext;
-  /** Topics (SNS): they deliver through `queue`. */
-  topics: TopicsContext;
-  account: string;
-  region: string;
-  /** The access keys SQS requests are signed with, cached per container. */
-  accessKeys: AccessKeyCache;
-  sqsAuth: SqsAuthMode;
-}
+export type { Runtime };
 
 export const defaultAccountId = '000000000000';
 
@@ -51,21 +42,6 @@ export function getRuntime(): Promise<Runtime> {
 
 export function setRuntime(value: Runtime): void {
   runtime = Promise.resolve(value);
-}
-
-export function createDynamoClient(env: NodeJS.ProcessEnv): DynamoDBClient {
-  const endpoint = env.DYNAMODB_ENDPOINT;
-  return new DynamoDBClient({
-    region: env.AWS_REGION ?? 'us-east-1',
-    maxAttempts: 3,
-    // Bounded waits: a stuck connection becomes a retryable error, never a hung request.
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 2_000,
-      requestTimeout: 5_000,
-      throwOnRequestTimeout: true,
-    }),
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
 }
 
 export interface RuntimeOptions {

@@ -1,5 +1,5 @@
-import { sweep } from '../queue/operations/dead-letters';
 import { measureGauges } from '../queue/operations/gauges';
+import { sweep } from '../queue/operations/sweep';
 import { sweepOutbox } from '../topics/sweep';
 import { logError } from './log';
 import { publishGauges } from './metrics';

@@ -1,12 +1,15 @@
 import type { Arrivals } from './arrivals';
+import type { CandidateCache } from './candidates';
 import type { Clock } from './clock';
-import type { DeadLetterStore } from './dead-letter-port';
 import { QueueError } from './errors';
-import type { FifoStore } from './fifo/port';
-import type { InspectionStore } from './inspection-port';
 import type { QueueRecord, QueueRef } from './model';
-import type { QueueStore } from './port';
+import type { DeadLetterStore } from './ports/dead-letter-store';
+import type { FifoStore } from './ports/fifo-store';
+import type { InspectionStore } from './ports/inspection-store';
+import type { QueueStore } from './ports/queue-store';
 import type { ReceiptHandleCodec } from './receipt-handle';
+import type { SequenceGuesses } from './sequence-guesses';
+import type { ShardCursor } from './shard-cursor';
 import type { StatsRecorder } from './stats/recorder';
 
 /** What every operation needs: storage, time, the handle codec and a few settings. */
@@ -15,7 +18,14 @@ export interface QueueContext {
   deadLetters: DeadLetterStore;
   clock: Clock;
   receiptHandles: ReceiptHandleCodec;
+  /** Per process: wakes this process's long polls when it sends. */
   arrivals: Arrivals;
+  /** Per process: candidates earlier standard receives read but did not lease. */
+  candidates: CandidateCache;
+  /** Per process: where the next receive starts among a queue's shards. */
+  shardCursor: ShardCursor;
+  /** Per process: the last sequence number seen per FIFO group (saves a read before a send). */
+  sequenceGuesses: SequenceGuesses;
   queues: QueueCache;
   /** Storage of FIFO queues; without it, FIFO queues are refused. */
   fifo?: FifoStore;

@@ -1,11 +1,6 @@
 /**
- * The vocabulary of the queue: queues, messages and the states a message moves through.
- *
- * A message's state is derived from three timestamps, never stored as a separate field:
- *   delayed    visibleAt > now and never received
- *   visible    visibleAt <= now and expiresAt > now
- *   in flight  visibleAt > now and received at least once (the current lease holds `leaseToken`)
- *   expired    expiresAt <= now (never delivered again, removed when met)
+ * The vocabulary of the queue: queues and messages. The states a message moves through (delayed,
+ * visible, in flight, expired) are derived from its times: see states.ts.
  */
 
 /** Where a queue lives: queues are namespaced by account and region, as in SQS. */
@@ -116,11 +111,7 @@ export interface ReceivedMessage extends StoredMessage {
   receiptHandle: string;
 }
 
-export interface MessageCounts {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
+export type { MessageCounts } from './states';
 
 export interface BatchFailure {
   id: string;

@@ -1,13 +1,16 @@
 import { Arrivals } from './arrivals';
+import { CandidateCache } from './candidates';
 import { type Clock, systemClock } from './clock';
 import { QueueCache, type QueueContext } from './context';
-import type { DeadLetterStore } from './dead-letter-port';
-import type { FifoStore } from './fifo/port';
-import type { InspectionStore } from './inspection-port';
 import { limits } from './limits';
-import type { QueueStore } from './port';
+import type { DeadLetterStore } from './ports/dead-letter-store';
+import type { FifoStore } from './ports/fifo-store';
+import type { InspectionStore } from './ports/inspection-store';
+import type { QueueStore } from './ports/queue-store';
+import type { StatsStore } from './ports/stats-store';
 import { ReceiptHandleCodec } from './receipt-handle';
-import type { StatsStore } from './stats/port';
+import { SequenceGuesses } from './sequence-guesses';
+import { ShardCursor } from './shard-cursor';
 import { StatsRecorder, type Warn } from './stats/recorder';
 
 export interface QueueContextOptions {
@@ -38,6 +41,9 @@ export function createQueueContext(options: QueueContextOptions): QueueContext {
     clock,
     receiptHandles: new ReceiptHandleCodec(options.receiptHandleSecret),
     arrivals: new Arrivals(),
+    candidates: new CandidateCache(),
+    shardCursor: new ShardCursor(),
+    sequenceGuesses: new SequenceGuesses(),
     queues: new QueueCache(options.store, clock, options.queueCacheMs ?? 2_000),
     ...(options.fifo ? { fifo: options.fifo } : {}),
     stats: new StatsRecorder(options.stats, clock, {

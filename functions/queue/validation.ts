@@ -234,3 +234,26 @@ export function validateBatch<T extends { id: unknown }>(field: string, entries:
   }
   return entries as T[];
 }
+
+export interface ListQueuesInput {
+  account: string;
+  region: string;
+  prefix?: string;
+  limit?: number;
+  nextToken?: string;
+}
+
+/** A listing's prefix and page size, checked; the page size defaults to the most SQS allows. */
+export function validateListQueues(input: ListQueuesInput): ListQueuesInput & { limit: number } {
+  if (
+    input.prefix !== undefined &&
+    (typeof input.prefix !== 'string' || !/^[A-Za-z0-9_-]{0,80}$/.test(input.prefix))
+  ) {
+    throw invalidParameter('prefix', input.prefix, 'up to 80 characters from A-Z, a-z, 0-9, - and _');
+  }
+  const limit = integerInRange('limit', input.limit ?? limits.listQueuesMaxResults, {
+    min: 1,
+    max: limits.listQueuesMaxResults,
+  });
+  return { ...input, limit };
+}

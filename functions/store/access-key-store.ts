@@ -6,8 +6,10 @@ import {
   type QueryCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { AccessKey, AccessKeyStore, AccessKeySummary } from '../queue/access-key-port';
-import { type CapacityReport, runCall } from './calls';
+import type { AccessKey, AccessKeyStore, AccessKeySummary } from '../queue/ports/access-key-store';
+import { DynamoBase } from './base';
+import type { CapacityReport } from './calls';
+import { conditions, filters, revokeKey } from './conditions';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
 
@@ -33,18 +35,20 @@ const keyOf = (accessKeyId: string): Item => ({
   sk: { S: accessKeyId },
 });
 
-export class DynamoAccessKeyStore implements AccessKeyStore {
-  constructor(private readonly options: AccessKeyStoreOptions) {}
+export class DynamoAccessKeyStore extends DynamoBase implements AccessKeyStore {
+  constructor(options: AccessKeyStoreOptions) {
+    super({ client: options.client, tables: { messages: options.table }, onConsumed: options.onConsumed });
+  }
 
   async createKey(key: AccessKey): Promise<boolean> {
     try {
       await this.run('createAccessKey', (c) =>
-        this.options.client.send(
+        this.client.send(
           new PutItemCommand({
             ...c,
-            TableName: this.options.table,
+            TableName: this.messages,
             Item: toItem(key),
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ConditionExpression: conditions.itemAbsent,
           }),
         ),
       );
@@ -57,10 +61,10 @@ export class DynamoAccessKeyStore implements AccessKeyStore {
 
   async getKey(accessKeyId: string): Promise<AccessKey | undefined> {
     const out = await this.run('getAccessKey', (c) =>
-      this.options.client.send(
+      this.client.send(
         new GetItemCommand({
           ...c,
-          TableName: this.options.table,
+          TableName: this.messages,
           Key: keyOf(accessKeyId),
           ConsistentRead: true,
         }),
@@ -81,13 +85,13 @@ export class DynamoAccessKeyStore implements AccessKeyStore {
   async revokeKey(accessKeyId: string, at: number): Promise<boolean> {
     try {
       await this.run('revokeAccessKey', (c) =>
-        this.options.client.send(
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.options.table,
+            TableName: this.messages,
             Key: keyOf(accessKeyId),
-            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-            ConditionExpression: 'attribute_exists(pk)',
+            UpdateExpression: revokeKey,
+            ConditionExpression: conditions.itemExists,
             ExpressionAttributeValues: { ':at': { N: String(at) } },
           }),
         ),
@@ -101,7 +105,7 @@ export class DynamoAccessKeyStore implements AccessKeyStore {
 
   async hasActiveKeys(): Promise<boolean> {
     const active = await this.queryAll(
-      { ProjectionExpression: 'sk', FilterExpression: 'attribute_not_exists(revokedAt)' },
+      { ProjectionExpression: 'sk', FilterExpression: filters.activeKey },
       1,
     );
     return active.length > 0;
@@ -113,10 +117,10 @@ export class DynamoAccessKeyStore implements AccessKeyStore {
     let start: Item | undefined;
     do {
       const out = await this.run('queryAccessKeys', (c) =>
-        this.options.client.send(
+        this.client.send(
           new QueryCommand({
             ...c,
-            TableName: this.options.table,
+            TableName: this.messages,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': { S: accessKeysPartition } },
             ConsistentRead: true,
@@ -129,10 +133,6 @@ export class DynamoAccessKeyStore implements AccessKeyStore {
       start = out.LastEvaluatedKey;
     } while (start && items.length < enough);
     return items;
-  }
-
-  private run<O extends object>(operation: string, send: (capacity: object) => Promise<O>): Promise<O> {
-    return runCall(this.options.onConsumed, operation, send as never) as Promise<O>;
   }
 }
 

@@ -1,133 +1,101 @@
-import {
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
-import { deadLetterInfo } from '../queue/dead-letter-info';
+import { GetItemCommand, QueryCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { MoveTask, QueueRecord, StoredMessage } from '../queue/model';
 import type {
   DeadLetterMove,
   DeadLetterQuery,
   DeadLetterStore,
   RedriveMove,
   RedriveOutcome,
-} from '../queue/dead-letter-port';
-import { invalidParameter } from '../queue/errors';
-import type { MessageAttributes, MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../queue/model';
-import { getAll, keyString, writeAll } from './batch';
-import { isConditionCancellation, runCall } from './calls';
-import { visibleInShard } from './conditions';
-import { deadLetterPartition, deadLetterRecord, deadLetterRecordKey, padTime } from './dead-letter-records';
-import type { DynamoStoreOptions } from './dynamo-store';
-import { fifoMessageKey, itemToFifoMessage } from './fifo-items';
+} from '../queue/ports/dead-letter-store';
+import { deadLetterInfo } from '../queue/shared/dead-letter-reasons';
+import { matchesRedriveFilter } from '../queue/shared/redrive-filter';
+import { exhausted, isExpired, stateOf } from '../queue/states';
+import { DynamoBase, type DynamoStoreOptions } from './base';
+import { conditions, visibleInShard } from './conditions';
+import { type BrowseBudget, filterBudget, listDeadLetters } from './dead-letter-browse';
+import { deadLetterRecord, deadLetterRecordKey } from './dead-letter-records';
 import {
   type Item,
   isTombstone,
   itemToMessage,
-  itemToQueue,
   messageIdOf,
   messageKey,
   messageToItems,
   partCount,
   partKey,
-  queuesPartition,
   tombstoneUpdate,
 } from './items';
-import { isConditionFailure } from './sdk-errors';
+import {
+  createMoveTask,
+  getMoveTask,
+  listMoveTasks,
+  listRunningMoveTasks,
+  saveMoveTask,
+} from './move-task-records';
+import { findSweepable, getSweepCursor, listAllQueues, setSweepCursor } from './sweep-records';
 
 /**
- * Dead letters, the sweeper's bookkeeping and redrive tasks.
- *
- * dead-letters table
- *   record       see dead-letter-records.ts
- *   move task    pk = `t#<dead-letter queue id>`  sk = <task id> (time-ordered)
- *   running      pk = `running`  sk = <dead-letter queue id>: one active task per queue, and the
- *                list of tasks the scheduler continues
- *   sweep cursor pk = `sweep`  sk = `cursor`
+ * The DynamoDB adapter of the dead-letter port. Here: moves into a dead-letter queue and back out
+ * (redrive), each one transaction, and the scan a redrive walks. Browsing (dead-letter-browse.ts),
+ * redrive task records (move-task-records.ts) and the sweeper's reads (sweep-records.ts) live
+ * beside it.
  *
  * A dead letter is a message of the dead-letter queue (so clients receive it like any message)
- * carrying its history in `dl`; the record orders dead letters by time for browsing.
+ * carrying its history in `dl`; its browse record (dead-letter-records.ts) orders dead letters by
+ * time.
  */
-const taskKey = (queueId: string, taskId: string): Item => ({ pk: { S: `t#${queueId}` }, sk: { S: taskId } });
-const lockKey = (queueId: string): Item => ({ pk: { S: 'running' }, sk: { S: queueId } });
-const sweepKey: Item = { pk: { S: 'sweep' }, sk: { S: 'cursor' } };
-const terminal = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
-/** How much one filtered browse reads at most before it returns what it found and a token. */
-export interface BrowseBudget {
-  pageSize: number;
-  pages: number;
-  records: number;
-}
-const filterBudget: BrowseBudget = { pageSize: 100, pages: 10, records: 1_000 };
-
-export class DynamoDeadLetterStore implements DeadLetterStore {
-  private readonly client: DynamoDBClient;
-  private readonly messages: string;
-  private readonly deadLetters: string;
-
+export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore {
   constructor(
-    private readonly options: DynamoStoreOptions,
+    options: DynamoStoreOptions,
     private readonly browseBudget: BrowseBudget = filterBudget,
   ) {
-    this.client = options.client;
-    this.messages = options.tables.messages;
-    this.deadLetters = options.tables.deadLetters;
+    super(options);
   }
 
-  async listAllQueues(after: string | undefined, limit: number) {
-    const out = await this.run('listAllQueues', (c) =>
-      this.client.send(
-        new QueryCommand({
-          ...c,
-          TableName: this.messages,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: queuesPartition } },
-          Limit: limit,
-          ...(after ? { ExclusiveStartKey: { pk: { S: queuesPartition }, sk: { S: after } } } : {}),
-        }),
-      ),
-    );
-    const next = out.LastEvaluatedKey?.sk?.S;
-    const queues = (out.Items ?? []).map((item) => ({ queue: itemToQueue(item), cursor: item.sk!.S! }));
-    return { queues, ...(next ? { next } : {}) };
+  listDeadLetters(query: DeadLetterQuery) {
+    return listDeadLetters(this, query, this.browseBudget);
   }
 
-  async findSweepable(
+  createMoveTask(task: MoveTask) {
+    return createMoveTask(this, task);
+  }
+
+  getMoveTask(sourceQueueId: string, taskId: string) {
+    return getMoveTask(this, sourceQueueId, taskId);
+  }
+
+  listMoveTasks(sourceQueueId: string, limit: number) {
+    return listMoveTasks(this, sourceQueueId, limit);
+  }
+
+  listRunningMoveTasks() {
+    return listRunningMoveTasks(this);
+  }
+
+  saveMoveTask(task: MoveTask, expectedStatus: MoveTask['status']) {
+    return saveMoveTask(this, task, expectedStatus);
+  }
+
+  listAllQueues(after: string | undefined, limit: number) {
+    return listAllQueues(this, after, limit);
+  }
+
+  findSweepable(
     queueId: string,
     shard: number,
     now: number,
     maxReceiveCount: number | undefined,
     limit: number,
   ) {
-    const found: { messageId: string; expired: boolean }[] = [];
-    const visible = visibleInShard(queueId, shard, now);
-    let startKey: Item | undefined;
-    do {
-      const out = await this.run('findSweepable', (c) =>
-        this.client.send(
-          new QueryCommand({
-            ...c,
-            TableName: this.messages,
-            ...visible,
-            FilterExpression: maxReceiveCount === undefined ? 'x <= :now' : 'x <= :now OR rc >= :max',
-            ExpressionAttributeValues: {
-              ...visible.ExpressionAttributeValues,
-              ...(maxReceiveCount === undefined ? {} : { ':max': { N: String(maxReceiveCount) } }),
-            },
-            ProjectionExpression: 'pk, x',
-            Limit: 500,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      for (const item of out.Items ?? []) {
-        found.push({ messageId: messageIdOf(item.pk!.S!), expired: Number(item.x?.N) <= now });
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey && found.length < limit);
-    return found.slice(0, limit);
+    return findSweepable(this, queueId, shard, now, maxReceiveCount, limit);
+  }
+
+  getSweepCursor() {
+    return getSweepCursor(this);
+  }
+
+  setSweepCursor(cursor: string | undefined) {
+    return setSweepCursor(this, cursor);
   }
 
   async moveToDeadLetterQueue(request: DeadLetterMove): Promise<'moved' | 'skipped'> {
@@ -135,8 +103,8 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     const current = await this.readMessage(source.id, request.messageId);
     if (!current) return 'skipped';
     const { item, message } = current;
-    const exhausted = source.maxReceiveCount !== undefined && message.receiveCount >= source.maxReceiveCount;
-    if (!(message.visibleAt <= now && message.expiresAt > now && exhausted)) return 'skipped';
+    const visible = stateOf(message, now) === 'visible' && !isExpired(message, now);
+    if (!(visible && exhausted(source, message))) return 'skipped';
     const deadLetter: StoredMessage = {
       ...message,
       queueId: target.id,
@@ -160,7 +128,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         },
       },
     ];
-    return (await this.transact('moveToDeadLetterQueue', actions)) ? 'moved' : 'skipped';
+    return (await this.commit('moveToDeadLetterQueue', actions)) ? 'moved' : 'skipped';
   }
 
   async redriveMessage(request: RedriveMove): Promise<RedriveOutcome> {
@@ -169,7 +137,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     if (!current) return 'gone';
     const { item, message } = current;
     if (message.visibleAt > request.now) return 'busy';
-    if (!matches(message, request.filter)) return 'filtered';
+    if (!matchesRedriveFilter(message, request.filter)) return 'filtered';
     const destination = await request.destination(message);
     if (!destination) return 'noDestination';
     // A redriven message is a new message, as in SQS: new id, no receives, fresh retention.
@@ -198,7 +166,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         },
       });
     }
-    return (await this.transact('redriveMessage', actions)) ? 'moved' : 'busy';
+    return (await this.commit('redriveMessage', actions)) ? 'moved' : 'busy';
   }
 
   async scanDeadLetterQueue(
@@ -232,197 +200,6 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     return { messageIds: [] };
   }
 
-  /**
-   * A page of dead letters in time order. With an attribute filter the records are read page after
-   * page, keeping the messages whose String attribute matches, until `limit` match or the read
-   * budget is spent; the token then resumes right after the last record examined, so a later page
-   * neither skips nor repeats a match.
-   */
-  async listDeadLetters(query: DeadLetterQuery) {
-    const from = padTime(query.deadLetteredAfter ?? 0);
-    const to = `${padTime(query.deadLetteredBefore ?? 9_999_999_999_999)}~`;
-    const partition = deadLetterPartition(query.queueId);
-    let startKey: Item | undefined;
-    if (query.nextToken) {
-      const sk = Buffer.from(query.nextToken, 'base64url').toString('utf8');
-      if (!/^\d{13}#[\w-]+$/.test(sk))
-        throw invalidParameter('nextToken', query.nextToken, 'a token from an earlier page');
-      startKey = { pk: { S: partition }, sk: { S: sk } };
-    }
-    const filter = query.attribute;
-    const budget = filter ? this.browseBudget : { pages: 1, records: query.limit };
-    const messages: StoredMessage[] = [];
-    let examined = 0;
-    for (let pages = 1; ; pages++) {
-      const out = await this.run('listDeadLetters', (c) =>
-        this.client.send(
-          new QueryCommand({
-            ...c,
-            TableName: this.deadLetters,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': { S: partition }, ':from': { S: from }, ':to': { S: to } },
-            ScanIndexForward: query.order === 'oldest',
-            Limit: filter ? this.browseBudget.pageSize : query.limit,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      const records = out.Items ?? [];
-      const items = await this.deadLetterItems(query.queueId, records);
-      const dangling: Item[] = [];
-      let stoppedAt: number | undefined;
-      for (const [index, record] of records.entries()) {
-        examined++;
-        const item = items[index];
-        // A consumer deleted the dead letter (or retention removed it): drop its record too.
-        if (!item) dangling.push({ pk: record.pk!, sk: record.sk! });
-        else if (!filter || itemMatchesAttribute(item, filter)) {
-          const body = await this.bodyOf(query.queueId, item);
-          messages.push(
-            record.fg?.S ? itemToFifoMessage(item, query.queueId, body) : itemToMessage(item, body),
-          );
-          if (messages.length === query.limit) {
-            stoppedAt = index;
-            break;
-          }
-        }
-      }
-      if (dangling.length > 0) {
-        await writeAll(
-          this.client,
-          this.deadLetters,
-          dangling.map((Key) => ({ DeleteRequest: { Key } })),
-        );
-      }
-      // Resume after the last record examined: mid-page when the page filled up there.
-      const last =
-        stoppedAt !== undefined && stoppedAt < records.length - 1
-          ? records[stoppedAt]!.sk!.S
-          : out.LastEvaluatedKey?.sk?.S;
-      const full = messages.length === query.limit;
-      if (!last || full || pages >= budget.pages || examined >= budget.records) {
-        return { messages, ...(last ? { nextToken: Buffer.from(last).toString('base64url') } : {}) };
-      }
-      startKey = { pk: { S: partition }, sk: { S: last } };
-    }
-  }
-
-  /** The message items of dead-letter records, in record order (undefined where the message is gone). */
-  private async deadLetterItems(queueId: string, records: Item[]): Promise<(Item | undefined)[]> {
-    // A FIFO dead letter's item is keyed by its group and sequence number, a standard one by its id.
-    const keys = records.map((r) =>
-      r.fg?.S ? fifoMessageKey(queueId, r.fg.S, r.sn!.S!) : messageKey(queueId, r.id!.S!),
-    );
-    const found = await getAll(this.client, this.messages, keys);
-    return keys.map((key) => found.get(keyString(key)));
-  }
-
-  async createMoveTask(task: MoveTask): Promise<'created' | 'busy'> {
-    const created = await this.transact('createMoveTask', [
-      {
-        Put: {
-          TableName: this.deadLetters,
-          Item: { ...lockKey(task.sourceQueueId), taskId: { S: task.taskId } },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      { Put: { TableName: this.deadLetters, Item: taskItem(task) } },
-    ]);
-    return created ? 'created' : 'busy';
-  }
-
-  async getMoveTask(sourceQueueId: string, taskId: string) {
-    const out = await this.run('getMoveTask', (c) =>
-      this.client.send(
-        new GetItemCommand({
-          ...c,
-          TableName: this.deadLetters,
-          Key: taskKey(sourceQueueId, taskId),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return out.Item ? itemToTask(out.Item) : undefined;
-  }
-
-  async listMoveTasks(sourceQueueId: string, limit: number) {
-    const out = await this.run('listMoveTasks', (c) =>
-      this.client.send(
-        new QueryCommand({
-          ...c,
-          TableName: this.deadLetters,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: `t#${sourceQueueId}` } },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      ),
-    );
-    return (out.Items ?? []).map(itemToTask);
-  }
-
-  async listRunningMoveTasks() {
-    const out = await this.run('listRunningMoveTasks', (c) =>
-      this.client.send(
-        new QueryCommand({
-          ...c,
-          TableName: this.deadLetters,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: 'running' } },
-        }),
-      ),
-    );
-    const keys = (out.Items ?? []).map((lock) => taskKey(lock.sk!.S!, lock.taskId!.S!));
-    const found = await getAll(this.client, this.deadLetters, keys);
-    return [...found.values()].map(itemToTask);
-  }
-
-  async saveMoveTask(task: MoveTask, expectedStatus: MoveTask['status']) {
-    const put: TransactWriteItem = {
-      Put: {
-        TableName: this.deadLetters,
-        Item: taskItem(task),
-        ConditionExpression: 'st = :expected',
-        ExpressionAttributeValues: { ':expected': { S: expectedStatus } },
-      },
-    };
-    if (!terminal.has(task.status)) {
-      try {
-        await this.run('saveMoveTask', (c) => this.client.send(new PutItemCommand({ ...c, ...put.Put! })));
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    }
-    // A finished task releases its queue for the next one in the same write.
-    return this.transact('finishMoveTask', [
-      put,
-      { Delete: { TableName: this.deadLetters, Key: lockKey(task.sourceQueueId) } },
-    ]);
-  }
-
-  async getSweepCursor() {
-    const out = await this.run('getSweepCursor', (c) =>
-      this.client.send(
-        new GetItemCommand({ ...c, TableName: this.deadLetters, Key: sweepKey, ConsistentRead: true }),
-      ),
-    );
-    return out.Item?.after?.S;
-  }
-
-  async setSweepCursor(cursor: string | undefined) {
-    await this.run('setSweepCursor', (c) =>
-      this.client.send(
-        new PutItemCommand({
-          ...c,
-          TableName: this.deadLetters,
-          Item: { ...sweepKey, ...(cursor ? { after: { S: cursor } } : {}) },
-        }),
-      ),
-    );
-  }
-
   /** A message item and its whole body, read consistently. */
   private async readMessage(queueId: string, messageId: string) {
     const out = await this.run('readMessage', (c) =>
@@ -437,17 +214,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
     );
     // A deleted message leaves a tombstone (items.ts): it is gone.
     if (!out.Item || isTombstone(out.Item)) return undefined;
-    return { item: out.Item, message: itemToMessage(out.Item, await this.bodyOf(queueId, out.Item)) };
-  }
-
-  private async bodyOf(queueId: string, item: Item): Promise<string | undefined> {
-    const parts = partCount(item);
-    if (parts === 0) return undefined;
-    // FIFO message items carry their id in `mi`; standard ones in their key.
-    const messageId = item.mi?.S ?? messageIdOf(item.pk!.S!);
-    const keys = Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n));
-    const found = await getAll(this.client, this.messages, keys);
-    return Buffer.concat(keys.map((k) => found.get(keyString(k))?.d?.B ?? new Uint8Array())).toString('utf8');
+    return { item: out.Item, message: itemToMessage(out.Item, await this.readBody(queueId, out.Item)) };
   }
 
   /**
@@ -463,7 +230,7 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
         Update: {
           TableName: this.messages,
           Key: messageKey(queueId, messageId),
-          ConditionExpression: 'v = :v AND rc = :rc',
+          ConditionExpression: conditions.unchangedSinceRead,
           UpdateExpression: tombstone.UpdateExpression,
           ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
           ExpressionAttributeValues: { ':v': item.v!, ':rc': item.rc!, ...tombstone.values },
@@ -476,63 +243,11 @@ export class DynamoDeadLetterStore implements DeadLetterStore {
   private putNew(message: StoredMessage): TransactWriteItem[] {
     const { message: item, parts } = messageToItems(message);
     return [
-      { Put: { TableName: this.messages, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.messages, Item: item, ConditionExpression: conditions.itemAbsent } },
       ...parts.map((Item) => ({ Put: { TableName: this.messages, Item } })),
     ];
   }
-
-  /** One atomic write; false when a condition failed (someone else changed the items first). */
-  private async transact(operation: string, actions: TransactWriteItem[]): Promise<boolean> {
-    try {
-      await this.run(operation, (c) =>
-        this.client.send(new TransactWriteItemsCommand({ ...c, TransactItems: actions })),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionCancellation(error)) return false;
-      throw error;
-    }
-  }
-
-  private run<O extends { ConsumedCapacity?: unknown }>(
-    operation: string,
-    send: (c: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
-  ) {
-    return runCall(this.options.onConsumed, operation, send as never) as Promise<O>;
-  }
 }
-
-function matches(message: StoredMessage, filter: RedriveFilter): boolean {
-  if (filter.messageIds && !filter.messageIds.includes(message.id)) return false;
-  if (filter.attribute && !attributeMatches(message.attributes, filter.attribute)) return false;
-  const at = message.deadLetter?.deadLetteredAt ?? message.sentAt;
-  if (filter.deadLetteredAfter !== undefined && at < filter.deadLetteredAfter) return false;
-  if (filter.deadLetteredBefore !== undefined && at > filter.deadLetteredBefore) return false;
-  return true;
-}
-
-/**
- * Whether a message item (standard or FIFO, both keep attributes in `a`) has the attribute value:
- * compared as redrive compares it, so a browse shows exactly what "redrive matching" would move.
- */
-function itemMatchesAttribute(item: Item, filter: { name: string; value: string }): boolean {
-  const attributes: MessageAttributes = item.a?.S ? JSON.parse(item.a.S) : {};
-  return attributeMatches(attributes, filter);
-}
-
-function attributeMatches(attributes: MessageAttributes, filter: { name: string; value: string }): boolean {
-  return attributes[filter.name]?.stringValue === filter.value;
-}
-
-function taskItem(task: MoveTask): Item {
-  return {
-    ...taskKey(task.sourceQueueId, task.taskId),
-    st: { S: task.status },
-    data: { S: JSON.stringify(task) },
-  };
-}
-
-const itemToTask = (item: Item): MoveTask => JSON.parse(item.data!.S!) as MoveTask;
 
 const encodeCursor = (position: { shard: number; key?: Item }) =>
   Buffer.from(JSON.stringify(position)).toString('base64url');
@@ -547,4 +262,4 @@ function decodeCursor(cursor: string): { shard: number; key?: Item } {
   return { shard: 0 };
 }
 
-export type { QueueRecord };
+export type { BrowseBudget, QueueRecord };

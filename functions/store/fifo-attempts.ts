@@ -4,9 +4,10 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { AttemptClaim, AttemptRecord, ReceiveAttempt } from '../queue/fifo/port';
+import type { AttemptClaim, AttemptRecord, ReceiveAttempt } from '../queue/ports/fifo-store';
+import type { DynamoBase } from './base';
+import { attemptConditions } from './conditions';
 import { attemptKey } from './fifo-items';
-import type { FifoTable } from './fifo-table';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
 
@@ -19,16 +20,8 @@ import { isConditionFailure } from './sdk-errors';
 const N = (n: number): AttributeValue => ({ N: String(n) });
 const S = (s: string): AttributeValue => ({ S: s });
 
-/** The record is free: never claimed, past its window, or (when replacing) still the one seen. */
-function claimCondition(replacing: string | undefined): string {
-  const free = 'attribute_not_exists(pk) OR x <= :now';
-  if (replacing === undefined) return free;
-  // Records written before claims existed have no token.
-  return replacing === '' ? `${free} OR attribute_not_exists(c)` : `${free} OR c = :seen`;
-}
-
 export async function claimAttempt(
-  table: FifoTable,
+  table: DynamoBase,
   claim: AttemptClaim,
 ): Promise<{ claimed: true } | { claimed: false; current?: AttemptRecord }> {
   try {
@@ -36,7 +29,7 @@ export async function claimAttempt(
       table.client.send(
         new PutItemCommand({
           ...c,
-          TableName: table.name,
+          TableName: table.messages,
           Item: {
             ...attemptKey(claim.queueId, claim.attemptId),
             c: S(claim.token),
@@ -44,7 +37,7 @@ export async function claimAttempt(
             x: N(claim.expiresAt),
             ttl: N(Math.ceil(claim.expiresAt / 1000)),
           },
-          ConditionExpression: claimCondition(claim.replacing),
+          ConditionExpression: attemptConditions.claimable(claim.replacing),
           ExpressionAttributeValues: {
             ':now': N(claim.now),
             ...(claim.replacing ? { ':seen': S(claim.replacing) } : {}),
@@ -62,7 +55,7 @@ export async function claimAttempt(
 }
 
 export async function finishAttempt(
-  table: FifoTable,
+  table: DynamoBase,
   queueId: string,
   token: string,
   attempt: ReceiveAttempt,
@@ -72,7 +65,7 @@ export async function finishAttempt(
       table.client.send(
         new PutItemCommand({
           ...c,
-          TableName: table.name,
+          TableName: table.messages,
           Item: {
             ...attemptKey(queueId, attempt.attemptId),
             c: S(token),
@@ -81,7 +74,7 @@ export async function finishAttempt(
             ttl: N(Math.ceil(attempt.expiresAt / 1000)),
             d: S(JSON.stringify(attempt)),
           },
-          ConditionExpression: 'c = :token',
+          ConditionExpression: attemptConditions.holdsClaim,
           ExpressionAttributeValues: { ':token': S(token) },
         }),
       ),
@@ -92,15 +85,15 @@ export async function finishAttempt(
   }
 }
 
-export async function dropAttempt(table: FifoTable, queueId: string, attemptId: string, token: string) {
+export async function dropAttempt(table: DynamoBase, queueId: string, attemptId: string, token: string) {
   try {
     await table.run('fifoDropAttempt', (c) =>
       table.client.send(
         new DeleteItemCommand({
           ...c,
-          TableName: table.name,
+          TableName: table.messages,
           Key: attemptKey(queueId, attemptId),
-          ConditionExpression: 'c = :token',
+          ConditionExpression: attemptConditions.holdsClaim,
           ExpressionAttributeValues: { ':token': S(token) },
         }),
       ),
@@ -111,7 +104,7 @@ export async function dropAttempt(table: FifoTable, queueId: string, attemptId: 
 }
 
 export async function getAttempt(
-  table: FifoTable,
+  table: DynamoBase,
   queueId: string,
   attemptId: string,
   now: number,
@@ -120,7 +113,7 @@ export async function getAttempt(
     table.client.send(
       new GetItemCommand({
         ...c,
-        TableName: table.name,
+        TableName: table.messages,
         Key: attemptKey(queueId, attemptId),
         ConsistentRead: true,
       }),

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { FifoMessage } from '../queue/fifo/port';
+import type { FifoMessage } from '../queue/ports/fifo-store';
 import { type Item, itemToMessage, messagePartition, messageToItems } from './items';
 
 /**

@@ -1,14 +1,6 @@
-import {
-  type AttributeValue,
-  DeleteItemCommand,
-  GetItemCommand,
-  QueryCommand,
-  type TransactWriteItem,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { QueueError } from '../queue/errors';
+import { type AttributeValue, DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { limits } from '../queue/limits';
 import type {
-  AppendOutcome,
   AppendRequest,
   AttemptClaim,
   DeliveryRequest,
@@ -23,153 +15,68 @@ import type {
   ReceiveAttempt,
   ReleaseRequest,
   RetireRequest,
-} from '../queue/fifo/port';
-import { limits } from '../queue/limits';
-import type { DeleteOutcome, VisibilityOutcome } from '../queue/port';
-import { takeLease, visibilityFailure } from './conditions';
-import type { DynamoStoreOptions } from './dynamo-store';
-import { countedGroupsLimit, countFifoMessages, purgeFifoMessages, transferFifoMessage } from './fifo-admin';
+} from '../queue/ports/fifo-store';
+import type { DeleteOutcome, VisibilityOutcome } from '../queue/ports/queue-store';
+import { DynamoBase, type DynamoStoreOptions } from './base';
+import { groupConditions, groupUpdates, setVisibility, takeLease, visibilityFailure } from './conditions';
+import { append, lastSequence } from './fifo-append';
 import { claimAttempt, dropAttempt, finishAttempt, getAttempt } from './fifo-attempts';
-import { groupConditions, groupUpdates } from './fifo-conditions';
-import {
-  dedupKey,
-  fifoMessageItems,
-  fifoMessageKey,
-  groupIdOf,
-  groupKey,
-  groupMessagesPartition,
-  groupReadyPartition,
-  itemToFifoMessage,
-} from './fifo-items';
-import { conditionFailed, contended, FifoTable } from './fifo-table';
+import { countedGroupsLimit, countFifoMessages } from './fifo-counts';
+import { fifoMessageKey, groupKey } from './fifo-items';
+import { purgeFifoMessages } from './fifo-purge';
+import { findAvailableGroups, findExpiringGroups, getMessage, peekGroup, readGroup } from './fifo-reads';
+import { transferFifoMessage } from './fifo-transfers';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
-import { readyIndexName } from './table-layout';
 
 const N = (n: number): AttributeValue => ({ N: String(n) });
 const S = (s: string): AttributeValue => ({ S: s });
 
 /** The DynamoDB adapter of the FIFO storage port. */
-export class DynamoFifoStore implements FifoStore {
-  private readonly table: FifoTable;
-
+export class DynamoFifoStore extends DynamoBase implements FifoStore {
   constructor(
     options: DynamoStoreOptions,
     /** How many groups' partitions a count reads at most (tests lower it). */
     private readonly countedGroups = countedGroupsLimit,
   ) {
-    this.table = new FifoTable(options);
+    super(options);
   }
 
-  async lastSequence(queueId: string, groupId: string) {
-    const out = await this.table.run('fifoLastSequence', (c) =>
-      this.table.client.send(
-        new GetItemCommand({
-          ...c,
-          TableName: this.table.name,
-          Key: groupKey(queueId, groupId),
-          ProjectionExpression: 'sn',
-        }),
-      ),
-    );
-    return out.Item?.sn?.S;
+  lastSequence(queueId: string, groupId: string) {
+    return lastSequence(this, queueId, groupId);
   }
 
-  async append(request: AppendRequest): Promise<AppendOutcome> {
-    const { queue, groupId, entries, now, after } = request;
-    const built = entries.map(({ message }) => fifoMessageItems(message));
-    const withParts = built.filter((b) => b.parts.length > 0).map((b) => b.item);
-    // Body parts first: a message item is only ever readable with its whole body in place.
-    const parts = built.flatMap((b) => b.parts.map((Item) => ({ PutRequest: { Item } })));
-    if (parts.length > 0 && (await this.table.writeAll('fifoPutParts', parts)).size > 0) {
-      await this.table.deleteParts(queue.id, withParts);
-      throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
-    }
-    const windowEnd = now + limits.deduplicationWindowMs;
-    const actions: TransactWriteItem[] = entries.flatMap(({ message, deduplicationScope }, n) => [
-      {
-        Put: {
-          TableName: this.table.name,
-          Item: built[n]!.item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: this.table.name,
-          Item: {
-            ...dedupKey(
-              queue.id,
-              message.deduplicationId,
-              deduplicationScope === 'messageGroup' ? groupId : undefined,
-            ),
-            mi: S(message.id),
-            sn: S(message.sequenceNumber),
-            x: N(windowEnd),
-            ttl: N(Math.ceil(windowEnd / 1000)),
-          },
-          ConditionExpression: groupConditions.deduplicationFree,
-          ExpressionAttributeValues: { ':now': N(now) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
-    ]);
-    const last = entries.at(-1)!.message;
-    actions.push({
-      Update: {
-        TableName: this.table.name,
-        Key: groupKey(queue.id, groupId),
-        UpdateExpression: groupUpdates.append,
-        ConditionExpression: groupConditions.follows(after),
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':last': S(last.sequenceNumber),
-          ':g': S(groupReadyPartition(queue.id, request.shard)),
-          ':visibleAt': N(entries[0]!.message.visibleAt),
-          ':expiresAt': N(entries[0]!.message.expiresAt),
-          // The group outlives its last message by a day; when it goes, numbers still increase.
-          ':ttl': N(Math.ceil(last.expiresAt / 1000) + 86_400),
-          ...(after === undefined ? {} : { ':after': S(after) }),
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    });
-    const result = await this.table.transact('fifoAppend', actions);
-    if (result.ok) return { status: 'appended' };
-    await this.table.deleteParts(queue.id, withParts);
-    if (contended(result.reasons)) return { status: 'contention' };
-    const duplicates = new Map<number, { messageId: string; sequenceNumber: string }>();
-    let slotTaken = false;
-    entries.forEach((_, n) => {
-      if (conditionFailed(result.reasons[2 * n])) slotTaken = true;
-      const reason = result.reasons[2 * n + 1];
-      if (conditionFailed(reason) && reason?.Item) {
-        duplicates.set(n, { messageId: reason.Item.mi!.S!, sequenceNumber: reason.Item.sn!.S! });
-      }
-    });
-    const group = result.reasons.at(-1);
-    const groupMoved = conditionFailed(group) || slotTaken;
-    if (duplicates.size === 0 && !groupMoved) {
-      throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
-    }
-    return { status: 'rejected', duplicates, groupMoved, lastSequence: group?.Item?.sn?.S };
+  append(request: AppendRequest) {
+    return append(this, request);
   }
 
   findAvailableGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {
-    return this.queryGroups('fifoFindGroups', queueId, shard, now, limit, cursor);
+    return findAvailableGroups(this, queueId, shard, now, limit, cursor);
   }
 
   findExpiringGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {
-    return this.queryGroups('fifoFindExpiringGroups', queueId, shard, now, limit, cursor, 'x <= :now');
+    return findExpiringGroups(this, queueId, shard, now, limit, cursor);
+  }
+
+  readGroup(queueId: string, groupId: string, limit: number, after?: string) {
+    return readGroup(this, queueId, groupId, limit, after);
+  }
+
+  peekGroup(queueId: string, groupId: string) {
+    return peekGroup(this, queueId, groupId);
+  }
+
+  getMessage(queueId: string, groupId: string, sequenceNumber: string) {
+    return getMessage(this, queueId, groupId, sequenceNumber);
   }
 
   async leaseGroup(request: GroupLeaseRequest) {
     try {
-      const out = await this.table.run('fifoLeaseGroup', (c) =>
-        this.table.client.send(
+      const out = await this.run('fifoLeaseGroup', (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: groupKey(request.queueId, request.groupId),
             ConditionExpression: groupConditions.available,
             UpdateExpression: groupUpdates.lease,
@@ -190,41 +97,14 @@ export class DynamoFifoStore implements FifoStore {
     }
   }
 
-  async readGroup(queueId: string, groupId: string, limit: number, after?: string) {
-    const items = await this.queryGroup(queueId, groupId, limit, after);
-    const bodies = await this.table.readBodies(queueId, items);
-    return items.map((item) => itemToFifoMessage(item, queueId, bodies.get(item.mi!.S!)));
-  }
-
-  async peekGroup(queueId: string, groupId: string) {
-    const [item] = await this.queryGroup(queueId, groupId, 1);
-    return item ? itemToFifoMessage(item, queueId) : undefined;
-  }
-
-  async getMessage(queueId: string, groupId: string, sequenceNumber: string) {
-    const out = await this.table.run('fifoGetMessage', (c) =>
-      this.table.client.send(
-        new GetItemCommand({
-          ...c,
-          TableName: this.table.name,
-          Key: fifoMessageKey(queueId, groupId, sequenceNumber),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    if (!out.Item) return undefined;
-    const bodies = await this.table.readBodies(queueId, [out.Item]);
-    return itemToFifoMessage(out.Item, queueId, bodies.get(out.Item.mi!.S!));
-  }
-
   async markDelivered(request: DeliveryRequest) {
     const { message } = request;
     try {
-      await this.table.run('fifoMarkDelivered', (c) =>
-        this.table.client.send(
+      await this.run('fifoMarkDelivered', (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: fifoMessageKey(message.queueId, message.groupId, message.sequenceNumber),
             ConditionExpression: groupConditions.unchanged,
             UpdateExpression: takeLease,
@@ -247,11 +127,11 @@ export class DynamoFifoStore implements FifoStore {
 
   async removeMessage(message: FifoMessage) {
     try {
-      const out = await this.table.run('fifoRemoveMessage', (c) =>
-        this.table.client.send(
+      const out = await this.run('fifoRemoveMessage', (c) =>
+        this.client.send(
           new DeleteItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: fifoMessageKey(message.queueId, message.groupId, message.sequenceNumber),
             ConditionExpression: groupConditions.unchanged,
             ExpressionAttributeValues: { ':rc': N(message.receiveCount) },
@@ -259,7 +139,7 @@ export class DynamoFifoStore implements FifoStore {
           }),
         ),
       );
-      if (out.Attributes) await this.table.deleteParts(message.queueId, [out.Attributes]);
+      if (out.Attributes) await this.deleteParts('fifoDeleteParts', message.queueId, [out.Attributes]);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -286,21 +166,21 @@ export class DynamoFifoStore implements FifoStore {
   }
 
   async tidyGroupAt(request: { queueId: string; groupId: string; token: string; at: number }) {
-    await this.updateGroup('fifoTidyGroupAt', request, groupConditions.holdsLease, 'SET x = :at', {
+    await this.updateGroup('fifoTidyGroupAt', request, groupConditions.holdsLease, groupUpdates.tidyAt, {
       ':at': N(request.at),
     });
   }
 
   async setGroupExpiry(queueId: string, groupId: string, oldestExpiry: number) {
     try {
-      await this.table.run('fifoSetGroupExpiry', (c) =>
-        this.table.client.send(
+      await this.run('fifoSetGroupExpiry', (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: groupKey(queueId, groupId),
             ConditionExpression: groupConditions.inReadyIndex,
-            UpdateExpression: 'SET x = :expiresAt',
+            UpdateExpression: groupUpdates.setExpiry,
             ExpressionAttributeValues: { ':expiresAt': N(oldestExpiry) },
           }),
         ),
@@ -312,11 +192,11 @@ export class DynamoFifoStore implements FifoStore {
 
   async deleteMessage(request: FifoMessageRef): Promise<DeleteOutcome> {
     try {
-      const out = await this.table.run('fifoDeleteMessage', (c) =>
-        this.table.client.send(
+      const out = await this.run('fifoDeleteMessage', (c) =>
+        this.client.send(
           new DeleteItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: fifoMessageKey(request.queueId, request.groupId, request.sequenceNumber),
             ConditionExpression: groupConditions.holdsLease,
             ExpressionAttributeValues: { ':token': S(request.token) },
@@ -325,7 +205,7 @@ export class DynamoFifoStore implements FifoStore {
           }),
         ),
       );
-      if (out.Attributes) await this.table.deleteParts(request.queueId, [out.Attributes]);
+      if (out.Attributes) await this.deleteParts('fifoDeleteParts', request.queueId, [out.Attributes]);
       return 'deleted';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -335,14 +215,14 @@ export class DynamoFifoStore implements FifoStore {
 
   async changeGroupVisibility(request: GroupVisibilityRequest): Promise<VisibilityOutcome> {
     try {
-      await this.table.run('fifoChangeVisibility', (c) =>
-        this.table.client.send(
+      await this.run('fifoChangeVisibility', (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: groupKey(request.queueId, request.groupId),
             ConditionExpression: groupConditions.holdsLiveLease,
-            UpdateExpression: 'SET v = :visibleAt',
+            UpdateExpression: setVisibility,
             ExpressionAttributeValues: {
               ':token': S(request.token),
               ':now': N(request.now),
@@ -365,83 +245,31 @@ export class DynamoFifoStore implements FifoStore {
   }
 
   claimAttempt(claim: AttemptClaim) {
-    return claimAttempt(this.table, claim);
+    return claimAttempt(this, claim);
   }
 
   finishAttempt(queueId: string, token: string, attempt: ReceiveAttempt) {
-    return finishAttempt(this.table, queueId, token, attempt);
+    return finishAttempt(this, queueId, token, attempt);
   }
 
   dropAttempt(queueId: string, attemptId: string, token: string) {
-    return dropAttempt(this.table, queueId, attemptId, token);
+    return dropAttempt(this, queueId, attemptId, token);
   }
 
   getAttempt(queueId: string, attemptId: string, now: number) {
-    return getAttempt(this.table, queueId, attemptId, now);
+    return getAttempt(this, queueId, attemptId, now);
   }
 
   transferMessage(request: FifoTransfer): Promise<MoveOutcome> {
-    return transferFifoMessage(this.table, request);
+    return transferFifoMessage(this, request);
   }
 
   countMessages(queueId: string, shardCount: number, now: number) {
-    return countFifoMessages(this.table, queueId, shardCount, now, this.countedGroups);
+    return countFifoMessages(this, queueId, shardCount, now, this.countedGroups);
   }
 
   purgeMessages(request: FifoPurgeRequest) {
-    return purgeFifoMessages(this.table, request);
-  }
-
-  private async queryGroups(
-    operation: string,
-    queueId: string,
-    shard: number,
-    now: number,
-    limit: number,
-    cursor: string | undefined,
-    filter?: string,
-  ) {
-    const out = await this.table.run(operation, (c) =>
-      this.table.client.send(
-        new QueryCommand({
-          ...c,
-          TableName: this.table.name,
-          IndexName: readyIndexName,
-          KeyConditionExpression: 'g = :g AND v <= :now',
-          ...(filter ? { FilterExpression: filter } : {}),
-          ExpressionAttributeValues: { ':g': S(groupReadyPartition(queueId, shard)), ':now': N(now) },
-          ProjectionExpression: 'pk',
-          Limit: limit,
-          ...(cursor
-            ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) }
-            : {}),
-        }),
-      ),
-    );
-    const next = out.LastEvaluatedKey;
-    return {
-      groupIds: (out.Items ?? []).map((item) => groupIdOf(item.pk!.S!)),
-      ...(next ? { cursor: Buffer.from(JSON.stringify(next)).toString('base64url') } : {}),
-    };
-  }
-
-  private async queryGroup(queueId: string, groupId: string, limit: number, after?: string): Promise<Item[]> {
-    const out = await this.table.run('fifoReadGroup', (c) =>
-      this.table.client.send(
-        new QueryCommand({
-          ...c,
-          TableName: this.table.name,
-          KeyConditionExpression: after === undefined ? 'pk = :pk' : 'pk = :pk AND sk > :after',
-          ExpressionAttributeValues: {
-            ':pk': S(groupMessagesPartition(queueId, groupId)),
-            ...(after === undefined ? {} : { ':after': S(after) }),
-          },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      ),
-    );
-    return out.Items ?? [];
+    return purgeFifoMessages(this, request);
   }
 
   private async updateGroup(
@@ -452,11 +280,11 @@ export class DynamoFifoStore implements FifoStore {
     values: Record<string, AttributeValue>,
   ): Promise<boolean> {
     try {
-      await this.table.run(operation, (c) =>
-        this.table.client.send(
+      await this.run(operation, (c) =>
+        this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table.name,
+            TableName: this.messages,
             Key: groupKey(request.queueId, request.groupId),
             ConditionExpression: condition,
             UpdateExpression: update,

@@ -1,18 +1,13 @@
-import {
-  type ConsumedCapacity,
-  type DynamoDBClient,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   counterNames,
   type DepthSample,
   type MinuteCounts,
   type StatsStore,
   type StoredMinute,
-} from '../queue/stats/port';
-import { runCall } from './calls';
-import type { DynamoStoreOptions } from './dynamo-store';
+} from '../queue/ports/stats-store';
+import { messageStates, noMessages } from '../queue/states';
+import { DynamoBase } from './base';
 import type { Item } from './items';
 
 /**
@@ -20,7 +15,7 @@ import type { Item } from './items';
  *
  *   pk = `st#<queue id>`  sk = minute start (epoch ms, 15 digits, so text order is time order)
  *   sent, received, deleted, deadLettered, redriven   counters, only ever ADDed
- *   visible, inFlight, delayed                        the sweeper's depth sample, SET
+ *   visible, inFlight, delayed (states.ts)            the sweeper's depth sample, SET
  *   ttl                                               a day after the minute
  *
  * Items have no `g`, so they never enter the ready index. A day of one queue is at most 1,440
@@ -28,18 +23,9 @@ import type { Item } from './items';
  */
 const statsPartition = (queueId: string) => `st#${queueId}`;
 const minuteKey = (minute: number) => String(minute).padStart(15, '0');
-const depthNames = ['visible', 'inFlight', 'delayed'] as const;
 const N = (n: number) => ({ N: String(n) });
 
-export class DynamoStatsStore implements StatsStore {
-  private readonly client: DynamoDBClient;
-  private readonly table: string;
-
-  constructor(private readonly options: DynamoStoreOptions) {
-    this.client = options.client;
-    this.table = options.tables.messages;
-  }
-
+export class DynamoStatsStore extends DynamoBase implements StatsStore {
   async addCounts(queueId: string, minute: number, counts: Partial<MinuteCounts>, expiresAt: number) {
     const added = counterNames.filter((name) => (counts[name] ?? 0) > 0);
     if (added.length === 0) return;
@@ -47,7 +33,7 @@ export class DynamoStatsStore implements StatsStore {
       this.client.send(
         new UpdateItemCommand({
           ...capacity,
-          TableName: this.table,
+          TableName: this.messages,
           Key: { pk: { S: statsPartition(queueId) }, sk: { S: minuteKey(minute) } },
           // ADD commutes: every process adds its own counts to the same minute, in any order.
           UpdateExpression: `SET #ttl = :ttl ADD ${added.map((name) => `#${name} :${name}`).join(', ')}`,
@@ -69,16 +55,16 @@ export class DynamoStatsStore implements StatsStore {
       this.client.send(
         new UpdateItemCommand({
           ...capacity,
-          TableName: this.table,
+          TableName: this.messages,
           Key: { pk: { S: statsPartition(queueId) }, sk: { S: minuteKey(minute) } },
-          UpdateExpression: `SET #ttl = :ttl, ${depthNames.map((name) => `#${name} = :${name}`).join(', ')}`,
+          UpdateExpression: `SET #ttl = :ttl, ${messageStates.map((name) => `#${name} = :${name}`).join(', ')}`,
           ExpressionAttributeNames: {
             '#ttl': 'ttl',
-            ...Object.fromEntries(depthNames.map((name) => [`#${name}`, name])),
+            ...Object.fromEntries(messageStates.map((name) => [`#${name}`, name])),
           },
           ExpressionAttributeValues: {
             ':ttl': N(Math.ceil(expiresAt / 1000)),
-            ...Object.fromEntries(depthNames.map((name) => [`:${name}`, N(depth[name])])),
+            ...Object.fromEntries(messageStates.map((name) => [`:${name}`, N(depth[name])])),
           },
         }),
       ),
@@ -93,7 +79,7 @@ export class DynamoStatsStore implements StatsStore {
         this.client.send(
           new QueryCommand({
             ...capacity,
-            TableName: this.table,
+            TableName: this.messages,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
               ':pk': { S: statsPartition(queueId) },
@@ -109,24 +95,15 @@ export class DynamoStatsStore implements StatsStore {
     } while (startKey);
     return minutes;
   }
-
-  private run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
-    operation: string,
-    send: (capacity: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
-  ): Promise<O> {
-    return runCall(this.options.onConsumed, operation, send);
-  }
 }
 
 function itemToMinute(item: Item): StoredMinute {
   const minute: StoredMinute = { minute: Number(item.sk!.S!) };
   for (const name of counterNames) if (item[name]?.N !== undefined) minute[name] = Number(item[name].N);
   if (item.visible?.N !== undefined) {
-    minute.depth = {
-      visible: Number(item.visible.N),
-      inFlight: Number(item.inFlight?.N ?? 0),
-      delayed: Number(item.delayed?.N ?? 0),
-    };
+    const depth = noMessages();
+    for (const state of messageStates) depth[state] = Number(item[state]?.N ?? 0);
+    minute.depth = depth;
   }
   return minute;
 }

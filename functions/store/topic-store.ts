@@ -16,7 +16,8 @@ import type {
   TopicRef,
 } from '../topics/model';
 import type { Page, TopicStore } from '../topics/port';
-import { type CapacityReport, runCall } from './calls';
+import { DynamoBase } from './base';
+import type { CapacityReport } from './calls';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
 import {
@@ -55,13 +56,13 @@ const conditions = {
   exists: 'attribute_exists(pk)',
 } as const;
 
-export class DynamoTopicStore implements TopicStore {
-  private readonly client: DynamoDBClient;
-  private readonly table: string;
-
-  constructor(private readonly options: DynamoTopicStoreOptions) {
-    this.client = options.client;
-    this.table = options.table;
+export class DynamoTopicStore extends DynamoBase implements TopicStore {
+  constructor(options: DynamoTopicStoreOptions) {
+    super({
+      client: options.client,
+      tables: { messages: options.table },
+      ...(options.onConsumed ? { onConsumed: options.onConsumed } : {}),
+    });
   }
 
   async createTopic(topic: TopicRecord) {
@@ -70,7 +71,7 @@ export class DynamoTopicStore implements TopicStore {
         this.client.send(
           new PutItemCommand({
             ...c,
-            TableName: this.table,
+            TableName: this.messages,
             Item: topicToItem(topic),
             ConditionExpression: conditions.absent,
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -89,7 +90,7 @@ export class DynamoTopicStore implements TopicStore {
   async getTopic(ref: TopicRef) {
     const out = await this.run('getTopic', (c) =>
       this.client.send(
-        new GetItemCommand({ ...c, TableName: this.table, Key: topicKey(ref), ConsistentRead: true }),
+        new GetItemCommand({ ...c, TableName: this.messages, Key: topicKey(ref), ConsistentRead: true }),
       ),
     );
     return out.Item ? itemToTopic(out.Item) : undefined;
@@ -101,7 +102,7 @@ export class DynamoTopicStore implements TopicStore {
         this.client.send(
           new PutItemCommand({
             ...c,
-            TableName: this.table,
+            TableName: this.messages,
             Item: topicToItem(topic),
             ConditionExpression: conditions.sameIncarnation,
             ExpressionAttributeValues: { ':id': { S: topic.id } },
@@ -117,7 +118,7 @@ export class DynamoTopicStore implements TopicStore {
 
   async deleteTopic(ref: TopicRef) {
     await this.run('deleteTopic', (c) =>
-      this.client.send(new DeleteItemCommand({ ...c, TableName: this.table, Key: topicKey(ref) })),
+      this.client.send(new DeleteItemCommand({ ...c, TableName: this.messages, Key: topicKey(ref) })),
     );
   }
 
@@ -140,7 +141,7 @@ export class DynamoTopicStore implements TopicStore {
   async putSubscription(subscription: SubscriptionRecord) {
     await this.run('putSubscription', (c) =>
       this.client.send(
-        new PutItemCommand({ ...c, TableName: this.table, Item: subscriptionToItem(subscription) }),
+        new PutItemCommand({ ...c, TableName: this.messages, Item: subscriptionToItem(subscription) }),
       ),
     );
   }
@@ -150,7 +151,7 @@ export class DynamoTopicStore implements TopicStore {
       this.client.send(
         new GetItemCommand({
           ...c,
-          TableName: this.table,
+          TableName: this.messages,
           Key: subscriptionKey(topic, id),
           ConsistentRead: true,
         }),
@@ -162,7 +163,7 @@ export class DynamoTopicStore implements TopicStore {
   async deleteSubscription(topic: TopicRef, id: string) {
     await this.run('deleteSubscription', (c) =>
       this.client.send(
-        new DeleteItemCommand({ ...c, TableName: this.table, Key: subscriptionKey(topic, id) }),
+        new DeleteItemCommand({ ...c, TableName: this.messages, Key: subscriptionKey(topic, id) }),
       ),
     );
   }
@@ -198,7 +199,7 @@ export class DynamoTopicStore implements TopicStore {
         this.client.send(
           new PutItemCommand({
             ...c,
-            TableName: this.table,
+            TableName: this.messages,
             Item: {
               ...deduplicationKey(topicId, deduplicationId),
               mi: { S: accepted.messageId },
@@ -225,7 +226,7 @@ export class DynamoTopicStore implements TopicStore {
   async putOutbox(message: PublishedMessage, targets: DeliveryTarget[]) {
     const item = outboxItem(Math.floor(Math.random() * outboxShards), message, targets);
     await this.run('putOutbox', (c) =>
-      this.client.send(new PutItemCommand({ ...c, TableName: this.table, Item: item })),
+      this.client.send(new PutItemCommand({ ...c, TableName: this.messages, Item: item })),
     );
     return outboxKeyString(item);
   }
@@ -236,7 +237,7 @@ export class DynamoTopicStore implements TopicStore {
         this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table,
+            TableName: this.messages,
             Key: outboxKey(key),
             UpdateExpression: 'SET tg = :targets REMOVE l',
             ConditionExpression: conditions.exists,
@@ -252,7 +253,7 @@ export class DynamoTopicStore implements TopicStore {
 
   async removeOutbox(key: string) {
     await this.run('removeOutbox', (c) =>
-      this.client.send(new DeleteItemCommand({ ...c, TableName: this.table, Key: outboxKey(key) })),
+      this.client.send(new DeleteItemCommand({ ...c, TableName: this.messages, Key: outboxKey(key) })),
     );
   }
 
@@ -263,7 +264,7 @@ export class DynamoTopicStore implements TopicStore {
         this.client.send(
           new QueryCommand({
             ...c,
-            TableName: this.table,
+            TableName: this.messages,
             KeyConditionExpression: 'pk = :pk AND sk < :before',
             ExpressionAttributeValues: {
               ':pk': { S: outboxPartition(shard) },
@@ -290,7 +291,7 @@ export class DynamoTopicStore implements TopicStore {
         this.client.send(
           new UpdateItemCommand({
             ...c,
-            TableName: this.table,
+            TableName: this.messages,
             Key: outboxKey(key),
             UpdateExpression: 'SET l = :until',
             ConditionExpression: conditions.outboxFree,
@@ -317,7 +318,7 @@ export class DynamoTopicStore implements TopicStore {
       this.client.send(
         new QueryCommand({
           ...c,
-          TableName: this.table,
+          TableName: this.messages,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': { S: partition }, ':prefix': { S: prefix } },
           Limit: limit,
@@ -331,13 +332,6 @@ export class DynamoTopicStore implements TopicStore {
       items: out.Items ?? [],
       ...(last ? { nextToken: Buffer.from(last).toString('base64url') } : {}),
     };
-  }
-
-  private run<O extends { ConsumedCapacity?: unknown }>(
-    operation: string,
-    send: (capacity: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
-  ): Promise<O> {
-    return runCall(this.options.onConsumed, operation, send as never) as Promise<O>;
   }
 }
 

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createDynamoClient,
-  createRuntime,
-  type Runtime,
-  setRuntime,
-} from '../../functions/handlers/runtime';
+import { createRuntime, type Runtime, setRuntime } from '../../functions/handlers/runtime';
 import type { Clock } from '../../functions/queue/clock';
+import { createDynamoClient } from '../../functions/store/client';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { type HttpHost, startHttpHost } from './http-host';
 import { type ScheduleOptions, startSchedules } from './schedules';

@@ -1,8 +1,8 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sleepReal } from '../../chaos/clock';
-import { createDynamoClient } from '../../functions/handlers/runtime';
-import { DynamoQueueStore } from '../../functions/store/dynamo-store';
+import { createDynamoClient } from '../../functions/store/client';
+import { DynamoQueueStore } from '../../functions/store/queue-store';
 import { tableNames } from '../../functions/store/table-layout';
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { dialects } from '../../chaos/clients';
 import type { FaultKind } from '../../chaos/faults';
 import { ManualClock } from '../../functions/queue/clock';
-import { sweep } from '../../functions/queue/operations/dead-letters';
+import { sweep } from '../../functions/queue/operations/sweep';
 import { createQueue, messageDelete, queueName, useChaosService } from './support';
 import { callOver, expectedRetryable } from './wire';
 

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccessKey } from '../../functions/dialects/sqs/new-access-key';
-import type { AccessKey } from '../../functions/queue/access-key-port';
+import type { AccessKey } from '../../functions/queue/ports/access-key-store';
 import { useLocalService } from '../support/local-service';
 import {
   collectPageErrors,

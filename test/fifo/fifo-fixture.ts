@@ -7,8 +7,8 @@ import type { QueueRef } from '../../functions/queue/model';
 import { createQueue } from '../../functions/queue/operations/queues';
 import { createQueueContext } from '../../functions/queue/service';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
-import { DynamoQueueStore } from '../../functions/store/dynamo-store';
 import { DynamoFifoStore } from '../../functions/store/fifo-store';
+import { DynamoQueueStore } from '../../functions/store/queue-store';
 import type { TableNames } from '../../functions/store/table-layout';
 import { capacityLog, dynamoClient, testSecret } from '../support/queue-fixture';
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { QueueError } from '../../functions/queue/errors';
 import type { MoveTask } from '../../functions/queue/model';
 import { deleteMessage } from '../../functions/queue/operations/acknowledge';
-import { browseDeadLetters, deadLetterSources, sweep } from '../../functions/queue/operations/dead-letters';
+import { browseDeadLetters, deadLetterSources } from '../../functions/queue/operations/dead-letters';
 import {
   cancelMoveTask,
   listMoveTasks,
@@ -13,9 +13,10 @@ import {
 import { createQueue, describeQueue } from '../../functions/queue/operations/queues';
 import { receiveMessages } from '../../functions/queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../functions/queue/operations/send';
+import { sweep } from '../../functions/queue/operations/sweep';
 import { createQueueContext } from '../../functions/queue/service';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
-import { DynamoQueueStore } from '../../functions/store/dynamo-store';
+import { DynamoQueueStore } from '../../functions/store/queue-store';
 import type { TableNames } from '../../functions/store/table-layout';
 import {
   dynamoClient,

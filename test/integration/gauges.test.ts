@@ -1,10 +1,10 @@
 import { beforeAll, expect, test, vi } from 'vitest';
 import { publishGauges } from '../../functions/handlers/metrics';
-import { sweep } from '../../functions/queue/operations/dead-letters';
 import { measureGauges } from '../../functions/queue/operations/gauges';
 import { createQueue } from '../../functions/queue/operations/queues';
 import { receiveMessages } from '../../functions/queue/operations/receive';
 import { sendMessage } from '../../functions/queue/operations/send';
+import { sweep } from '../../functions/queue/operations/sweep';
 import type { TableNames } from '../../functions/store/table-layout';
 import { freshTables, queueContext, queueRef } from '../support/queue-fixture';
 

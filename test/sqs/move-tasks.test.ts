@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { sweep } from '../../functions/queue/operations/dead-letters';
 import { runMoveTasks } from '../../functions/queue/operations/move-tasks';
+import { sweep } from '../../functions/queue/operations/sweep';
 import { accountId, type SqsTestService, sqsError, startSqsService, uniqueName } from './service';
 
 let env: SqsTestService;

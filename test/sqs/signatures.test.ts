@@ -13,7 +13,7 @@ import {
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { newAccessKey } from '../../functions/dialects/sqs/new-access-key';
-import type { AccessKey } from '../../functions/queue/access-key-port';
+import type { AccessKey } from '../../functions/queue/ports/access-key-store';
 import { accountId, type SqsTestService, sqsError, startSqsService, uniqueName } from './service';
 import { type Credentials, presignedUrl, signedJsonCall } from './signing';
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { createDynamoClient } from '../../functions/handlers/runtime';
 import { ManualClock } from '../../functions/queue/clock';
 import type { QueueContext } from '../../functions/queue/context';
 import type { QueueRef } from '../../functions/queue/model';
 import { createQueueContext } from '../../functions/queue/service';
+import { createDynamoClient } from '../../functions/store/client';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
-import { DynamoQueueStore } from '../../functions/store/dynamo-store';
+import { DynamoQueueStore } from '../../functions/store/queue-store';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { ensureTables } from '../../infra/local/tables';
 

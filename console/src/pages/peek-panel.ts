@@ -1,4 +1,5 @@
 import type { PeekedMessage } from '../../../functions/dialects/rest/client-types';
+import { messageStateLabels } from '../../../functions/dialects/rest/message-states';
 import { api } from '../api';
 import { h, replaceChildren, uniqueId } from '../dom';
 import { dateTime } from '../format';
@@ -6,7 +7,6 @@ import { attributeList, bodyBlock, facts, preview } from '../message-details';
 import { errorBox } from '../problem-view';
 
 /** Peeks at a queue's messages without leasing them: receive counts and leases stay as they are. */
-const stateLabels = { visible: 'Visible', inFlight: 'In flight', delayed: 'Delayed' } as const;
 
 export function peekPanel(queueName: string): HTMLElement {
   const limitId = uniqueId('peek-limit');
@@ -58,7 +58,11 @@ function messageList(messages: PeekedMessage[]): HTMLElement {
           h(
             'summary',
             {},
-            h('span', { class: `badge ${message.state}` }, stateLabels[message.state] ?? message.state),
+            h(
+              'span',
+              { class: `badge ${message.state}` },
+              messageStateLabels[message.state] ?? message.state,
+            ),
             ' ',
             h('code', {}, preview(message.body, 60)),
           ),

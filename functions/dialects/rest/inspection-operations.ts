@@ -1,7 +1,7 @@
-import type { Runtime } from '../../handlers/runtime';
 import { peekMessages } from '../../queue/operations/peek';
 import { readStats } from '../../queue/operations/stats';
 import { type HttpEvent, json } from '../http';
+import type { Runtime } from '../runtime';
 import * as schemas from './inspection-schemas';
 import type { RestOperation } from './operations';
 import { check } from './parse';

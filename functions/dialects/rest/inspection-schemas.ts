@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { messageStates } from '../../queue/states';
 import { queryInteger } from './query-params';
 
 /** Shapes of the routes that look at a queue: statistics and peek (validation and OpenAPI). */
@@ -44,7 +45,7 @@ export const peekResponse = z.object({
       ),
       sentAt: z.iso.datetime(),
       receiveCount: z.int(),
-      state: z.enum(['visible', 'inFlight', 'delayed']),
+      state: z.enum(messageStates),
       visibleAt: z.iso.datetime().describe('when it is (or became) visible: the lease end when in flight'),
       groupId: z.string().optional(),
       sequenceNumber: z.string().optional(),

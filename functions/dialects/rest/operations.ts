@@ -1,4 +1,3 @@
-import type { Runtime } from '../../handlers/runtime';
 import { QueueError } from '../../queue/errors';
 import type { QueueRef } from '../../queue/model';
 import {
@@ -12,6 +11,7 @@ import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '.
 import { receiveMessages } from '../../queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
 import { type HttpEvent, type HttpResult, json, noContent } from '../http';
+import type { Runtime } from '../runtime';
 import { inspectionOperations } from './inspection-operations';
 import { openApiDocument } from './openapi';
 import { check, parseBody } from './parse';

@@ -1,8 +1,8 @@
-import type { Runtime } from '../../handlers/runtime';
 import type { MoveTask, QueueRef, StoredMessage } from '../../queue/model';
 import { browseDeadLetters } from '../../queue/operations/dead-letters';
 import { cancelMoveTask, getMoveTask, listMoveTasks, startMoveTask } from '../../queue/operations/move-tasks';
 import { type HttpEvent, json } from '../http';
+import type { Runtime } from '../runtime';
 import type { RestOperation } from './operations';
 import { check, parseBody } from './parse';
 import * as schemas from './redrive-schemas';

@@ -1,5 +1,5 @@
-import type { AccessKey, AccessKeyStore } from '../../queue/access-key-port';
 import type { Clock } from '../../queue/clock';
+import type { AccessKey, AccessKeyStore } from '../../queue/ports/access-key-store';
 
 /**
  * Access keys as the signature check reads them, cached per container so a signed request costs

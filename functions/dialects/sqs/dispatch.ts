@@ -1,6 +1,6 @@
-import type { Runtime } from '../../handlers/runtime';
 import { QueueError } from '../../queue/errors';
 import type { HttpEvent, HttpResult } from '../http';
+import type { Runtime } from '../runtime';
 import { sqsActions } from './actions';
 import { type Caller, callerOf } from './caller';
 import { decodeRequest } from './protocol';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessKey } from '../../queue/access-key-port';
+import type { AccessKey } from '../../queue/ports/access-key-store';
 
 /**
  * A new access key in the shape AWS tools expect: a 20-character id of capitals and digits

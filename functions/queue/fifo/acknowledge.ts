@@ -1,8 +1,8 @@
 import type { QueueContext } from '../context';
 import { isQueueError, type QueueError } from '../errors';
 import type { QueueRecord } from '../model';
-import type { DeleteOutcome, VisibilityOutcome } from '../port';
-import { exhausted } from './group-head';
+import type { DeleteOutcome, VisibilityOutcome } from '../ports/queue-store';
+import { exhausted } from '../states';
 import { fifoStore } from './groups';
 import { decodeFifoHandle, type FifoHandle } from './handles';
 
@@ -84,4 +84,12 @@ async function releaseIfDone(ctx: QueueContext, queue: QueueRecord, handle: Fifo
     // The same write resets the sweeper's hint to the new head (an early hint costs it a read).
     ...(head ? { oldestExpiry: exhausted(queue, head) ? now : head.expiresAt } : {}),
   });
+}
+
+/** A FIFO group has one lease: a batch's changes apply in the order given, so the last one wins. */
+export async function forEachVisibilityChangeInOrder<T>(
+  entries: T[],
+  change: (entry: T, index: number) => Promise<void>,
+): Promise<void> {
+  for (const [index, entry] of entries.entries()) await change(entry, index);
 }

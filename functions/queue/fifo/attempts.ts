@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
 import { limits } from '../limits';
 import type { QueueRecord, ReceivedMessage } from '../model';
+import type { AttemptRecord, ReceiveAttempt } from '../ports/fifo-store';
 import { newLeaseToken } from '../receipt-handle';
-import { fifoStore, pause } from './groups';
+import { pause } from '../shared/long-poll';
+import { fifoStore } from './groups';
 import { decodeFifoHandle, encodeFifoHandle } from './handles';
-import type { AttemptRecord, ReceiveAttempt } from './port';
 
 /**
  * ReceiveRequestAttemptId: a receive with an attempt id is remembered for 5 minutes, so a client

@@ -1,10 +1,11 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord, ReceivedMessage } from '../model';
+import type { FifoMessage } from '../ports/fifo-store';
 import { newLeaseToken } from '../receipt-handle';
+import { exhausted, undeliverable } from '../states';
 import { moveExhaustedFifo } from './dead-letters';
 import { fifoStore } from './groups';
 import { encodeFifoHandle } from './handles';
-import type { FifoMessage } from './port';
 
 /**
  * Serving a message group: take the group's lease with one conditional write, then walk its
@@ -129,16 +130,4 @@ async function deliver(
       }),
     };
   });
-}
-
-export function undeliverable(queue: QueueRecord, message: FifoMessage, now: number): boolean {
-  return message.expiresAt <= now || (queue.purgedAt !== undefined && message.sentAt <= queue.purgedAt);
-}
-
-export function exhausted(queue: QueueRecord, message: FifoMessage): boolean {
-  return (
-    queue.deadLetterQueue !== undefined &&
-    queue.maxReceiveCount !== undefined &&
-    message.receiveCount >= queue.maxReceiveCount
-  );
 }

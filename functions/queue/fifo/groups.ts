@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { QueueContext } from '../context';
 import { QueueError } from '../errors';
-import type { FifoStore } from './port';
+import type { FifoStore } from '../ports/fifo-store';
 
 /**
  * A group always lives in the same shard of the ready index (a hash of its id), so the groups of a
@@ -18,13 +18,3 @@ export function fifoStore(ctx: QueueContext): FifoStore {
   }
   return ctx.fifo;
 }
-
-export function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
-
-export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

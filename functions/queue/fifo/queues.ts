@@ -1,16 +1,31 @@
 import type { QueueContext } from '../context';
-import { invalidParameter } from '../errors';
 import type { QueueRecord } from '../model';
+import type { FifoMessage, FifoMessageCounts } from '../ports/fifo-store';
+import type { InspectionStore } from '../ports/inspection-store';
 import { fifoStore } from './groups';
-import type { FifoMessageCounts } from './port';
 
-/** What queue administration does differently for FIFO queues. */
+/** What queue administration and inspection read from a FIFO queue: its groups. */
 
 /** Approximate like every count; `approximate` is set when estimated from a sample of the groups. */
-export function countFifoMessages(ctx: QueueContext, queue: QueueRecord): Promise<FifoMessageCounts> {
-  return fifoStore(ctx).countMessages(queue.id, queue.shardCount, ctx.clock.now());
+export function countFifoMessages(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  now = ctx.clock.now(),
+): Promise<FifoMessageCounts> {
+  return fifoStore(ctx).countMessages(queue.id, queue.shardCount, now);
 }
 
+/** How long the longest-available group of a shard has waited for a receiver. */
+export async function oldestAvailableGroupSince(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  shard: number,
+  now: number,
+): Promise<number | undefined> {
+  return ctx.inspection?.oldestAvailableGroupSince(queue.id, shard, now);
+}
+
+/** Removes the messages sent up to `sentUpTo` (a purge), or all with their groups (a deleted queue). */
 export function purgeFifoMessages(
   ctx: QueueContext,
   queue: QueueRecord,
@@ -24,13 +39,21 @@ export function purgeFifoMessages(
   });
 }
 
-/** As in SQS, a FIFO queue's dead-letter queue is a FIFO queue, and a standard one's is standard. */
-export function requireSameKind(fifo: boolean, other: QueueRecord, field = 'deadLetterQueue'): void {
-  if (Boolean(other.fifo) !== fifo) {
-    throw invalidParameter(
-      field,
-      other.ref.name,
-      fifo ? 'a FIFO queue for a FIFO queue' : 'a standard queue for a standard queue',
-    );
-  }
+/**
+ * The earliest-available groups, round by round: every group's head, then every group's second
+ * message, and so on, each group in sequence order.
+ */
+export async function peekFifo(
+  inspection: InspectionStore,
+  queue: QueueRecord,
+  limit: number,
+): Promise<FifoMessage[]> {
+  return roundRobin(await inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit));
+}
+
+function roundRobin(groups: FifoMessage[][]): FifoMessage[] {
+  const out: FifoMessage[] = [];
+  const longest = Math.max(0, ...groups.map((g) => g.length));
+  for (let i = 0; i < longest; i++) for (const group of groups) if (group[i]) out.push(group[i]!);
+  return out;
 }

@@ -1,12 +1,14 @@
 import type { QueueContext } from '../context';
 import { limits } from '../limits';
 import type { QueueRecord, ReceivedMessage } from '../model';
-import { reasons } from '../operations/dead-letters';
-import { longPoll } from '../operations/receive';
+import { reasons } from '../shared/dead-letter-reasons';
+import { validateFifoId } from '../shared/identifiers';
+import { longPoll } from '../shared/long-poll';
+import type { ReceiveOptions } from '../shared/queue-kind';
+import { shuffle } from '../shared/shuffle';
 import { receiveOnce } from './attempts';
 import { serveGroup } from './group-head';
-import { fifoStore, shuffle } from './groups';
-import { validateFifoId } from './identifiers';
+import { fifoStore } from './groups';
 
 /**
  * Receiving from a FIFO queue: find available groups in the ready index (eventually consistent),
@@ -14,20 +16,11 @@ import { validateFifoId } from './identifiers';
  * group never has messages in two receivers' hands, while different groups go to different
  * receivers. A receive fills up from the first group it wins, then from others, as SQS does.
  */
-export interface FifoReceiveInput {
-  maxMessages: number;
-  visibilityTimeoutSeconds: number;
-  waitTimeSeconds: number;
-  attemptId?: unknown;
-}
-
-/** Successive receives start at different shards so that every shard is drained. */
-let shardCursor = Math.floor(Math.random() * 1_000);
 
 export async function receiveFifoMessages(
   ctx: QueueContext,
   queue: QueueRecord,
-  input: FifoReceiveInput,
+  input: ReceiveOptions,
 ): Promise<ReceivedMessage[]> {
   const attemptId =
     input.attemptId === undefined ? undefined : validateFifoId('receiveRequestAttemptId', input.attemptId);
@@ -48,7 +41,8 @@ async function serveGroups(
   const received: ReceivedMessage[] = [];
   // Bounded, so a receive that keeps losing races answers instead of chasing groups.
   let leaseAttempts = limits.maxMessages.max + 4;
-  const start = shardCursor++;
+  // Successive receives start at different shards so that every shard is drained.
+  const start = ctx.shardCursor.next(queue.shardCount);
   for (let i = 0; i < queue.shardCount && received.length < maxMessages; i++) {
     const shard = (start + i) % queue.shardCount;
     const wanted = maxMessages - received.length;

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
-import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../model';
-import { fifoStore, pause } from './groups';
-import type { FifoMessage } from './port';
+import type { MoveTask, QueueRecord, StoredMessage } from '../model';
+import type { FifoMessage } from '../ports/fifo-store';
+import { pause } from '../shared/long-poll';
+import { finishMoveTask, saveProgress } from '../shared/move-task';
+import type { RedriveSlice } from '../shared/queue-kind';
+import { matchesRedriveFilter } from '../shared/redrive-filter';
+import { fifoStore } from './groups';
 import { transferToGroup } from './transfer';
 
 /**
@@ -13,25 +17,16 @@ import { transferToGroup } from './transfer';
  * later one of its group) stays for the next slice, so a group never overtakes itself. No lease
  * is taken: the move's condition (not received since read) decides between it and a consumer.
  */
-export type FinishTask = (
-  ctx: QueueContext,
-  task: MoveTask,
-  status: 'COMPLETED' | 'FAILED',
-  reason?: string,
-) => Promise<MoveTask>;
-
 interface Position {
   shard: number;
   groups?: string;
 }
 
-export async function runFifoSlice(
+export async function redriveSlice(
   ctx: QueueContext,
   initial: MoveTask,
   source: QueueRecord,
-  deadline: number,
-  destinationOf: (message: StoredMessage) => Promise<QueueRecord | undefined>,
-  finish: FinishTask,
+  { deadline, destinationOf }: RedriveSlice,
 ): Promise<MoveTask> {
   let task = initial;
   const msPerMove = 1000 / task.maxPerSecond;
@@ -65,12 +60,11 @@ export async function runFifoSlice(
       : { shard: position.shard + 1 };
     if (after.shard >= source.shardCount) {
       delete next.cursor;
-      return finish(ctx, next, 'COMPLETED');
+      return finishMoveTask(ctx, next, 'COMPLETED');
     }
     next.cursor = Buffer.from(JSON.stringify(after)).toString('base64url');
-    if (!(await ctx.deadLetters.saveMoveTask(next, 'RUNNING'))) {
-      return (await ctx.deadLetters.getMoveTask(task.sourceQueueId, task.taskId)) ?? next;
-    }
+    const cancelled = await saveProgress(ctx, next);
+    if (cancelled) return cancelled;
     task = next;
   }
   return task;
@@ -91,7 +85,7 @@ async function redriveGroup(
     for (const message of page) {
       after = message.sequenceNumber;
       if (message.visibleAt > ctx.clock.now()) return result;
-      if (!matches(message, task.filter)) continue;
+      if (!matchesRedriveFilter(message, task.filter)) continue;
       const destination = await destinationOf(message);
       if (!destination?.fifo) {
         result.unroutable++;
@@ -133,17 +127,6 @@ function redriven(
     sequenceNumber,
     ...(message.traceHeader === undefined ? {} : { traceHeader: message.traceHeader }),
   };
-}
-
-function matches(message: FifoMessage, filter: RedriveFilter): boolean {
-  if (filter.messageIds && !filter.messageIds.includes(message.id)) return false;
-  if (filter.attribute && message.attributes[filter.attribute.name]?.stringValue !== filter.attribute.value) {
-    return false;
-  }
-  const at = message.deadLetter?.deadLetteredAt ?? message.sentAt;
-  if (filter.deadLetteredAfter !== undefined && at < filter.deadLetteredAfter) return false;
-  if (filter.deadLetteredBefore !== undefined && at > filter.deadLetteredBefore) return false;
-  return true;
 }
 
 function decodePosition(cursor: string | undefined): Position {

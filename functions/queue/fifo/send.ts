@@ -1,12 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
 import { invalidParameter, isQueueError, QueueError } from '../errors';
-import type { BatchResult, OutgoingMessage, QueueRecord, StoredMessage } from '../model';
-import { type BatchEntry, prepare, type SendContext, type SentMessage } from '../operations/send';
-import { fifoStore, groupShard, pause } from './groups';
-import { contentDeduplicationId, requireGroupId, validateFifoId } from './identifiers';
-import type { FifoMessage } from './port';
-import { nextSequences, sequenceGuesses } from './sequence';
+import type { BatchResult, OutgoingMessage, QueueRecord } from '../model';
+import type { FifoMessage } from '../ports/fifo-store';
+import { contentDeduplicationId, requireGroupId, validateFifoId } from '../shared/identifiers';
+import { pause } from '../shared/long-poll';
+import { prepare } from '../shared/prepare';
+import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
+import { fifoStore, groupShard } from './groups';
+import { nextSequences } from './sequence';
 
 /**
  * Sending to a FIFO queue: each message is appended to the end of its group, with the next
@@ -30,7 +32,7 @@ export async function sendFifoMessage(
   queue: QueueRecord,
   message: OutgoingMessage,
   sender: SendContext,
-): Promise<{ sent: SentMessage & { message: StoredMessage }; duplicate: boolean }> {
+): Promise<Sent> {
   const prepared = prepareFifo(ctx, queue, message, sender, '');
   const [outcome] = await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
   if (isQueueError(outcome)) throw outcome;
@@ -52,14 +54,11 @@ export async function sendFifoBatch(
   entries: BatchEntry[],
   sender: SendContext,
 ): Promise<{
-  result: BatchResult<{ id: string; messageId: string; message: StoredMessage }>;
+  result: BatchResult<SentEntry>;
   duplicates: string[];
 }> {
   const duplicates: string[] = [];
-  const result: BatchResult<{ id: string; messageId: string; message: StoredMessage }> = {
-    successful: [],
-    failed: [],
-  };
+  const result: BatchResult<SentEntry> = { successful: [], failed: [] };
   const prepared: Prepared[] = [];
   entries.forEach((entry, index) => {
     try {
@@ -181,7 +180,7 @@ async function appendToGroup(
 ): Promise<Map<number, Appended>> {
   const store = fifoStore(ctx);
   const stored = new Map<number, Appended>();
-  const guess = sequenceGuesses.get(queue.id, groupId);
+  const guess = ctx.sequenceGuesses.get(queue.id, groupId);
   let last = guess.known ? guess.last : await store.lastSequence(queue.id, groupId);
   let pending = items;
   const deadline = performance.now() + retryBudgetMs;
@@ -210,7 +209,7 @@ async function appendToGroup(
       for (const [n, { message }] of entries.entries()) {
         stored.set(pending[n]!.index, { message, duplicate: false });
       }
-      sequenceGuesses.set(queue.id, groupId, numbers.at(-1));
+      ctx.sequenceGuesses.set(queue.id, groupId, numbers.at(-1));
       return stored;
     }
     if (outcome.status === 'rejected') {
@@ -224,7 +223,7 @@ async function appendToGroup(
       pending = pending.filter((_, n) => !outcome.duplicates.has(n));
       if (outcome.groupMoved) {
         last = outcome.lastSequence;
-        sequenceGuesses.set(queue.id, groupId, last);
+        ctx.sequenceGuesses.set(queue.id, groupId, last);
       }
     }
     // Lost races repeat quickly at first, then back off with jitter so a hot group drains.

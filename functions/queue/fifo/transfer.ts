@@ -1,8 +1,8 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord } from '../model';
+import type { FifoMessage } from '../ports/fifo-store';
 import { fifoStore, groupShard } from './groups';
-import type { FifoMessage } from './port';
-import { nextSequences, sequenceGuesses } from './sequence';
+import { nextSequences } from './sequence';
 
 /** Appends to a target group give up after this many lost races; the message stays where it is. */
 const maxAttempts = 12;
@@ -19,7 +19,7 @@ export async function transferToGroup(
   build: (sequenceNumber: string, now: number) => FifoMessage,
 ): Promise<'moved' | 'skipped' | 'busy'> {
   const store = fifoStore(ctx);
-  const guess = sequenceGuesses.get(target.id, message.groupId);
+  const guess = ctx.sequenceGuesses.get(target.id, message.groupId);
   let last = guess.known ? guess.last : await store.lastSequence(target.id, message.groupId);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const now = ctx.clock.now();
@@ -32,13 +32,13 @@ export async function transferToGroup(
       now,
     });
     if (outcome.status === 'moved') {
-      sequenceGuesses.set(target.id, message.groupId, sequenceNumber);
+      ctx.sequenceGuesses.set(target.id, message.groupId, sequenceNumber);
       ctx.arrivals.notify(target.id);
       return 'moved';
     }
     if (outcome.status === 'skipped') return 'skipped';
     last = outcome.lastSequence;
-    sequenceGuesses.set(target.id, message.groupId, last);
+    ctx.sequenceGuesses.set(target.id, message.groupId, last);
   }
   return 'busy';
 }

@@ -1,8 +1,7 @@
 import { type QueueContext, queueDoesNotExist } from '../context';
-import { countFifoMessages } from '../fifo/queues';
+import { kindOf } from '../kinds';
 import type { MessageCounts, QueueRecord, QueueRef } from '../model';
-import { validateQueueName } from '../validation';
-import { type ListQueuesInput, listQueues } from './queues';
+import { type ListQueuesInput, validateListQueues, validateQueueName } from '../validation';
 
 /**
  * How deep a queue is and how long its longest-waiting visible message has waited, from the ready
@@ -12,19 +11,18 @@ import { type ListQueuesInput, listQueues } from './queues';
 export interface QueueDepth extends MessageCounts {
   /** Whole seconds; 0 when nothing is visible. */
   oldestMessageAgeSeconds: number;
-  /** Only when the counts were estimated from a sample of a FIFO queue's groups (fifo/port.ts). */
+  /** Only when the counts were estimated from a sample of a FIFO queue's groups (ports/fifo-store.ts). */
   approximate?: true;
 }
 
 export async function measureDepth(ctx: QueueContext, queue: QueueRecord): Promise<QueueDepth> {
   const now = ctx.clock.now();
+  const kind = kindOf(queue);
   const [counts, since] = await Promise.all([
-    queue.fifo ? countFifoMessages(ctx, queue) : ctx.store.countMessages(queue.id, queue.shardCount, now),
+    kind.countMessages(ctx, queue, now),
     Promise.all(
       Array.from({ length: queue.shardCount }, (_, shard) =>
-        queue.fifo
-          ? ctx.inspection?.oldestAvailableGroupSince(queue.id, shard, now)
-          : ctx.store.oldestVisibleSince(queue.id, shard, now),
+        kind.oldestAvailableSince(ctx, queue, shard, now),
       ),
     ),
   ]);
@@ -51,7 +49,7 @@ export async function describeQueueDepth(
 
 /** A page of queues, each with its depth (measured a few queues at a time). */
 export async function listQueuesWithDepth(ctx: QueueContext, input: ListQueuesInput) {
-  const page = await listQueues(ctx, input);
+  const page = await ctx.store.listQueues(validateListQueues(input));
   const depths: QueueDepth[] = [];
   for (let i = 0; i < page.queues.length; i += 8) {
     depths.push(...(await Promise.all(page.queues.slice(i, i + 8).map((q) => measureDepth(ctx, q)))));

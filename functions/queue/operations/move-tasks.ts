@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type QueueContext, queueDoesNotExist } from '../context';
 import { invalidParameter, QueueError } from '../errors';
-import { countFifoMessages, requireSameKind } from '../fifo/queues';
-import { runFifoSlice } from '../fifo/redrive';
+import { kindOf } from '../kinds';
 import type { MoveTask, QueueRecord, QueueRef, RedriveFilter, StoredMessage } from '../model';
+import { requireSameKind } from '../shared/kind-settings';
+import { finishMoveTask } from '../shared/move-task';
 import { integerInRange, validateQueueName } from '../validation';
 
 /**
@@ -47,9 +48,7 @@ export async function startMoveTask(ctx: QueueContext, input: StartMoveTaskInput
   });
   const filter = validateFilter(input.filter ?? {});
   const now = ctx.clock.now();
-  const counts = source.fifo
-    ? await countFifoMessages(ctx, source)
-    : await ctx.store.countMessages(source.id, source.shardCount, now);
+  const counts = await kindOf(source).countMessages(ctx, source, now);
   const task: MoveTask = {
     taskId: `${now.toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`,
     source: input.source,
@@ -120,11 +119,11 @@ export async function runMoveTasks(
   return results;
 }
 
-async function runSlice(ctx: QueueContext, initial: MoveTask, deadline: number): Promise<MoveTask> {
-  let task = initial;
+/** Continues one task, out of its dead-letter queue by that queue's kind (standard/redrive.ts, fifo/redrive.ts). */
+async function runSlice(ctx: QueueContext, task: MoveTask, deadline: number): Promise<MoveTask> {
   const source = await ctx.queues.find(task.source);
   if (!source || source.id !== task.sourceQueueId) {
-    return finish(ctx, task, 'FAILED', 'The dead-letter queue was deleted');
+    return finishMoveTask(ctx, task, 'FAILED', 'The dead-letter queue was deleted');
   }
   const destinations = new Map<string, Promise<QueueRecord | undefined>>();
   const destinationOf = (message: StoredMessage) => {
@@ -137,77 +136,7 @@ async function runSlice(ctx: QueueContext, initial: MoveTask, deadline: number):
     }
     return found;
   };
-  if (source.fifo) return runFifoSlice(ctx, task, source, deadline, destinationOf, finish);
-  // Pace in real time: at most maxPerSecond moves, in chunks of up to 10 in parallel.
-  const msPerMove = 1000 / task.maxPerSecond;
-  const batch = Math.min(100, Math.max(1, task.maxPerSecond));
-  while (performance.now() < deadline) {
-    const page = await ctx.deadLetters.scanDeadLetterQueue(
-      source.id,
-      source.shardCount,
-      ctx.clock.now(),
-      task.cursor,
-      batch,
-    );
-    let moved = 0;
-    let unroutable = 0;
-    for (let i = 0; i < page.messageIds.length; i += 10) {
-      const started = performance.now();
-      const chunk = page.messageIds.slice(i, i + 10);
-      const outcomes = await Promise.all(
-        chunk.map((messageId) =>
-          ctx.deadLetters.redriveMessage({
-            deadLetterQueue: source,
-            messageId,
-            now: ctx.clock.now(),
-            filter: task.filter,
-            destination: destinationOf,
-            newMessageId: randomUUID(),
-          }),
-        ),
-      );
-      const movedNow = outcomes.filter((o) => o === 'moved').length;
-      moved += movedNow;
-      ctx.stats.count(source.id, 'redriven', movedNow);
-      unroutable += outcomes.filter((o) => o === 'noDestination').length;
-      const pause = chunk.length * msPerMove - (performance.now() - started);
-      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-    const next: MoveTask = {
-      ...task,
-      moved: task.moved + moved,
-      updatedAt: ctx.clock.now(),
-      ...(unroutable > 0
-        ? { failureReason: `${unroutable} message(s) had no destination queue and stayed` }
-        : {}),
-    };
-    if (page.cursor === undefined) delete next.cursor;
-    else next.cursor = page.cursor;
-    if (page.cursor === undefined) return finish(ctx, next, 'COMPLETED');
-    if (!(await ctx.deadLetters.saveMoveTask(next, 'RUNNING')))
-      return (await ctx.deadLetters.getMoveTask(task.sourceQueueId, task.taskId)) ?? next;
-    task = next;
-  }
-  return task;
-}
-
-async function finish(
-  ctx: QueueContext,
-  task: MoveTask,
-  status: 'COMPLETED' | 'FAILED',
-  reason?: string,
-): Promise<MoveTask> {
-  const done: MoveTask = {
-    ...task,
-    status,
-    updatedAt: ctx.clock.now(),
-    ...(reason ? { failureReason: reason } : {}),
-  };
-  delete done.cursor;
-  if (!(await ctx.deadLetters.saveMoveTask(done, 'RUNNING'))) {
-    return (await ctx.deadLetters.getMoveTask(task.sourceQueueId, task.taskId)) ?? done;
-  }
-  return done;
+  return kindOf(source).redriveSlice(ctx, task, source, { deadline, destinationOf });
 }
 
 function validateFilter(filter: RedriveFilter): RedriveFilter {

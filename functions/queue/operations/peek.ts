@@ -1,17 +1,17 @@
 import type { QueueContext } from '../context';
 import { QueueError } from '../errors';
-import type { FifoMessage } from '../fifo/port';
-import type { QueueRecord, QueueRef, StoredMessage } from '../model';
+import { kindOf } from '../kinds';
+import type { QueueRef, StoredMessage } from '../model';
+import { type MessageState, stateOf, undeliverable } from '../states';
 import { integerInRange } from '../validation';
+
+export type { MessageState };
 
 /**
  * Peeking: the next messages of a queue as they are, without a lease and without counting a
- * receive, for a person looking at the queue. Standard queues: in ready-index order (visible
- * first, longest-waiting first, then in flight and delayed by when they become visible). FIFO
- * queues: the earliest-available groups, round by round: every group's head, then every group's
- * second message, and so on, each group in sequence order.
+ * receive, for a person looking at the queue, in the order its kind serves them (peek in
+ * standard/queues.ts, fifo/queues.ts).
  */
-export type MessageState = 'visible' | 'inFlight' | 'delayed';
 
 export interface PeekedMessage {
   message: StoredMessage;
@@ -34,35 +34,15 @@ export async function peekMessages(
     throw new QueueError('UnsupportedOperation', 'Peeking at messages is not available in this runtime');
   }
   const now = ctx.clock.now();
-  const found = queue.fifo
-    ? roundRobin(await ctx.inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit))
-    : await ctx.inspection.peekMessages(queue.id, queue.shardCount, limit);
+  const found = await kindOf(queue).peek(ctx.inspection, queue, limit);
   const peeked: PeekedMessage[] = [];
   let bytes = 0;
   for (const message of found) {
-    if (!deliverable(queue, message, now)) continue;
+    // Expired and purged messages are never delivered again: they are not shown either.
+    if (undeliverable(queue, message, now)) continue;
     bytes += Buffer.byteLength(message.body, 'utf8');
     if (peeked.length === limit || (peeked.length > 0 && bytes > maxPeekBodyBytes)) break;
     peeked.push({ message, state: stateOf(message, now) });
   }
   return peeked;
-}
-
-/** The state a message is in at `now`, derived from its times as everywhere (see model.ts). */
-export function stateOf(message: StoredMessage, now: number): MessageState {
-  if (message.visibleAt <= now) return 'visible';
-  return message.receiveCount > 0 ? 'inFlight' : 'delayed';
-}
-
-/** Expired and purged messages are never delivered again: they are not shown either. */
-function deliverable(queue: QueueRecord, message: StoredMessage, now: number): boolean {
-  if (message.expiresAt <= now) return false;
-  return queue.purgedAt === undefined || message.sentAt > queue.purgedAt;
-}
-
-function roundRobin(groups: FifoMessage[][]): FifoMessage[] {
-  const out: FifoMessage[] = [];
-  const longest = Math.max(0, ...groups.map((g) => g.length));
-  for (let i = 0; i < longest; i++) for (const group of groups) if (group[i]) out.push(group[i]!);
-  return out;
 }

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { type QueueContext, queueDoesNotExist } from '../context';
 import { invalidParameter, QueueError } from '../errors';
-import { countFifoMessages, purgeFifoMessages, requireSameKind } from '../fifo/queues';
-import { fifoDefaults, queueKind, validateFifoSettings } from '../fifo/settings';
+import { kindOf } from '../kinds';
 import { limits } from '../limits';
 import type { MessageCounts, QueueRecord, QueueRef, QueueSettings } from '../model';
-import { integerInRange, validateQueueName, validateSettings } from '../validation';
+import { fifoDefaults, queueKind, requireSameKind, validateFifoSettings } from '../shared/kind-settings';
+import {
+  integerInRange,
+  type ListQueuesInput,
+  validateListQueues,
+  validateQueueName,
+  validateSettings,
+} from '../validation';
 
 /** Queue administration: create, read, change, list, delete and purge queues. */
 
@@ -91,10 +97,7 @@ export async function describeQueue(
   validateQueueName(ref.name);
   const queue = await ctx.store.getQueue(ref);
   if (!queue) throw queueDoesNotExist(ref);
-  const counts = queue.fifo
-    ? await countFifoMessages(ctx, queue)
-    : await ctx.store.countMessages(queue.id, queue.shardCount, ctx.clock.now());
-  return { queue, counts };
+  return { queue, counts: await kindOf(queue).countMessages(ctx, queue) };
 }
 
 export interface UpdateQueueInput {
@@ -135,26 +138,10 @@ export async function updateQueue(ctx: QueueContext, input: UpdateQueueInput): P
   return updated;
 }
 
-export interface ListQueuesInput {
-  account: string;
-  region: string;
-  prefix?: string;
-  limit?: number;
-  nextToken?: string;
-}
+export type { ListQueuesInput };
 
 export async function listQueues(ctx: QueueContext, input: ListQueuesInput) {
-  if (
-    input.prefix !== undefined &&
-    (typeof input.prefix !== 'string' || !/^[A-Za-z0-9_-]{0,80}$/.test(input.prefix))
-  ) {
-    throw invalidParameter('prefix', input.prefix, 'up to 80 characters from A-Z, a-z, 0-9, - and _');
-  }
-  const limit = integerInRange('limit', input.limit ?? limits.listQueuesMaxResults, {
-    min: 1,
-    max: limits.listQueuesMaxResults,
-  });
-  return ctx.store.listQueues({ ...input, limit });
+  return ctx.store.listQueues(validateListQueues(input));
 }
 
 /**
@@ -168,8 +155,7 @@ export async function deleteQueue(ctx: QueueContext, ref: QueueRef): Promise<voi
   if (!queue) throw queueDoesNotExist(ref);
   await ctx.store.deleteQueue(ref);
   ctx.queues.forget(ref);
-  if (queue.fifo) await purgeFifoMessages(ctx, queue);
-  else await ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+  await kindOf(queue).purgeMessages(ctx, queue);
 }
 
 /**
@@ -184,9 +170,7 @@ export async function purgeQueue(ctx: QueueContext, ref: QueueRef): Promise<{ re
   const purged: QueueRecord = { ...queue, purgedAt: ctx.clock.now() };
   await ctx.store.updateQueue(purged);
   ctx.queues.remember(ref, purged);
-  const { removed } = queue.fifo
-    ? await purgeFifoMessages(ctx, queue, purged.purgedAt)
-    : await ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+  const { removed } = await kindOf(queue).purgeMessages(ctx, queue, purged.purgedAt);
   return { removed };
 }
 

@@ -1,8 +1,6 @@
 import type { QueueContext } from '../context';
-import { countFifoMessages } from '../fifo/queues';
-import type { QueueRecord, QueueRef } from '../model';
-import { counterNames, type DepthSample, type MinuteCounts, minuteMs, minuteOf } from '../stats/port';
-import { errorCode } from '../stats/recorder';
+import type { QueueRef } from '../model';
+import { counterNames, type DepthSample, type MinuteCounts, minuteMs, minuteOf } from '../ports/stats-store';
 import { integerInRange } from '../validation';
 
 /**
@@ -38,24 +36,4 @@ export async function readStats(
     const counts = Object.fromEntries(counterNames.map((name) => [name, entry?.[name] ?? 0])) as MinuteCounts;
     return { minute, ...counts, ...(entry?.depth ? { depth: entry.depth } : {}) };
   });
-}
-
-/**
- * The sweeper's depth sample of one queue, at most once a minute per process: two ready-index
- * queries per shard and one write. Never throws: a missed sample is a gap in a chart.
- */
-export async function sampleDepth(ctx: QueueContext, queue: QueueRecord): Promise<boolean> {
-  const minute = ctx.stats.claimDepthSample(queue.id);
-  if (minute === undefined) return false;
-  try {
-    const counts = queue.fifo
-      ? await countFifoMessages(ctx, queue)
-      : await ctx.store.countMessages(queue.id, queue.shardCount, ctx.clock.now());
-    await ctx.stats.writeDepth(queue.id, minute, counts);
-    return true;
-  } catch (error) {
-    ctx.stats.forgetDepthSample(queue.id);
-    ctx.stats.warn({ message: 'queue depth not measured', queueId: queue.id, error: errorCode(error) });
-    return false;
-  }
 }

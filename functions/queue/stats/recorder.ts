@@ -1,12 +1,13 @@
 import type { Clock } from '../clock';
 import {
   type CounterName,
+  type DepthSample,
   type MinuteCounts,
   minuteOf,
   type StatsStore,
   type StoredMinute,
   statsRetentionMs,
-} from './port';
+} from '../ports/stats-store';
 
 /** A structured warning (codes, ids and counts only: never bodies or handles). */
 export type Warn = (event: Record<string, unknown>) => void;
@@ -141,11 +142,7 @@ export class StatsRecorder {
   }
 
   /** Writes a depth sample; never throws (a missed sample is a gap in a chart, not an error). */
-  async writeDepth(
-    queueId: string,
-    minute: number,
-    depth: { visible: number; inFlight: number; delayed: number },
-  ): Promise<void> {
+  async writeDepth(queueId: string, minute: number, depth: DepthSample): Promise<void> {
     try {
       await this.store?.setDepth(queueId, minute, depth, minute + statsRetentionMs);
     } catch (error) {

@@ -1,6 +1,6 @@
-import type { Runtime } from '../../../handlers/runtime';
 import { QueueError } from '../../../queue/errors';
 import type { QueueRef } from '../../../queue/model';
+import type { Runtime } from '../../runtime';
 import type { ActionInput } from '../params';
 import { optionalString } from '../params';
 import { parseQueueUrl, queueUrl } from '../queue-url';

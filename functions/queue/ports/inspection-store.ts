@@ -1,5 +1,5 @@
-import type { FifoMessage } from './fifo/port';
-import type { StoredMessage } from './model';
+import type { StoredMessage } from '../model';
+import type { FifoMessage } from './fifo-store';
 
 /**
  * The storage port for looking at a queue without touching it: no lease is taken, no receive

@@ -1,4 +1,4 @@
-import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from './model';
+import type { MoveTask, QueueRecord, RedriveFilter, StoredMessage } from '../model';
 
 /**
  * The storage port for dead letters, the sweeper and redrive tasks. Moves between queues are

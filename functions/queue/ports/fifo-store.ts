@@ -1,5 +1,5 @@
 import type { QueueRecord, StoredMessage } from '../model';
-import type { DeleteOutcome, MessageCountsResult, VisibilityOutcome } from '../port';
+import type { DeleteOutcome, MessageCountsResult, VisibilityOutcome } from './queue-store';
 
 /**
  * The storage port of FIFO queues. A FIFO queue keeps, per message group, a group record (the

@@ -1,4 +1,5 @@
-import type { QueueRecord, QueueRef, StoredMessage } from './model';
+import type { QueueRecord, QueueRef, StoredMessage } from '../model';
+import type { MessageCounts } from '../states';
 
 /**
  * The storage port: everything the queue needs from a database, in the queue's own terms.
@@ -87,8 +88,4 @@ export interface VisibilityRequest {
 /** `limit`: the new lease would end more than 12 hours after the message was received. */
 export type VisibilityOutcome = 'changed' | 'gone' | 'stale' | 'notInFlight' | 'limit';
 
-export interface MessageCountsResult {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
+export type MessageCountsResult = MessageCounts;

@@ -1,3 +1,5 @@
+import type { MessageCounts } from '../states';
+
 /**
  * The storage port of per-minute queue statistics. Counters are added (never read back and
  * rewritten), so writers in many processes combine without coordination; depth samples are set.
@@ -18,11 +20,7 @@ export type CounterName = (typeof counterNames)[number];
 export type MinuteCounts = Record<CounterName, number>;
 
 /** How many messages a queue held when the sweeper looked, once a minute. */
-export interface DepthSample {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
+export type DepthSample = MessageCounts;
 
 export interface StoredMinute extends Partial<MinuteCounts> {
   minute: number;

@@ -1,20 +1,11 @@
-import { type ConsumedCapacity, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import type { FifoMessage } from '../queue/fifo/port';
-import type { InspectionStore } from '../queue/inspection-port';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { StoredMessage } from '../queue/model';
-import { getAll, keyString } from './batch';
-import { runCall } from './calls';
-import type { DynamoStoreOptions } from './dynamo-store';
+import type { FifoMessage } from '../queue/ports/fifo-store';
+import type { InspectionStore } from '../queue/ports/inspection-store';
+import { DynamoBase } from './base';
+import { keyString } from './batch';
 import { groupIdOf, groupMessagesPartition, groupReadyPartition, itemToFifoMessage } from './fifo-items';
-import {
-  type Item,
-  itemToMessage,
-  messageIdOf,
-  messageKey,
-  partCount,
-  partKey,
-  readyPartition,
-} from './items';
+import { type Item, itemToMessage, messageIdOf, messageKey, readyPartition } from './items';
 import { readyIndexName } from './table-layout';
 
 /**
@@ -23,26 +14,15 @@ import { readyIndexName } from './table-layout';
  * Nothing is written. Standard queue: shards queries + one BatchGetItem; FIFO: shards queries
  * + one Query per group.
  */
-export class DynamoInspectionStore implements InspectionStore {
-  private readonly client: DynamoDBClient;
-  private readonly table: string;
-
-  constructor(private readonly options: DynamoStoreOptions) {
-    this.client = options.client;
-    this.table = options.tables.messages;
-  }
-
+export class DynamoInspectionStore extends DynamoBase implements InspectionStore {
   async peekMessages(queueId: string, shardCount: number, limit: number): Promise<StoredMessage[]> {
     const entries = await this.earliestPerShard(shardCount, (shard) => readyPartition(queueId, shard), limit);
     const keys = entries.map((entry) => messageKey(queueId, messageIdOf(entry.pk)));
     if (keys.length === 0) return [];
-    const found = await getAll(this.client, this.table, keys);
+    const found = await this.getAll(keys);
     // Index and table are read apart: a message deleted in between is simply not shown.
     const items = keys.map((key) => found.get(keyString(key))).filter((item): item is Item => !!item);
-    const bodies = await this.readBodies(
-      queueId,
-      items.map((item) => ({ messageId: messageIdOf(item.pk!.S!), parts: partCount(item) })),
-    );
+    const bodies = await this.readBodies(queueId, items);
     return items.map((item) => itemToMessage(item, bodies.get(messageIdOf(item.pk!.S!))));
   }
 
@@ -64,7 +44,7 @@ export class DynamoInspectionStore implements InspectionStore {
           this.client.send(
             new QueryCommand({
               ...capacity,
-              TableName: this.table,
+              TableName: this.messages,
               KeyConditionExpression: 'pk = :pk',
               ExpressionAttributeValues: { ':pk': { S: groupMessagesPartition(queueId, groupId) } },
               Limit: perGroup,
@@ -72,10 +52,7 @@ export class DynamoInspectionStore implements InspectionStore {
           ),
         );
         const items = out.Items ?? [];
-        const bodies = await this.readBodies(
-          queueId,
-          items.map((item) => ({ messageId: item.mi!.S!, parts: partCount(item) })),
-        );
+        const bodies = await this.readBodies(queueId, items);
         return items.map((item) => itemToFifoMessage(item, queueId, bodies.get(item.mi!.S!)));
       }),
     );
@@ -86,7 +63,7 @@ export class DynamoInspectionStore implements InspectionStore {
       this.client.send(
         new QueryCommand({
           ...capacity,
-          TableName: this.table,
+          TableName: this.messages,
           IndexName: readyIndexName,
           KeyConditionExpression: 'g = :g AND v <= :now',
           ExpressionAttributeValues: {
@@ -114,7 +91,7 @@ export class DynamoInspectionStore implements InspectionStore {
           this.client.send(
             new QueryCommand({
               ...capacity,
-              TableName: this.table,
+              TableName: this.messages,
               IndexName: readyIndexName,
               KeyConditionExpression: 'g = :g',
               ExpressionAttributeValues: { ':g': { S: partition(shard) } },
@@ -130,33 +107,5 @@ export class DynamoInspectionStore implements InspectionStore {
       .flat()
       .sort((a, b) => a.v - b.v)
       .slice(0, limit);
-  }
-
-  private async readBodies(
-    queueId: string,
-    messages: { messageId: string; parts: number }[],
-  ): Promise<Map<string, string>> {
-    const keys = messages.flatMap(({ messageId, parts }) =>
-      Array.from({ length: parts }, (_, n) => partKey(queueId, messageId, n)),
-    );
-    const bodies = new Map<string, string>();
-    if (keys.length === 0) return bodies;
-    const found = await getAll(this.client, this.table, keys);
-    for (const { messageId, parts } of messages) {
-      if (parts === 0) continue;
-      const chunks = Array.from(
-        { length: parts },
-        (_, n) => found.get(keyString(partKey(queueId, messageId, n)))?.d?.B ?? new Uint8Array(),
-      );
-      bodies.set(messageId, Buffer.concat(chunks).toString('utf8'));
-    }
-    return bodies;
-  }
-
-  private run<O extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
-    operation: string,
-    send: (capacity: { ReturnConsumedCapacity?: 'INDEXES' }) => Promise<O>,
-  ): Promise<O> {
-    return runCall(this.options.onConsumed, operation, send);
   }
 }

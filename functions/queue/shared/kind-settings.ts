@@ -1,5 +1,5 @@
 import { invalidParameter } from '../errors';
-import type { QueueSettings } from '../model';
+import type { QueueRecord, QueueSettings } from '../model';
 
 /**
  * Which kind a queue is, and the settings only FIFO queues have. As in SQS, the name decides:
@@ -64,6 +64,17 @@ export function validateFifoSettings(fifo: boolean, settings: Partial<QueueSetti
       'fifoThroughputLimit',
       fifoThroughputLimit,
       'perQueue unless deduplicationScope is messageGroup',
+    );
+  }
+}
+
+/** As in SQS, a FIFO queue's dead-letter queue is a FIFO queue, and a standard one's is standard. */
+export function requireSameKind(fifo: boolean, other: QueueRecord, field = 'deadLetterQueue'): void {
+  if (Boolean(other.fifo) !== fifo) {
+    throw invalidParameter(
+      field,
+      other.ref.name,
+      fifo ? 'a FIFO queue for a FIFO queue' : 'a standard queue for a standard queue',
     );
   }
 }

@@ -1,0 +1,100 @@
+import type { QueueContext } from '../context';
+import type { QueueRecord, ReceivedMessage } from '../model';
+import { newLeaseToken } from '../receipt-handle';
+import { reasons } from '../shared/dead-letter-reasons';
+import { longPoll } from '../shared/long-poll';
+import type { ReceiveOptions } from '../shared/queue-kind';
+import { shuffle } from '../shared/shuffle';
+import { moveExhausted } from './dead-letters';
+
+/**
+ * Receiving from a standard queue: find candidates in the ready index (eventually consistent, may
+ * be stale), then take each with a conditional write on the base table. Only that write decides
+ * who holds a message: two receivers can see the same candidate, but one of them wins it.
+ */
+
+export function receive(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  options: ReceiveOptions,
+): Promise<ReceivedMessage[]> {
+  return longPoll(ctx, queue.id, options.waitTimeSeconds, () =>
+    leaseAvailable(ctx, queue, options.maxMessages, options.visibilityTimeoutSeconds),
+  );
+}
+
+async function leaseAvailable(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  maxMessages: number,
+  visibilityTimeoutSeconds: number,
+): Promise<ReceivedMessage[]> {
+  const received: ReceivedMessage[] = [];
+  // Leftovers of this process's earlier receives first: when they suffice, no query at all.
+  const cached = ctx.candidates.take(queue.id, maxMessages);
+  const tried = new Set(cached);
+  if (cached.length > 0) {
+    const now = ctx.clock.now();
+    const leased = await Promise.all(
+      cached.map((messageId) => leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds)),
+    );
+    for (const message of leased) if (message) received.push(message);
+    // A stale leftover means other receivers are at work on this queue: trust the index again.
+    if (received.length < cached.length) ctx.candidates.forget(queue.id);
+  }
+  // Successive receives start at different shards so that every shard is drained.
+  const start = ctx.shardCursor.next(queue.shardCount);
+  for (let i = 0; i < queue.shardCount && received.length < maxMessages; i++) {
+    const shard = (start + i) % queue.shardCount;
+    const now = ctx.clock.now();
+    const wanted = maxMessages - received.length;
+    // Read a wider window than needed and try it in random order: concurrent receivers then
+    // rarely race for the same message, and a lost race costs a retry, not an empty answer.
+    const found = await ctx.store.findVisible(queue.id, shard, now, Math.min(100, wanted * 3 + 2));
+    const candidates = shuffle(found.filter((messageId) => !tried.has(messageId)));
+    while (candidates.length > 0 && received.length < maxMessages) {
+      const attempt = candidates.splice(0, maxMessages - received.length);
+      const leased = await Promise.all(
+        attempt.map((messageId) => leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds)),
+      );
+      for (const message of leased) if (message) received.push(message);
+    }
+    ctx.candidates.keep(queue.id, candidates);
+  }
+  return received;
+}
+
+async function leaseOne(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  messageId: string,
+  now: number,
+  visibilityTimeoutSeconds: number,
+): Promise<ReceivedMessage | undefined> {
+  const leaseToken = newLeaseToken();
+  const request = {
+    queueId: queue.id,
+    messageId,
+    now,
+    visibleUntil: now + visibilityTimeoutSeconds * 1000,
+    leaseToken,
+    ...(queue.purgedAt === undefined ? {} : { purgedAt: queue.purgedAt }),
+    ...(queue.deadLetterQueue === undefined || queue.maxReceiveCount === undefined
+      ? {}
+      : { maxReceiveCount: queue.maxReceiveCount }),
+  };
+  const outcome = await ctx.store.lease(request);
+  if (outcome.status === 'exhausted') {
+    await moveExhausted(ctx, queue, messageId, reasons.receive);
+    return undefined;
+  }
+  if (outcome.status === 'undeliverable') {
+    // Expired or purged messages are never delivered; removing them here keeps the index clean
+    // between sweeps.
+    await ctx.store.removeUndeliverable(queue.id, messageId, now, queue.purgedAt);
+    return undefined;
+  }
+  if (outcome.status !== 'leased') return undefined;
+  const receiptHandle = ctx.receiptHandles.encode({ queueId: queue.id, messageId, leaseToken });
+  return { ...outcome.message, receiptHandle };
+}

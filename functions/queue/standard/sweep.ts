@@ -1,0 +1,44 @@
+import { performance } from 'node:perf_hooks';
+import type { QueueContext } from '../context';
+import type { QueueRecord } from '../model';
+import { reasons } from '../shared/dead-letter-reasons';
+import type { SweepBudget, SweepReport } from '../shared/queue-kind';
+import { moveExhausted } from './dead-letters';
+
+/**
+ * The sweeper's pass over a standard queue, shard by shard, page by page: removes messages past
+ * retention and moves exhausted ones whose lease expired to the dead-letter queue.
+ */
+export async function sweep(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  { pageSize, deadline }: SweepBudget,
+  report: SweepReport,
+): Promise<boolean> {
+  const limit = queue.deadLetterQueue === undefined ? undefined : queue.maxReceiveCount;
+  for (let shard = 0; shard < queue.shardCount; shard++) {
+    for (;;) {
+      if (performance.now() > deadline) return false;
+      const now = ctx.clock.now();
+      const found = await ctx.deadLetters.findSweepable(queue.id, shard, now, limit, pageSize);
+      const before = report.expired + report.deadLettered;
+      // Moves are independent transactions: run a few at once.
+      for (let i = 0; i < found.length; i += 16) {
+        await Promise.all(
+          found.slice(i, i + 16).map(async ({ messageId, expired }) => {
+            if (expired) {
+              await ctx.store.removeUndeliverable(queue.id, messageId, now);
+              report.expired++;
+            } else if (await moveExhausted(ctx, queue, messageId, reasons.sweep)) {
+              report.deadLettered++;
+            }
+          }),
+        );
+      }
+      // Done with the shard, or some messages could not move now (taken by a receiver, or no
+      // dead-letter queue): they are tried again next sweep rather than read over and over.
+      if (found.length < pageSize || report.expired + report.deadLettered - before < found.length) break;
+    }
+  }
+  return true;
+}

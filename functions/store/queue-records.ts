@@ -1,0 +1,116 @@
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { invalidParameter } from '../queue/errors';
+import type { QueueRecord, QueueRef } from '../queue/model';
+import type { ListQueuesQuery } from '../queue/ports/queue-store';
+import type { DynamoBase } from './base';
+import { conditions } from './conditions';
+import { type Item, itemToQueue, queueKey, queueSortKey, queuesPartition, queueToItem } from './items';
+import { isConditionFailure } from './sdk-errors';
+
+/**
+ * Queue records: all in one partition of the messages table (pk `q`), sorted by account, region
+ * and name (items.ts), so a listing by prefix is a range query and no path scans the table.
+ */
+
+export async function createQueue(base: DynamoBase, queue: QueueRecord) {
+  try {
+    await base.run('createQueue', (capacity) =>
+      base.client.send(
+        new PutItemCommand({
+          ...capacity,
+          TableName: base.messages,
+          Item: queueToItem(queue),
+          ConditionExpression: conditions.queueAbsent,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+    return { created: true as const };
+  } catch (error) {
+    if (isConditionFailure(error) && error.Item) {
+      return { created: false as const, existing: itemToQueue(error.Item as Item) };
+    }
+    throw error;
+  }
+}
+
+export async function getQueue(base: DynamoBase, ref: QueueRef) {
+  const out = await base.run('getQueue', (capacity) =>
+    base.client.send(
+      new GetItemCommand({
+        ...capacity,
+        TableName: base.messages,
+        Key: queueKey(ref),
+        ConsistentRead: true,
+      }),
+    ),
+  );
+  return out.Item ? itemToQueue(out.Item) : undefined;
+}
+
+export async function updateQueue(base: DynamoBase, queue: QueueRecord) {
+  try {
+    await base.run('updateQueue', (capacity) =>
+      base.client.send(
+        new PutItemCommand({
+          ...capacity,
+          TableName: base.messages,
+          Item: queueToItem(queue),
+          ConditionExpression: conditions.sameQueueIncarnation,
+          ExpressionAttributeValues: { ':id': { S: queue.id } },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function deleteQueue(base: DynamoBase, ref: QueueRef) {
+  const out = await base.run('deleteQueue', (capacity) =>
+    base.client.send(
+      new DeleteItemCommand({
+        ...capacity,
+        TableName: base.messages,
+        Key: queueKey(ref),
+        ReturnValues: 'ALL_OLD',
+      }),
+    ),
+  );
+  return out.Attributes !== undefined;
+}
+
+export async function listQueues(base: DynamoBase, query: ListQueuesQuery) {
+  const input: QueryCommandInput = {
+    TableName: base.messages,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': { S: queuesPartition },
+      ':prefix': { S: queueSortKey(query.account, query.region, query.prefix ?? '') },
+    },
+    Limit: query.limit,
+  };
+  if (query.nextToken !== undefined) {
+    const after = Buffer.from(query.nextToken, 'base64url').toString('utf8');
+    if (!/^[A-Za-z0-9_.-]{1,80}$/.test(after))
+      throw invalidParameter('nextToken', query.nextToken, 'a token from an earlier listing');
+    input.ExclusiveStartKey = {
+      pk: { S: queuesPartition },
+      sk: { S: queueSortKey(query.account, query.region, after) },
+    };
+  }
+  const out = await base.run('listQueues', (capacity) =>
+    base.client.send(new QueryCommand({ ...capacity, ...input })),
+  );
+  const queues = (out.Items ?? []).map(itemToQueue);
+  const last = out.LastEvaluatedKey ? queues.at(-1)?.ref.name : undefined;
+  return last ? { queues, nextToken: Buffer.from(last).toString('base64url') } : { queues };
+}
