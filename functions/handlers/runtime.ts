@@ -13,7 +13,7 @@ import { DynamoQueueStore } from '../store/queue-store';
 import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
 import { DynamoTopicStore } from '../store/topic-store';
-import { createTopicsContext, type TopicsContext } from '../topics/context';
+import { createTopicsContext } from '../topics/context';
 import { loadReceiptHandleSecret } from './secret';
 
 /**
