@@ -26,16 +26,25 @@ const sender = (status: number, queryCode: string, title: string, sqsStatus = 40
   title,
 });
 
+/**
+ * SQS codes and statuses (queryCode, sqsStatus) are AWS's, checked against responses recorded
+ * against AWS (localstack's SQS snapshot files) and the SQS API Reference, except where a comment
+ * says "AWS's unknown": there AWS's answer was not found recorded, and ours stands.
+ */
 export const errorKinds = {
   InvalidParameterValue: sender(400, 'InvalidParameterValue', 'Invalid parameter value'),
   MissingParameter: sender(400, 'MissingParameter', 'Missing parameter'),
   InvalidAttributeName: sender(400, 'InvalidAttributeName', 'Invalid attribute name'),
   InvalidAttributeValue: sender(400, 'InvalidAttributeValue', 'Invalid attribute value'),
+  /** AWS's code; its text for bad characters is unknown (ours names the character). */
   InvalidMessageContents: sender(400, 'InvalidMessageContents', 'Invalid message contents'),
+  /** AWS's unknown for a body no protocol can read; MalformedQueryString is the Query code. */
   MalformedRequest: sender(400, 'MalformedQueryString', 'Malformed request'),
   QueueDoesNotExist: sender(404, 'AWS.SimpleQueueService.NonExistentQueue', 'Queue does not exist'),
   QueueNameExists: sender(409, 'QueueAlreadyExists', 'Queue already exists with other attributes'),
-  ReceiptHandleIsInvalid: sender(410, 'ReceiptHandleIsInvalid', 'Receipt handle is invalid'),
+  /** SQS answers an invalid receipt handle with HTTP 404. */
+  ReceiptHandleIsInvalid: sender(410, 'ReceiptHandleIsInvalid', 'Receipt handle is invalid', 404),
+  /** AWS's code; the SQS dialect no longer raises it (a lease that ran out can still be changed). */
   MessageNotInflight: sender(409, 'AWS.SimpleQueueService.MessageNotInflight', 'Message is not in flight'),
   EmptyBatchRequest: sender(400, 'AWS.SimpleQueueService.EmptyBatchRequest', 'Empty batch'),
   TooManyEntriesInBatchRequest: sender(
@@ -50,16 +59,21 @@ export const errorKinds = {
   ),
   InvalidBatchEntryId: sender(400, 'AWS.SimpleQueueService.InvalidBatchEntryId', 'Invalid batch entry id'),
   BatchRequestTooLong: sender(413, 'AWS.SimpleQueueService.BatchRequestTooLong', 'Batch request too long'),
+  /** AWS's code; our texts (list-valued attributes, FIFO without a runtime) are ours. */
   UnsupportedOperation: sender(400, 'AWS.SimpleQueueService.UnsupportedOperation', 'Unsupported operation'),
-  /** An SQS action name the service does not know. */
+  /** An SQS action name the service does not know (AWS's code and text). */
   InvalidAction: sender(400, 'InvalidAction', 'Unknown action'),
-  /** An SQS queue URL that cannot be parsed. */
+  /** AWS's code for an unusable queue address; the SQS dialect resolves every QueueUrl now. */
   InvalidAddress: sender(400, 'InvalidAddress', 'Invalid queue address'),
   /** More of something than SQS allows (actions in a permission, tags on a queue). */
   OverLimit: sender(400, 'OverLimit', 'Over limit', 403),
+  /** REST routes only. */
   NotFound: sender(404, 'InvalidAction', 'Not found'),
+  /** Move tasks (AWS's code and status; texts ours where AWS's unknown). */
   ResourceNotFoundException: sender(404, 'ResourceNotFoundException', 'Resource not found', 404),
+  /** REST routes only. */
   MethodNotAllowed: sender(405, 'InvalidAction', 'Method not allowed'),
+  /** AWS's unknown: API Gateway and SQS front doors answer this before the service. */
   UnsupportedMediaType: sender(415, 'InvalidParameterValue', 'Unsupported media type'),
   /**
    * SigV4 authentication, with the codes and statuses SQS uses (sqsStatus) and API Gateway's IAM
@@ -71,6 +85,7 @@ export const errorKinds = {
   SignatureDoesNotMatch: sender(403, 'SignatureDoesNotMatch', 'Signature does not match', 403),
   IncompleteSignature: sender(400, 'IncompleteSignature', 'Incomplete signature'),
   RequestExpired: sender(400, 'RequestExpired', 'Request expired'),
+  /** AWS's code; SQS's status for it is 400 (its text is ours). */
   RequestThrottled: {
     status: 429,
     sqsStatus: 400,
@@ -79,6 +94,7 @@ export const errorKinds = {
     retryable: true,
     title: 'Request throttled',
   },
+  /** AWS's code and status; the texts are ours. */
   ServiceUnavailable: {
     status: 503,
     sqsStatus: 503,
@@ -104,6 +120,8 @@ export interface ErrorDetails {
   field?: string;
   given?: unknown;
   allowed?: string;
+  /** Which case of the error it is, for a dialect that words the cases apart (e.g. `gone`). */
+  reason?: string;
 }
 
 export class QueueError extends Error {

@@ -34,6 +34,7 @@ export class ReceiptHandleCodec {
 
   /** Returns the parts of a genuine handle for `queueId`, or throws ReceiptHandleIsInvalid. */
   decode(handle: unknown, queueId: string): ReceiptHandleParts {
+    const invalidHandle = (reason: string) => invalidReceiptHandle(reason, handle);
     if (typeof handle !== 'string' || handle.length === 0) throw invalidHandle('it is empty');
     if (handle.length > 1024) throw invalidHandle('it is too long');
     const [prefix, payload, tag, ...rest] = handle.split('.');
@@ -58,9 +59,11 @@ export class ReceiptHandleCodec {
   }
 }
 
-function invalidHandle(reason: string): QueueError {
+/** The handle as given rides along, so a dialect can echo it as SQS does. */
+export function invalidReceiptHandle(reason: string, handle: unknown): QueueError {
   return new QueueError('ReceiptHandleIsInvalid', `The receipt handle is invalid: ${reason}`, {
     field: 'receiptHandle',
+    ...(typeof handle === 'string' && handle.length <= 1024 ? { given: handle } : {}),
   });
 }
 

@@ -20,6 +20,10 @@ export const conditions = {
    * pass again, or it would count again and rewrite the tombstone.
    */
   holdsLease: 'l = :token AND attribute_not_exists(z)',
+  /** The message is still in the queue (not a tombstone), whoever holds it. */
+  stillQueued: 'attribute_exists(pk) AND attribute_not_exists(z)',
+  /** Still in the queue, and the new end is within 12 h of its last receive. */
+  stillQueuedWithinLimit: 'attribute_exists(pk) AND attribute_not_exists(z) AND lr >= :earliestReceive',
   /** The caller holds the current lease, it has not expired, and the new end is within 12 h of the receive. */
   holdsLiveLease: 'l = :token AND v > :now AND lr >= :earliestReceive',
   queueAbsent: 'attribute_not_exists(pk)',
@@ -73,9 +77,10 @@ export function visibleInShard(queueId: string, shard: number, now: number) {
  */
 export function visibilityFailure(
   old: Record<string, AttributeValue> | undefined,
-  request: { token: string; now: number; visibleAt: number },
+  request: { token: string; now: number; visibleAt: number; anyLease?: boolean },
 ): 'gone' | 'stale' | 'changed' | 'notInFlight' | 'limit' {
   if (!old) return 'gone';
+  if (request.anyLease) return Number(old.v?.N) === request.visibleAt ? 'changed' : 'limit';
   if (old.l?.S !== request.token) return 'stale';
   // A retry of a change that was applied but whose response was lost: already done.
   if (Number(old.v?.N) === request.visibleAt) return 'changed';
@@ -92,6 +97,10 @@ export const groupConditions = {
   available: 'attribute_exists(g) AND v <= :now',
   holdsLease: 'l = :token',
   holdsLiveLease: 'l = :token AND v > :now AND lt >= :earliest',
+  /** The group still has messages, and the new end is within 12 h of its last lease. */
+  queuedWithinLimit: 'attribute_exists(g) AND lt >= :earliest',
+  /** The message is still in the queue, whoever holds it. */
+  stillQueued: 'attribute_exists(pk)',
   /** Nothing was appended since the group was seen empty under this lease. */
   emptySince: 'l = :token AND sn = :last',
   follows: (after: string | undefined) => (after === undefined ? 'attribute_not_exists(sn)' : 'sn = :after'),

@@ -198,8 +198,8 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
             ...c,
             TableName: this.messages,
             Key: fifoMessageKey(request.queueId, request.groupId, request.sequenceNumber),
-            ConditionExpression: groupConditions.holdsLease,
-            ExpressionAttributeValues: { ':token': S(request.token) },
+            ConditionExpression: request.anyLease ? groupConditions.stillQueued : groupConditions.holdsLease,
+            ...(request.anyLease ? {} : { ExpressionAttributeValues: { ':token': S(request.token) } }),
             ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -221,11 +221,12 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
             ...c,
             TableName: this.messages,
             Key: groupKey(request.queueId, request.groupId),
-            ConditionExpression: groupConditions.holdsLiveLease,
+            ConditionExpression: request.anyLease
+              ? groupConditions.queuedWithinLimit
+              : groupConditions.holdsLiveLease,
             UpdateExpression: setVisibility,
             ExpressionAttributeValues: {
-              ':token': S(request.token),
-              ':now': N(request.now),
+              ...(request.anyLease ? {} : { ':token': S(request.token), ':now': N(request.now) }),
               ':visibleAt': N(request.visibleAt),
               ':earliest': N(request.visibleAt - limits.maxLeaseMs),
             },
@@ -240,6 +241,7 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
         token: request.token,
         now: request.now,
         visibleAt: request.visibleAt,
+        ...(request.anyLease ? { anyLease: true } : {}),
       });
     }
   }

@@ -180,7 +180,12 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
    * delete id there (the same handle deleted twice in one batch, at the same millisecond, must
    * still count once, so the time alone would not do).
    */
-  async deleteMessage(queueId: string, messageId: string, leaseToken: string): Promise<DeleteOutcome> {
+  async deleteMessage(
+    queueId: string,
+    messageId: string,
+    leaseToken: string,
+    anyLease = false,
+  ): Promise<DeleteOutcome> {
     const deleteId = randomBytes(9).toString('base64url');
     const tombstone = tombstoneUpdate(Date.now(), deleteId);
     try {
@@ -190,10 +195,13 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
             ...capacity,
             TableName: this.messages,
             Key: messageKey(queueId, messageId),
-            ConditionExpression: conditions.holdsLease,
+            ConditionExpression: anyLease ? conditions.stillQueued : conditions.holdsLease,
             UpdateExpression: tombstone.UpdateExpression,
             ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
-            ExpressionAttributeValues: { ':token': { S: leaseToken }, ...tombstone.values },
+            ExpressionAttributeValues: {
+              ...(anyLease ? {} : { ':token': { S: leaseToken } }),
+              ...tombstone.values,
+            },
             ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -220,7 +228,9 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
    * receiver holds the message (the chaos run showed SDK retries delaying it that long).
    */
   async deleteMessages(requests: DeleteRequest[]): Promise<DeleteOutcome[]> {
-    return Promise.all(requests.map((r) => this.deleteMessage(r.queueId, r.messageId, r.leaseToken)));
+    return Promise.all(
+      requests.map((r) => this.deleteMessage(r.queueId, r.messageId, r.leaseToken, r.anyLease)),
+    );
   }
 
   async changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome> {
@@ -231,11 +241,14 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
             ...capacity,
             TableName: this.messages,
             Key: messageKey(request.queueId, request.messageId),
-            ConditionExpression: conditions.holdsLiveLease,
+            ConditionExpression: request.anyLease
+              ? conditions.stillQueuedWithinLimit
+              : conditions.holdsLiveLease,
             UpdateExpression: setVisibility,
             ExpressionAttributeValues: {
-              ':token': { S: request.leaseToken },
-              ':now': { N: String(request.now) },
+              ...(request.anyLease
+                ? {}
+                : { ':token': { S: request.leaseToken }, ':now': { N: String(request.now) } }),
               ':visibleAt': { N: String(request.visibleAt) },
               ':earliestReceive': { N: String(request.visibleAt - limits.maxLeaseMs) },
             },
@@ -251,6 +264,7 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
         token: request.leaseToken,
         now: request.now,
         visibleAt: request.visibleAt,
+        ...(request.anyLease ? { anyLease: true } : {}),
       });
     }
   }

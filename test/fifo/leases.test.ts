@@ -94,6 +94,24 @@ describe('FIFO group leases', () => {
     await expectError(changeVisibility(ctx, ref, third!.receiptHandle, 43_200), 'InvalidParameterValue');
   });
 
+  test('a shorter visibility timeout ends the lease then: the group and its messages are receivable at once', async () => {
+    const { ctx, clock } = fifoContext(tables);
+    const ref = await newFifoQueue(ctx, { visibilityTimeoutSeconds: 30 });
+    for (const body of ['m1', 'm2', 'm3']) await send(ctx, ref, body, 'g');
+    const first = await receiveMessages(ctx, ref, { maxMessages: 2 });
+    await changeVisibility(ctx, ref, first[0]!.receiptHandle, 5);
+    clock.advance(4_999);
+    expect(await receiveMessages(ctx, ref, { maxMessages: 10 })).toEqual([]);
+    clock.advance(1);
+    // Before the fix the messages kept the 30-second end of the lease they were delivered under.
+    const second = await receiveMessages(ctx, ref, { maxMessages: 1 });
+    expect(second.map((m) => [m.body, m.receiveCount])).toEqual([['m1', 2]]);
+    // Deleting m1 hands the group on at once, though m2 was delivered under the first lease.
+    await deleteMessage(ctx, ref, second[0]!.receiptHandle);
+    const third = await receiveMessages(ctx, ref, { maxMessages: 10 });
+    expect(third.map((m) => m.body)).toEqual(['m2', 'm3']);
+  });
+
   test('the queue delay holds every message; the group waits for its head', async () => {
     const { ctx, clock } = fifoContext(tables);
     const ref = await newFifoQueue(ctx, { delaySeconds: 10 });

@@ -121,7 +121,7 @@ describe('FIFO with the AWS SDK for JavaScript', () => {
           sqs.send(new CreateQueueCommand({ QueueName: uniqueName(), Attributes: { FifoQueue: 'true' } })),
         )
       ).name,
-    ).toBe('InvalidParameterValue');
+    ).toBe('InvalidAttributeName');
     expect(
       (
         await sqsError(

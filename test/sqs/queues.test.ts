@@ -60,7 +60,8 @@ describe('CreateQueue', () => {
     [{ Colour: 'blue' }, 'InvalidAttributeName'],
     [{ QueueArn: 'arn:aws:sqs:us-east-1:123456789012:x' }, 'InvalidAttributeName'],
     [{ ContentBasedDeduplication: 'true' }, 'InvalidAttributeName'],
-    [{ FifoQueue: 'true' }, 'InvalidParameterValue'],
+    [{ FifoQueue: 'true' }, 'InvalidAttributeName'],
+    [{ FifoQueue: 'false' }, 'InvalidAttributeName'],
     [{ Policy: 'not json' }, 'InvalidAttributeValue'],
     [{ RedrivePolicy: '{"maxReceiveCount":3}' }, 'InvalidParameterValue'],
   ])('bad attributes %o: %s', async (Attributes, code) => {
@@ -74,8 +75,9 @@ describe('CreateQueue', () => {
     expect((await sqsError(create('x'.repeat(81)))).name).toBe('InvalidParameterValue');
     const fifo = await sqsError(create('orders.fifo'));
     expect(fifo.name).toBe('InvalidParameterValue');
+    // As in SQS, an empty name is an invalid one, not a missing one.
     expect((await sqsError(env.sqs.send(new CreateQueueCommand({ QueueName: '' })))).name).toBe(
-      'MissingParameter',
+      'InvalidParameterValue',
     );
   });
 });
@@ -146,7 +148,7 @@ describe('GetQueueUrl, ListQueues, DeleteQueue', () => {
     ).toBeInstanceOf(QueueDoesNotExist);
   });
 
-  test('a queue URL of another account names no queue here; a malformed one is InvalidAddress', async () => {
+  test('a queue URL of another account, or with no /<account>/<name> path, names no queue here', async () => {
     const name = uniqueName();
     await create(name);
     const error = await sqsError(
@@ -154,7 +156,7 @@ describe('GetQueueUrl, ListQueues, DeleteQueue', () => {
     );
     expect(error).toBeInstanceOf(QueueDoesNotExist);
     const malformed = await sqsError(env.sqs.send(new PurgeQueueCommand({ QueueUrl: `${env.url}/${name}` })));
-    expect(malformed.name).toBe('InvalidAddress');
+    expect(malformed).toBeInstanceOf(QueueDoesNotExist);
   });
 });
 
@@ -320,7 +322,7 @@ describe('PurgeQueue, tags, permissions, unsupported actions', () => {
       {
         Sid: 'send-from-partner',
         Effect: 'Allow',
-        Principal: { AWS: ['arn:aws:iam::111122223333:root'] },
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
         Action: ['SQS:SendMessage', 'SQS:GetQueueUrl'],
         Resource: `arn:aws:sqs:us-east-1:${accountId}:${name}`,
       },

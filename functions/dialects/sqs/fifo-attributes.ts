@@ -1,10 +1,9 @@
 import { QueueError } from '../../queue/errors';
 import type { QueueRecord, QueueRef, QueueSettings } from '../../queue/model';
-import { invalidValue } from './params';
 
 /**
- * SQS's FIFO queue attributes and the core's FIFO settings. As in SQS, FifoQueue=true needs a
- * `.fifo` name, and the other FIFO attributes are unknown on a standard queue (InvalidAttributeName).
+ * SQS's FIFO queue attributes and the core's FIFO settings. As in SQS, the FIFO attributes
+ * (FifoQueue included) are unknown on a queue whose name does not end in `.fifo` (InvalidAttributeName).
  */
 export interface FifoChanges {
   settings: Partial<QueueSettings>;
@@ -18,16 +17,13 @@ const choices: Record<string, { setting: keyof QueueSettings; values: string[] }
 
 /** Reads one FIFO attribute into `changes`; false when `name` is not one (for this queue). */
 export function readFifoAttribute(name: string, value: string, ref: QueueRef, changes: FifoChanges): boolean {
-  const fifoName = ref.name.endsWith('.fifo');
+  // On a standard queue every FIFO attribute is unknown, FifoQueue too (even "false"), as in SQS.
+  if (!ref.name.endsWith('.fifo')) return false;
   if (name === 'FifoQueue') {
     if (value !== 'true' && value !== 'false') throw invalidAttribute(name, 'must be true or false', value);
-    if (value === 'true' && !fifoName) {
-      throw invalidValue('FifoQueue', value, 'The name of a FIFO queue must end with the .fifo suffix.');
-    }
     changes.fifo = value === 'true';
     return true;
   }
-  if (!fifoName) return false;
   if (name === 'ContentBasedDeduplication') {
     if (value !== 'true' && value !== 'false') throw invalidAttribute(name, 'must be true or false', value);
     changes.settings.contentBasedDeduplication = value === 'true';
@@ -55,7 +51,8 @@ export function fifoQueueAttributes(queue: QueueRecord): Record<string, string |
 function invalidAttribute(name: string, reason: string, value: string): QueueError {
   return new QueueError(
     'InvalidAttributeValue',
-    `Invalid value for the parameter ${name}: ${reason}, but ${JSON.stringify(value)} was given.`,
-    { field: name, allowed: reason },
+    // SQS's text names the attribute only; what is allowed stays in the details (REST shows them).
+    `Invalid value for the parameter ${name}.`,
+    { field: name, given: value, allowed: reason },
   );
 }

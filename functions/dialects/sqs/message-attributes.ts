@@ -28,6 +28,13 @@ export function messageAttributesFromSqs(value: unknown, parameter = 'MessageAtt
         },
       );
     }
+    if (!/^(String|Number|Binary)(\..*)?$/.test(DataType)) {
+      throw new QueueError(
+        'InvalidParameterValue',
+        `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
+        { field: `${parameter}.${name}.DataType`, given: DataType },
+      );
+    }
     attributes[name] = {
       dataType: DataType,
       ...(StringValue === undefined ? {} : { stringValue: StringValue as string }),

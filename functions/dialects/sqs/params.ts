@@ -1,4 +1,4 @@
-import { describeGiven, QueueError } from '../../queue/errors';
+import { QueueError } from '../../queue/errors';
 
 /**
  * Typed readers of an action's input. Both protocols decode into the shape of the AWS JSON
@@ -8,12 +8,19 @@ import { describeGiven, QueueError } from '../../queue/errors';
  */
 export type ActionInput = Record<string, unknown>;
 
+/** SQS's wording: the value as given, unquoted (`Value test for parameter Label is invalid. ...`). */
 export function invalidValue(name: string, given: unknown, reason: string): QueueError {
   return new QueueError(
     'InvalidParameterValue',
-    `Value ${describeGiven(given)} for parameter ${name} is invalid. Reason: ${reason}`,
+    `Value ${asGiven(given)} for parameter ${name} is invalid. Reason: ${reason}`,
     { field: name, given, allowed: reason },
   );
+}
+
+/** A value as SQS echoes it: text as is, anything else as JSON; cut past 1,024 characters. */
+export function asGiven(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 1024 ? `${text.slice(0, 1021)}...` : text;
 }
 
 export function missing(name: string): QueueError {
@@ -44,7 +51,13 @@ export function optionalInteger(
   if (value === undefined || value === null) return undefined;
   const number = typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < range.min || number > range.max) {
-    throw invalidValue(name, value, `Must be an integer from ${range.min} to ${range.max}.`);
+    // SQS's reasons as recorded against AWS: MaxNumberOfMessages has its own; DelaySeconds' wording
+    // serves the integer parameters whose reason was not found recorded.
+    const reason =
+      name === 'MaxNumberOfMessages'
+        ? `Must be between ${range.min} and ${range.max}, if provided.`
+        : `${name} must be >= ${range.min} and <= ${range.max}.`;
+    throw invalidValue(name, value, reason);
   }
   return number;
 }

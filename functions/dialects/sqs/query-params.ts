@@ -26,6 +26,9 @@ const maps: Record<string, { to: string; key: string }> = {
   Tag: { to: 'Tags', key: 'Key' },
 };
 
+/** The lists' own names: a client encodes an empty list as `<ListName>=` (e.g. `Entries=`). */
+const listNames = new Set(Object.values(lists));
+
 type Tree = { [key: string]: Tree | string };
 
 /**
@@ -84,6 +87,8 @@ function shape(tree: Tree): ActionInput {
         entries.push([name, typeof item === 'string' ? item : shape(item)]);
       }
       out[map.to] = Object.assign(Object.create(null) as object, Object.fromEntries(entries));
+    } else if (listNames.has(key) && value === '') {
+      out[key] = [];
     } else {
       out[key] = typeof value === 'string' ? value : shape(value);
     }

@@ -180,16 +180,19 @@ export function queueAttributes(
   return out;
 }
 
+/** SQS's text names the attribute only (`Invalid value for the parameter VisibilityTimeout.`). */
 function invalidAttributeValue(name: string, reason: string): QueueError {
-  return new QueueError('InvalidAttributeValue', `Invalid value for the parameter ${name}: ${reason}.`, {
+  return new QueueError('InvalidAttributeValue', `Invalid value for the parameter ${name}.`, {
     field: name,
     allowed: reason,
   });
 }
 
 function unknownAttribute(name: string): QueueError {
-  const readOnly = computed.includes(name) ? ' (it is read-only)' : '';
-  return new QueueError('InvalidAttributeName', `Unknown Attribute ${name}${readOnly}.`, { field: name });
+  return new QueueError('InvalidAttributeName', `Unknown Attribute ${name}.`, {
+    field: name,
+    ...(computed.includes(name) ? { allowed: 'not a read-only attribute' } : {}),
+  });
 }
 
 function isJsonObject(text: string): boolean {

@@ -1,4 +1,3 @@
-import { QueueError } from '../../queue/errors';
 import type { QueueRef } from '../../queue/model';
 import type { HttpEvent } from '../http';
 
@@ -17,32 +16,31 @@ export const queueUrl = (baseUrl: string, ref: QueueRef) => `${baseUrl}/${ref.ac
 
 export const queueArn = (ref: QueueRef) => `arn:aws:sqs:${ref.region}:${ref.account}:${ref.name}`;
 
-/** The account and queue name in a queue URL (or a bare `/<account>/<name>` path). */
-export function parseQueueUrl(url: string): { account: string; name: string } {
+/**
+ * The account and queue name in a queue URL (or a bare `/<account>/<name>` path). As in SQS, a
+ * QueueUrl that is just a queue name names that queue in the caller's account (no account
+ * here); anything else without `/<account>/<name>` names no queue (undefined).
+ */
+export function parseQueueUrl(url: string): { account?: string; name: string } | undefined {
+  if (bareName.test(url)) return { name: url };
   let path: string;
   try {
     path = new URL(url, 'http://placeholder').pathname;
   } catch {
-    throw invalidAddress(url);
+    return undefined;
   }
   const segments = path.split('/').filter((segment) => segment !== '');
-  if (segments.length < 2) throw invalidAddress(url);
+  if (segments.length < 2) return undefined;
   const [account, name] = segments.slice(-2).map((segment) => safeDecode(segment)) as [string, string];
   return { account, name };
 }
+
+const bareName = /^[A-Za-z0-9_-]{1,80}(?:\.fifo)?$/;
 
 export function parseQueueArn(arn: string): QueueRef | undefined {
   const match = /^arn:aws[\w-]*:sqs:([a-z0-9-]+):(\d{12}|[^:]+):([^:]+)$/.exec(arn);
   if (!match) return undefined;
   return { region: match[1]!, account: match[2]!, name: match[3]! };
-}
-
-function invalidAddress(url: string): QueueError {
-  return new QueueError(
-    'InvalidAddress',
-    `The address ${url} is not valid for this endpoint: a queue URL looks like <endpoint>/<account-id>/<queue-name>`,
-    { field: 'QueueUrl', given: url },
-  );
 }
 
 function safeDecode(segment: string): string {

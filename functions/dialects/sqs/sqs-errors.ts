@@ -11,6 +11,8 @@ import { buildXml } from './xml';
 
 /** Shapes SQS does not model under its own namespace; every other code is `com.amazonaws.sqs#<code>`. */
 const jsonTypes: Partial<Record<ErrorCode, string>> = {
+  // Recorded against AWS (localstack's SQS snapshots: QueryErrorCode InvalidParameterValueException).
+  InvalidParameterValue: 'com.amazonaws.sqs#InvalidParameterValueException',
   MissingParameter: 'com.amazon.coral.service#MissingRequiredParameterException',
   InvalidAction: 'com.amazon.coral.service#UnknownOperationException',
   MalformedRequest: 'com.amazon.coral.service#SerializationException',
@@ -23,8 +25,31 @@ const jsonTypes: Partial<Record<ErrorCode, string>> = {
   RequestExpired: 'com.amazon.coral.service#RequestExpired',
 };
 
+/**
+ * SQS's own text for errors the core raises in its own words (the core's texts serve the REST
+ * dialect); every other error keeps its message, which the SQS dialect wrote in SQS's words.
+ */
+export function sqsMessage(
+  error: Pick<QueueError, 'code' | 'message' | 'details'>,
+  protocol: SqsProtocol,
+): string {
+  switch (error.code) {
+    case 'QueueDoesNotExist':
+      return protocol === 'json'
+        ? 'The specified queue does not exist.'
+        : 'The specified queue does not exist for this wsdl version.';
+    case 'ReceiptHandleIsInvalid':
+      return typeof error.details.given === 'string'
+        ? `The input receipt handle "${error.details.given}" is not a valid receipt handle.`
+        : error.message;
+    default:
+      return error.message;
+  }
+}
+
 export function sqsErrorResponse(error: QueueError, protocol: SqsProtocol, requestId: string): HttpResult {
   const { kind } = error;
+  const message = sqsMessage(error, protocol);
   if (protocol === 'json') {
     const headers: Record<string, string> = {
       'content-type': 'application/x-amz-json-1.0',
@@ -37,7 +62,7 @@ export function sqsErrorResponse(error: QueueError, protocol: SqsProtocol, reque
       headers,
       body: JSON.stringify({
         __type: jsonTypes[error.code] ?? `com.amazonaws.sqs#${error.code}`,
-        message: error.message,
+        message,
       }),
     };
   }
@@ -45,7 +70,7 @@ export function sqsErrorResponse(error: QueueError, protocol: SqsProtocol, reque
     statusCode: kind.sqsStatus,
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: buildXml('ErrorResponse', {
-      Error: { Type: kind.fault, Code: kind.queryCode, Message: error.message, Detail: '' },
+      Error: { Type: kind.fault, Code: kind.queryCode, Message: message, Detail: '' },
       RequestId: requestId,
     }),
   };

@@ -3,6 +3,7 @@ import { isQueueError, type QueueError } from '../errors';
 import type { QueueRecord } from '../model';
 import type { DeleteOutcome, VisibilityOutcome } from '../ports/queue-store';
 import { exhausted } from '../states';
+import { visibleFrom } from './group-head';
 import { fifoStore } from './groups';
 import { decodeFifoHandle, type FifoHandle } from './handles';
 
@@ -17,9 +18,10 @@ export async function deleteFifoMessage(
   ctx: QueueContext,
   queue: QueueRecord,
   receiptHandle: unknown,
+  anyLease = false,
 ): Promise<DeleteOutcome> {
   const handle = decodeFifoHandle(ctx, queue.id, receiptHandle);
-  const outcome = await fifoStore(ctx).deleteMessage({ queueId: queue.id, ...handle });
+  const outcome = await fifoStore(ctx).deleteMessage({ queueId: queue.id, ...handle, anyLease });
   if (outcome === 'deleted') await releaseIfDone(ctx, queue, handle);
   return outcome;
 }
@@ -29,6 +31,7 @@ export async function deleteFifoMessages(
   ctx: QueueContext,
   queue: QueueRecord,
   entries: { receiptHandle: unknown }[],
+  anyLease = false,
 ): Promise<(DeleteOutcome | QueueError)[]> {
   const store = fifoStore(ctx);
   const leases = new Map<string, FifoHandle>();
@@ -36,7 +39,7 @@ export async function deleteFifoMessages(
     entries.map(async ({ receiptHandle }) => {
       try {
         const handle = decodeFifoHandle(ctx, queue.id, receiptHandle);
-        const outcome = await store.deleteMessage({ queueId: queue.id, ...handle });
+        const outcome = await store.deleteMessage({ queueId: queue.id, ...handle, anyLease });
         if (outcome === 'deleted') leases.set(`${handle.groupId}\n${handle.token}`, handle);
         return outcome;
       } catch (error) {
@@ -54,16 +57,24 @@ export async function changeFifoVisibility(
   queue: QueueRecord,
   receiptHandle: unknown,
   seconds: number,
+  anyLease = false,
 ): Promise<VisibilityOutcome> {
   const handle = decodeFifoHandle(ctx, queue.id, receiptHandle);
   const now = ctx.clock.now();
-  return fifoStore(ctx).changeGroupVisibility({
+  const store = fifoStore(ctx);
+  const request = {
     queueId: queue.id,
     groupId: handle.groupId,
     token: handle.token,
     now,
     visibleAt: now + seconds * 1000,
-  });
+  };
+  const outcome = await store.changeGroupVisibility(request);
+  if (!anyLease || (outcome !== 'stale' && outcome !== 'notInFlight')) return outcome;
+  // An earlier lease's handle: it acts on the group as long as its message is still queued
+  // (a read and a second write, on this path only).
+  if (!(await store.getMessage(queue.id, handle.groupId, handle.sequenceNumber))) return 'gone';
+  return store.changeGroupVisibility({ ...request, anyLease: true });
 }
 
 /**
@@ -80,7 +91,7 @@ async function releaseIfDone(ctx: QueueContext, queue: QueueRecord, handle: Fifo
   const now = ctx.clock.now();
   await store.releaseGroup({
     ...lease,
-    availableAt: Math.max(now, head?.visibleAt ?? now),
+    availableAt: head ? visibleFrom(head, now) : now,
     // The same write resets the sweeper's hint to the new head (an early hint costs it a read).
     ...(head ? { oldestExpiry: exhausted(queue, head) ? now : head.expiresAt } : {}),
   });

@@ -61,8 +61,8 @@ export async function serveGroup(
           break walk;
         }
         service.deadLettered++;
-      } else if (message.visibleAt > now || chosen.length >= options.wanted) {
-        next = { kind: 'waiting', at: Math.max(message.visibleAt, now), expiresAt: message.expiresAt };
+      } else if (visibleFrom(message, now) > now || chosen.length >= options.wanted) {
+        next = { kind: 'waiting', at: visibleFrom(message, now), expiresAt: message.expiresAt };
         break walk;
       } else {
         chosen.push(message);
@@ -130,4 +130,15 @@ async function deliver(
       }),
     };
   });
+}
+
+/**
+ * When a message at the head can be delivered, for the holder of the group's lease. A message
+ * delivered before keeps the end of the lease it was delivered under, but the group's lease decides
+ * its visibility: whoever holds the group now holds it because that lease ended (expired, or was
+ * moved by ChangeMessageVisibility, which moves only the group's end), so the message is visible.
+ * A message never delivered waits for its delay.
+ */
+export function visibleFrom(message: FifoMessage, now: number): number {
+  return message.leaseToken === undefined ? Math.max(message.visibleAt, now) : now;
 }

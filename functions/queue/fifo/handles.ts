@@ -1,5 +1,5 @@
 import type { QueueContext } from '../context';
-import { QueueError } from '../errors';
+import { invalidReceiptHandle } from '../receipt-handle';
 import { isSequence } from './sequence';
 
 /**
@@ -43,13 +43,7 @@ export function decodeFifoHandle(ctx: QueueContext, queueId: string, receiptHand
     !messageId ||
     rest.length > 0
   ) {
-    throw new QueueError(
-      'ReceiptHandleIsInvalid',
-      'The receipt handle is invalid: it is not one of a FIFO queue',
-      {
-        field: 'receiptHandle',
-      },
-    );
+    throw invalidReceiptHandle('it is not one of a FIFO queue', receiptHandle);
   }
   return {
     groupId: Buffer.from(group, 'base64url').toString('utf8'),

@@ -8,14 +8,29 @@ import { integerInRange, validateBatch } from '../validation';
 
 /**
  * Deleting a message and changing its visibility (standard/acknowledge.ts, fifo/acknowledge.ts do
- * the work): both act only for the holder of the current lease, named by the receipt handle.
- * Deleting a message that is already gone succeeds (a retry after a lost response must not fail),
- * but a handle from an earlier lease is refused.
+ * the work): by default both act only for the holder of the current lease, named by the receipt
+ * handle. Deleting a message that is already gone succeeds (a retry after a lost response must not
+ * fail), but a handle from an earlier lease is refused.
  */
+export interface AcknowledgeOptions {
+  /**
+   * SQS's rule instead (the SQS dialect): a handle from an earlier receive of a message still in
+   * the queue acts on the message, and a visibility change on a message whose lease ran out
+   * succeeds (it hides the message again). Handles never issued, or of another queue, are still
+   * ReceiptHandleIsInvalid. The REST dialect keeps the strict rule.
+   */
+  earlierHandles?: boolean;
+}
 
-export async function deleteMessage(ctx: QueueContext, ref: QueueRef, receiptHandle: unknown): Promise<void> {
+export async function deleteMessage(
+  ctx: QueueContext,
+  ref: QueueRef,
+  receiptHandle: unknown,
+  options: AcknowledgeOptions = {},
+): Promise<void> {
   const queue = await ctx.queues.require(ref);
-  const outcome = await kindOf(queue).deleteMessage(ctx, queue, receiptHandle);
+  const anyLease = options.earlierHandles === true;
+  const outcome = await kindOf(queue).deleteMessage(ctx, queue, receiptHandle, anyLease);
   // A retried delete of a message already gone is answered as deleted, but counted once.
   await ctx.stats.record(queue.id, 'deleted', outcome === 'deleted' ? 1 : 0);
   throwForDelete(outcome);
@@ -30,11 +45,13 @@ export async function deleteMessageBatch(
   ctx: QueueContext,
   ref: QueueRef,
   entries: HandleEntry[],
+  options: AcknowledgeOptions = {},
 ): Promise<BatchResult<{ id: string }>> {
   const queue = await ctx.queues.require(ref);
   validateBatch<HandleEntry>('entries', entries);
   const result: BatchResult<{ id: string }> = { successful: [], failed: [] };
-  const outcomes = await kindOf(queue).deleteMessages(ctx, queue, entries);
+  const anyLease = options.earlierHandles === true;
+  const outcomes = await kindOf(queue).deleteMessages(ctx, queue, entries, anyLease);
   entries.forEach(({ id }, index) => {
     try {
       const outcome = outcomes[index]!;
@@ -54,6 +71,7 @@ export async function changeVisibility(
   ref: QueueRef,
   receiptHandle: unknown,
   visibilityTimeoutSeconds: unknown,
+  options: AcknowledgeOptions = {},
 ): Promise<void> {
   const queue = await ctx.queues.require(ref);
   const seconds = integerInRange(
@@ -61,7 +79,9 @@ export async function changeVisibility(
     visibilityTimeoutSeconds,
     limits.visibilityTimeoutSeconds,
   );
-  throwForVisibility(await kindOf(queue).changeVisibility(ctx, queue, receiptHandle, seconds), seconds);
+  const anyLease = options.earlierHandles === true;
+  const outcome = await kindOf(queue).changeVisibility(ctx, queue, receiptHandle, seconds, anyLease);
+  throwForVisibility(outcome, seconds, receiptHandle);
 }
 
 export interface VisibilityEntry extends HandleEntry {
@@ -72,10 +92,12 @@ export async function changeVisibilityBatch(
   ctx: QueueContext,
   ref: QueueRef,
   entries: VisibilityEntry[],
+  options: AcknowledgeOptions = {},
 ): Promise<BatchResult<{ id: string }>> {
   const queue = await ctx.queues.require(ref);
   validateBatch<VisibilityEntry>('entries', entries);
   const kind = kindOf(queue);
+  const anyLease = options.earlierHandles === true;
   const result: BatchResult<{ id: string }> = { successful: [], failed: [] };
   await kind.forEachVisibilityChange(entries, async (entry, index) => {
     try {
@@ -84,7 +106,8 @@ export async function changeVisibilityBatch(
         entry.visibilityTimeoutSeconds,
         limits.visibilityTimeoutSeconds,
       );
-      throwForVisibility(await kind.changeVisibility(ctx, queue, entry.receiptHandle, seconds), seconds);
+      const outcome = await kind.changeVisibility(ctx, queue, entry.receiptHandle, seconds, anyLease);
+      throwForVisibility(outcome, seconds, entry.receiptHandle);
       result.successful.push({ id: entry.id });
     } catch (error) {
       recordFailure(result, entry.id, error);
@@ -113,13 +136,16 @@ function throwForDelete(outcome: DeleteOutcome): void {
   }
 }
 
-function throwForVisibility(outcome: VisibilityOutcome, seconds: number): void {
+function throwForVisibility(outcome: VisibilityOutcome, seconds: number, receiptHandle: unknown): void {
   switch (outcome) {
     case 'changed':
       return;
     case 'gone':
+      // `reason` lets a dialect word it its own way (SQS: an invalid ReceiptHandle value).
       throw new QueueError('ReceiptHandleIsInvalid', 'The message of this receipt handle no longer exists', {
         field: 'receiptHandle',
+        given: receiptHandle,
+        reason: 'gone',
       });
     case 'stale':
       throw new QueueError(

@@ -161,6 +161,8 @@ export interface FifoMessageRef {
   groupId: string;
   sequenceNumber: string;
   token: string;
+  /** Deleted whoever holds it now: the handle of an earlier lease acts too. */
+  anyLease?: boolean;
 }
 
 export interface GroupVisibilityRequest {
@@ -169,6 +171,8 @@ export interface GroupVisibilityRequest {
   token: string;
   now: number;
   visibleAt: number;
+  /** The group's visibility changes whoever holds it, or when its lease ran out. */
+  anyLease?: boolean;
 }
 
 /** A receive remembered under its ReceiveRequestAttemptId, so a retry gets the same messages. */

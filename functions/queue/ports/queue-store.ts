@@ -25,7 +25,13 @@ export interface QueueStore {
   lease(request: LeaseRequest): Promise<LeaseOutcome>;
   /** Removes a message that can no longer be delivered (expired or purged), if it still is so. */
   removeUndeliverable(queueId: string, messageId: string, now: number, purgedAt?: number): Promise<void>;
-  deleteMessage(queueId: string, messageId: string, leaseToken: string): Promise<DeleteOutcome>;
+  /** `anyLease`: the message is deleted whoever holds it now (see AcknowledgeOptions). */
+  deleteMessage(
+    queueId: string,
+    messageId: string,
+    leaseToken: string,
+    anyLease?: boolean,
+  ): Promise<DeleteOutcome>;
   /** Deletes many messages at once, each only for the holder of its current lease. */
   deleteMessages(requests: DeleteRequest[]): Promise<DeleteOutcome[]>;
   changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome>;
@@ -72,6 +78,8 @@ export interface DeleteRequest {
   queueId: string;
   messageId: string;
   leaseToken: string;
+  /** Whoever holds the message now: the handle of an earlier lease acts too. */
+  anyLease?: boolean;
 }
 
 /** `stale`: the message was received again since this lease: the handle no longer holds it. */
@@ -83,6 +91,11 @@ export interface VisibilityRequest {
   leaseToken: string;
   now: number;
   visibleAt: number;
+  /**
+   * The message's visibility changes whoever holds it, and also when its lease ran out (it
+   * becomes invisible again until `visibleAt`): the handle of an earlier lease acts too.
+   */
+  anyLease?: boolean;
 }
 
 /** `limit`: the new lease would end more than 12 hours after the message was received. */

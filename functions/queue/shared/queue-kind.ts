@@ -31,18 +31,26 @@ export interface QueueKind {
   /** Leases messages, long polling up to the wait. */
   receive(ctx: QueueContext, queue: QueueRecord, options: ReceiveOptions): Promise<ReceivedMessage[]>;
 
-  deleteMessage(ctx: QueueContext, queue: QueueRecord, receiptHandle: unknown): Promise<DeleteOutcome>;
+  /** `anyLease`: an earlier lease's handle acts too (operations/acknowledge.ts AcknowledgeOptions). */
+  deleteMessage(
+    ctx: QueueContext,
+    queue: QueueRecord,
+    receiptHandle: unknown,
+    anyLease?: boolean,
+  ): Promise<DeleteOutcome>;
   /** One outcome per entry, in order: what the store said, or why the handle was refused. */
   deleteMessages(
     ctx: QueueContext,
     queue: QueueRecord,
     entries: { receiptHandle: unknown }[],
+    anyLease?: boolean,
   ): Promise<(DeleteOutcome | QueueError)[]>;
   changeVisibility(
     ctx: QueueContext,
     queue: QueueRecord,
     receiptHandle: unknown,
     seconds: number,
+    anyLease?: boolean,
   ): Promise<VisibilityOutcome>;
   /** Runs a batch's visibility changes: in parallel, or in the order given where that matters. */
   forEachVisibilityChange<T>(entries: T[], change: (entry: T, index: number) => Promise<void>): Promise<void>;

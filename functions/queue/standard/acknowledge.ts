@@ -6,15 +6,16 @@ import type { ReceiptHandleParts } from '../receipt-handle';
 
 /**
  * Deleting standard messages and changing their visibility: each acts on one message, and only
- * for the holder of its current lease (the token in the receipt handle).
+ * for the holder of its current lease (the token in the receipt handle), unless `anyLease`.
  */
 export function deleteMessage(
   ctx: QueueContext,
   queue: QueueRecord,
   receiptHandle: unknown,
+  anyLease = false,
 ): Promise<DeleteOutcome> {
   const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
-  return ctx.store.deleteMessage(queue.id, parts.messageId, parts.leaseToken);
+  return ctx.store.deleteMessage(queue.id, parts.messageId, parts.leaseToken, anyLease);
 }
 
 /** Deletes a batch at once; a handle that does not decode fails its entry only. */
@@ -22,6 +23,7 @@ export async function deleteMessages(
   ctx: QueueContext,
   queue: QueueRecord,
   entries: { receiptHandle: unknown }[],
+  anyLease = false,
 ): Promise<(DeleteOutcome | QueueError)[]> {
   const decoded: (ReceiptHandleParts | QueueError)[] = entries.map(({ receiptHandle }) => {
     try {
@@ -33,7 +35,12 @@ export async function deleteMessages(
   });
   const valid = decoded.filter((parts): parts is ReceiptHandleParts => !isQueueError(parts));
   const outcomes = await ctx.store.deleteMessages(
-    valid.map((parts) => ({ queueId: queue.id, messageId: parts.messageId, leaseToken: parts.leaseToken })),
+    valid.map((parts) => ({
+      queueId: queue.id,
+      messageId: parts.messageId,
+      leaseToken: parts.leaseToken,
+      anyLease,
+    })),
   );
   let next = 0;
   return decoded.map((parts) => (isQueueError(parts) ? parts : outcomes[next++]!));
@@ -44,6 +51,7 @@ export function changeVisibility(
   queue: QueueRecord,
   receiptHandle: unknown,
   seconds: number,
+  anyLease = false,
 ): Promise<VisibilityOutcome> {
   const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
   const now = ctx.clock.now();
@@ -53,6 +61,7 @@ export function changeVisibility(
     leaseToken: parts.leaseToken,
     now,
     visibleAt: now + seconds * 1000,
+    ...(anyLease ? { anyLease } : {}),
   });
 }
 

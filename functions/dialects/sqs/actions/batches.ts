@@ -1,12 +1,13 @@
 import { type ErrorCode, errorKinds, isQueueError } from '../../../queue/errors';
 import { limits } from '../../../queue/limits';
-import type { BatchFailure, BatchResult } from '../../../queue/model';
+import type { BatchFailure, BatchResult, MessageAttributes } from '../../../queue/model';
 import { changeVisibilityBatch, deleteMessageBatch } from '../../../queue/operations/acknowledge';
 import { type BatchEntry, sendMessageBatch } from '../../../queue/operations/send';
-import { validateBatch } from '../../../queue/validation';
 import { messageAttributesFromSqs, traceHeaderFrom } from '../message-attributes';
-import { type ActionInput, objectList, optionalInteger, requiredString } from '../params';
+import { batchEntries, checkBatchSize, checkMessage, queueFor } from '../message-checks';
+import { type ActionInput, optionalInteger, requiredString } from '../params';
 import type { ActionOutput } from '../responses';
+import { sqsMessage } from '../sqs-errors';
 import { type SqsAction, targetQueue } from './call';
 import { fifoMessageParameters } from './fifo-parameters';
 import { digests } from './messages';
@@ -18,10 +19,12 @@ import { digests } from './messages';
 
 export const SendMessageBatch: SqsAction = async (call) => {
   const ref = targetQueue(call);
-  const entries = batchEntries(call.input);
+  const entries = batchEntries(call.input, 'SendMessageBatch');
+  const queue = await queueFor(call.runtime.queue, ref);
   const failed: BatchFailure[] = [];
   const accepted: (BatchEntry & { systemAttributes: ReturnType<typeof traceHeaderFrom>['attributes'] })[] =
     [];
+  const read: { entry: ActionInput; body: string; attributes: MessageAttributes }[] = [];
   entries.forEach((entry, index) => {
     const id = entry.Id as string;
     try {
@@ -29,10 +32,12 @@ export const SendMessageBatch: SqsAction = async (call) => {
       const body = requiredString(entry, 'MessageBody');
       const delaySeconds = optionalInteger(entry, 'DelaySeconds', limits.delaySeconds);
       const system = traceHeaderFrom(entry.MessageSystemAttributes, `${prefix}MessageSystemAttributes`);
+      const attributes = messageAttributesFromSqs(entry.MessageAttributes, `${prefix}MessageAttributes`);
+      read.push({ entry, body, attributes });
       accepted.push({
         id,
         body,
-        attributes: messageAttributesFromSqs(entry.MessageAttributes, `${prefix}MessageAttributes`),
+        attributes,
         ...fifoMessageParameters(entry, prefix),
         ...(delaySeconds === undefined ? {} : { delaySeconds }),
         ...(system.traceHeader === undefined ? {} : { traceHeader: system.traceHeader }),
@@ -42,6 +47,9 @@ export const SendMessageBatch: SqsAction = async (call) => {
       failed.push(failure(id, error));
     }
   });
+  // What SQS refuses for the whole request, checked before anything is stored.
+  checkBatchSize(read);
+  for (const { entry, body, attributes } of read) checkMessage(queue, entry, { body, attributes }, true);
   const successful: ActionOutput[] = [];
   if (accepted.length > 0) {
     const result = await sendMessageBatch(
@@ -66,17 +74,20 @@ export const SendMessageBatch: SqsAction = async (call) => {
 
 export const DeleteMessageBatch: SqsAction = async (call) => {
   const ref = targetQueue(call);
-  const entries = batchEntries(call.input).map((entry) => ({
+  const entries = batchEntries(call.input, 'DeleteMessageBatch').map((entry) => ({
     id: entry.Id as string,
     receiptHandle: entry.ReceiptHandle,
   }));
-  const result = await deleteMessageBatch(call.runtime.queue, ref, entries);
-  return batchOutput({ successful: result.successful.map(({ id }) => ({ Id: id })), failed: result.failed });
+  const result = await deleteMessageBatch(call.runtime.queue, ref, entries, { earlierHandles: true });
+  return batchOutput(
+    { successful: result.successful.map(({ id }) => ({ Id: id })), failed: result.failed },
+    entries,
+  );
 };
 
 export const ChangeMessageVisibilityBatch: SqsAction = async (call) => {
   const ref = targetQueue(call);
-  const entries = batchEntries(call.input).map((entry) => ({
+  const entries = batchEntries(call.input, 'ChangeMessageVisibilityBatch').map((entry) => ({
     id: entry.Id as string,
     receiptHandle: entry.ReceiptHandle,
     // Query sends numbers as text; the core checks the range and reports it for this entry.
@@ -85,33 +96,40 @@ export const ChangeMessageVisibilityBatch: SqsAction = async (call) => {
         ? Number(entry.VisibilityTimeout)
         : entry.VisibilityTimeout,
   }));
-  const result = await changeVisibilityBatch(call.runtime.queue, ref, entries);
-  return batchOutput({ successful: result.successful.map(({ id }) => ({ Id: id })), failed: result.failed });
-};
-
-function batchEntries(input: ActionInput): ActionInput[] {
-  const entries = objectList(input, 'Entries');
-  validateBatch(
-    'Entries',
-    entries.map((entry) => ({ id: entry.Id })),
+  const result = await changeVisibilityBatch(call.runtime.queue, ref, entries, { earlierHandles: true });
+  return batchOutput(
+    { successful: result.successful.map(({ id }) => ({ Id: id })), failed: result.failed },
+    entries,
   );
-  return entries;
-}
+};
 
 function failure(id: string, error: unknown): BatchFailure {
   if (!isQueueError(error)) throw error;
   return { id, code: error.code, message: error.message, senderFault: error.kind.fault === 'Sender' };
 }
 
-/** Entry failures carry the Query error code, as SQS reports them in both protocols. */
-function batchOutput(result: BatchResult<ActionOutput>): ActionOutput {
+/**
+ * Entry failures carry the Query error code, as SQS reports them in both protocols, and SQS's text
+ * (an invalid receipt handle is echoed: `handles` are the entries as given).
+ */
+function batchOutput(
+  result: BatchResult<ActionOutput>,
+  handles: { id: string; receiptHandle: unknown }[] = [],
+): ActionOutput {
   return {
     Successful: result.successful,
-    Failed: result.failed.map((entry) => ({
-      Id: entry.id,
-      SenderFault: entry.senderFault,
-      Code: errorKinds[entry.code as ErrorCode]?.queryCode ?? entry.code,
-      Message: entry.message,
-    })),
+    Failed: result.failed.map((entry) => {
+      const given = handles.find((handle) => handle.id === entry.id)?.receiptHandle;
+      return {
+        Id: entry.id,
+        SenderFault: entry.senderFault,
+        Code: errorKinds[entry.code as ErrorCode]?.queryCode ?? entry.code,
+        // Entry failures are the same in both protocols: the protocol only matters for queues.
+        Message: sqsMessage(
+          { code: entry.code as ErrorCode, message: entry.message, details: { given } },
+          'json',
+        ),
+      };
+    }),
   };
 }

@@ -36,19 +36,20 @@ export const refFor = (call: SqsCall, name: string): QueueRef => ({
 export const urlOf = (call: SqsCall, ref: QueueRef) => queueUrl(call.baseUrl, ref);
 
 /**
- * The queue a call acts on: its QueueUrl parameter, else the request path. A URL naming another
- * account names a queue that does not exist here.
+ * The queue a call acts on: its QueueUrl parameter (a URL, or a bare queue name as SQS allows),
+ * else the request path. A URL naming another account, or no queue at all, names a queue that
+ * does not exist here.
  */
 export function targetQueue(call: SqsCall): QueueRef {
   const url = optionalString(call.input, 'QueueUrl');
-  const named = url ? parseQueueUrl(url) : call.pathQueue;
-  if (!named) {
+  if (!url && !call.pathQueue) {
     throw new QueueError('MissingParameter', 'The request must contain the parameter QueueUrl.', {
       field: 'QueueUrl',
     });
   }
-  const ref = refFor(call, named.name);
-  if (named.account !== call.account) {
+  const named = url ? parseQueueUrl(url) : call.pathQueue;
+  const ref = refFor(call, named?.name ?? '');
+  if (!named || (named.account ?? call.account) !== call.account) {
     throw new QueueError('QueueDoesNotExist', 'The specified queue does not exist.', {
       field: 'QueueUrl',
       given: url,

@@ -1,3 +1,4 @@
+import { isQueueError } from '../../../queue/errors';
 import { limits } from '../../../queue/limits';
 import type { ReceivedMessage } from '../../../queue/model';
 import { changeVisibility, deleteMessage } from '../../../queue/operations/acknowledge';
@@ -12,7 +13,15 @@ import {
   systemAttributes,
   traceHeaderFrom,
 } from '../message-attributes';
-import { optionalInteger, optionalString, requiredInteger, requiredString, stringList } from '../params';
+import { checkMessage, queueFor } from '../message-checks';
+import {
+  invalidValue,
+  optionalInteger,
+  optionalString,
+  requiredInteger,
+  requiredString,
+  stringList,
+} from '../params';
 import type { ActionOutput } from '../responses';
 import { type SqsAction, targetQueue } from './call';
 import { fifoMessageParameters } from './fifo-parameters';
@@ -25,6 +34,7 @@ export const SendMessage: SqsAction = async (call) => {
   const delaySeconds = optionalInteger(call.input, 'DelaySeconds', limits.delaySeconds);
   const attributes = messageAttributesFromSqs(call.input.MessageAttributes);
   const system = traceHeaderFrom(call.input.MessageSystemAttributes);
+  checkMessage(await queueFor(call.runtime.queue, ref), call.input, { body, attributes }, false);
   const sent = await sendMessage(
     call.runtime.queue,
     ref,
@@ -93,7 +103,10 @@ function receivedMessage(message: ReceivedMessage, systemNames: Set<string>, att
 
 export const DeleteMessage: SqsAction = async (call) => {
   const ref = targetQueue(call);
-  await deleteMessage(call.runtime.queue, ref, requiredString(call.input, 'ReceiptHandle'));
+  // As in SQS, the handle of an earlier receive of a message still queued acts on it.
+  await deleteMessage(call.runtime.queue, ref, requiredString(call.input, 'ReceiptHandle'), {
+    earlierHandles: true,
+  });
   return {};
 };
 
@@ -101,7 +114,19 @@ export const ChangeMessageVisibility: SqsAction = async (call) => {
   const ref = targetQueue(call);
   const handle = requiredString(call.input, 'ReceiptHandle');
   const seconds = requiredInteger(call.input, 'VisibilityTimeout', limits.visibilityTimeoutSeconds);
-  await changeVisibility(call.runtime.queue, ref, handle, seconds);
+  try {
+    await changeVisibility(call.runtime.queue, ref, handle, seconds, { earlierHandles: true });
+  } catch (error) {
+    // SQS words a genuine handle of a message no longer queued as an invalid parameter value.
+    if (isQueueError(error) && error.code === 'ReceiptHandleIsInvalid' && error.details.reason === 'gone') {
+      throw invalidValue(
+        'ReceiptHandle',
+        handle,
+        'Message does not exist or is not available for visibility timeout change.',
+      );
+    }
+    throw error;
+  }
   return {};
 };
 

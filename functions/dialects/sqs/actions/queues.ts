@@ -1,3 +1,4 @@
+import { queueDoesNotExist } from '../../../queue/context';
 import { isQueueError, QueueError } from '../../../queue/errors';
 import { limits } from '../../../queue/limits';
 import type { QueueRecord, QueueRef } from '../../../queue/model';
@@ -12,15 +13,7 @@ import {
   updateQueue,
 } from '../../../queue/operations/queues';
 import { validateQueueName } from '../../../queue/validation';
-import {
-  invalidValue,
-  missing,
-  optionalInteger,
-  optionalString,
-  requiredString,
-  stringList,
-  stringMap,
-} from '../params';
+import { invalidValue, missing, optionalInteger, optionalString, stringList, stringMap } from '../params';
 import {
   type AttributeChanges,
   attributeChanges,
@@ -38,16 +31,28 @@ export const CreateQueue: SqsAction = async (call) => {
   const name = queueName(call.input, 'QueueName');
   const ref = refFor(call, name);
   const changes = attributeChanges(stringMap(call.input, 'Attributes'), ref);
+  if (name.endsWith('.fifo') && changes.fifo !== true) {
+    // Without FifoQueue=true the queue is a standard one, whose name cannot hold a period.
+    throw new QueueError(
+      'InvalidParameterValue',
+      'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
+      { field: 'QueueName', given: name },
+    );
+  }
   // The JSON protocol names CreateQueue's tags `tags`; the Query codec decodes Tag.N to `Tags`.
   const tags = { ...stringMap(call.input, 'tags'), ...stringMap(call.input, 'Tags') };
   // As in SQS, creating an existing queue succeeds when the attributes given match it; only the
   // attributes given are compared, not the defaults of those left out.
   const existing = await findQueue(call, ref);
   if (existing) {
-    if (!matches(existing, changes)) {
+    const given = stringMap(call.input, 'Attributes');
+    const differing = Object.keys(given).find(
+      (attribute) => !matches(existing, attributeChanges({ [attribute]: given[attribute]! }, ref)),
+    );
+    if (differing !== undefined) {
       throw new QueueError(
         'QueueNameExists',
-        `A queue named ${name} already exists with different attributes; change them with SetQueueAttributes, or delete the queue first.`,
+        `A queue already exists with the same name and a different value for attribute ${differing}`,
         { field: 'QueueName', given: name },
       );
     }
@@ -68,7 +73,7 @@ export const GetQueueUrl: SqsAction = async (call) => {
   const name = queueName(call.input, 'QueueName');
   const owner = optionalString(call.input, 'QueueOwnerAWSAccountId');
   if (owner !== undefined && owner !== call.account) {
-    throw new QueueError('QueueDoesNotExist', 'The specified queue does not exist.', { given: name });
+    throw queueDoesNotExist({ account: owner, region: call.region, name });
   }
   const ref = refFor(call, name);
   await getQueue(call.runtime.queue, ref);
@@ -156,9 +161,25 @@ export const ListDeadLetterSourceQueues: SqsAction = async (call) => {
   };
 };
 
-/** A queue name as SQS checks it (a FIFO queue's ends in `.fifo`). */
+/**
+ * A queue name as SQS checks it (a FIFO queue's ends in `.fifo`), with SQS's texts: an empty name
+ * is invalid, not missing.
+ */
 function queueName(input: SqsCall['input'], parameter: string): string {
-  return validateQueueName(requiredString(input, parameter), parameter);
+  const name = optionalString(input, parameter);
+  if (name === undefined) throw missing(parameter);
+  try {
+    return validateQueueName(name, parameter);
+  } catch (error) {
+    if (!isQueueError(error)) throw error;
+    throw new QueueError(
+      'InvalidParameterValue',
+      name.endsWith('.fifo')
+        ? 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.'
+        : 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
+      { field: parameter, given: name },
+    );
+  }
 }
 
 async function findQueue(call: SqsCall, ref: QueueRef): Promise<QueueRecord | undefined> {

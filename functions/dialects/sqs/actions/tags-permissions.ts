@@ -2,6 +2,7 @@ import { QueueError } from '../../../queue/errors';
 import { getQueue, updateQueue } from '../../../queue/operations/queues';
 import { invalidValue, missing, requiredString, stringList, stringMap } from '../params';
 import { queueArn } from '../queue-url';
+import { sqsActionNames } from './action-names';
 import { type SqsAction, targetQueue } from './call';
 
 /**
@@ -14,7 +15,20 @@ import { type SqsAction, targetQueue } from './call';
 export const TagQueue: SqsAction = async (call) => {
   const ref = targetQueue(call);
   if (call.input.Tags === undefined) throw missing('Tags');
-  await updateQueue(call.runtime.queue, { ref, tags: stringMap(call.input, 'Tags') });
+  const tags = stringMap(call.input, 'Tags');
+  for (const key of Object.keys(tags)) {
+    if (key.length < 1 || key.length > 128) {
+      throw new QueueError(
+        'InvalidParameterValue',
+        'Tag keys must be between 1 and 128 characters in length.',
+        {
+          field: 'Tags',
+          given: key,
+        },
+      );
+    }
+  }
+  await updateQueue(call.runtime.queue, { ref, tags });
   return {};
 };
 
@@ -33,6 +47,22 @@ export const ListQueueTags: SqsAction = async (call) => {
 /** SQS allows at most 7 actions in one AddPermission call. */
 const maxActions = 7;
 
+/**
+ * The actions a queue owner can grant to other accounts (AddPermission's ActionName, per the SQS
+ * API Reference); the other SQS actions only the owner may call.
+ */
+const grantable = new Set([
+  '*',
+  'SendMessage',
+  'ReceiveMessage',
+  'DeleteMessage',
+  'ChangeMessageVisibility',
+  'GetQueueAttributes',
+  'GetQueueUrl',
+  'ListDeadLetterSourceQueues',
+  'PurgeQueue',
+]);
+
 interface Statement {
   Sid: string;
   [key: string]: unknown;
@@ -43,13 +73,23 @@ export const AddPermission: SqsAction = async (call) => {
   const label = checkedLabel(requiredString(call.input, 'Label'));
   const accounts = stringList(call.input, 'AWSAccountIds');
   const actions = stringList(call.input, 'Actions');
-  if (accounts.length === 0) throw missing('AWSAccountIds');
   if (actions.length === 0) throw missing('Actions');
+  if (accounts.length === 0) throw invalidValue('PrincipalId', '[]', 'Unable to verify.');
   if (actions.length > maxActions) {
     throw new QueueError(
       'OverLimit',
       `${actions.length} Actions were found, maximum allowed is ${maxActions}.`,
       { field: 'Actions', given: actions.length },
+    );
+  }
+  const refused = actions.find((action) => !grantable.has(action));
+  if (refused !== undefined) {
+    throw invalidValue(
+      'ActionName',
+      `SQS:${refused}`,
+      sqsActionNames.has(refused)
+        ? 'Only the queue owner is allowed to invoke this action.'
+        : 'Please refer to the appropriate WSDL for a list of valid actions.',
     );
   }
   const queue = await getQueue(call.runtime.queue, ref);
@@ -61,8 +101,9 @@ export const AddPermission: SqsAction = async (call) => {
   policy.Statement.push({
     Sid: label,
     Effect: 'Allow',
-    Principal: { AWS: accounts.map((account) => `arn:aws:iam::${account}:root`) },
-    Action: actions.map((action) => `SQS:${action}`),
+    // As SQS writes it: one principal or action is a plain string, several a list.
+    Principal: { AWS: oneOrList(accounts.map((account) => `arn:aws:iam::${account}:root`)) },
+    Action: oneOrList(actions.map((action) => `SQS:${action}`)),
     Resource: arn,
   });
   await updateQueue(call.runtime.queue, { ref, extraAttributes: { Policy: JSON.stringify(policy) } });
@@ -82,6 +123,8 @@ export const RemovePermission: SqsAction = async (call) => {
   return {};
 };
 
+const oneOrList = (items: string[]) => (items.length === 1 ? items[0] : items);
+
 function checkedLabel(label: string): string {
   if (!/^[A-Za-z0-9_-]{1,80}$/.test(label)) {
     throw invalidValue('Label', label, 'Up to 80 characters: letters, digits, hyphens and underscores.');
@@ -93,7 +136,7 @@ function parsePolicy(
   text: string | undefined,
   arn: string,
 ): { Statement: Statement[] } & Record<string, unknown> {
-  const empty = { Version: '2012-10-17', Id: `${arn}/SQSDefaultPolicy`, Statement: [] as Statement[] };
+  const empty = { Version: '2008-10-17', Id: `${arn}/SQSDefaultPolicy`, Statement: [] as Statement[] };
   if (!text) return empty;
   try {
     const policy = JSON.parse(text) as Record<string, unknown>;
