@@ -1,4 +1,5 @@
-// `npm run keys -- create|list|revoke <id>`: the access keys SQS clients sign requests with.
+// `npm run keys -- create|list|revoke <id>|auth on|off|status`: the access keys SQS clients sign
+// requests with, and whether the local service requires signatures.
 // Talks to the messages table through the same adapter the service uses: the deployed table
 // (--table, with your AWS credentials), a DynamoDB at --endpoint / DYNAMODB_ENDPOINT, or by
 // default the local service's data folder through a DynamoDB Local of its own.
@@ -20,7 +21,11 @@ Commands:
                         create an access key; its secret is printed this once, never again
   list [--json]         list access keys (ids, accounts, dates; never secrets)
   revoke <access-key-id>
-                        revoke a key: requests signed with it are refused (within 10 s)
+                        revoke a key: requests signed with it are refused (within 10 s),
+                        even after authentication is turned off
+  auth status|on|off    whether the local service requires signed requests. Creating the first
+                        key turns it on; revoking keys never turns it off (not even the last
+                        one): only "auth off" does. Deployed, SQS_AUTH=required keeps it on.
 
 Where the keys are kept (the service's messages table):
   --table <name>        a deployed table (see the stack outputs), with your AWS credentials
@@ -95,7 +100,7 @@ async function list(target: Target, json: boolean | undefined) {
     return;
   }
   if (keys.length === 0) {
-    console.log(`No access keys in ${target.where}: SQS requests are accepted unsigned locally.`);
+    console.log(`No access keys in ${target.where}. ${await authSentence(target)}`);
     return;
   }
   const row = (key: AccessKeySummary) =>
@@ -123,7 +128,31 @@ async function revoke(target: Target, accessKeyId: string | undefined) {
   if (!(await target.store.revokeKey(accessKeyId, Date.now()))) {
     throw new Error(`There is no access key ${accessKeyId} in ${target.where}`);
   }
-  console.log(`Revoked ${accessKeyId}: requests signed with it are refused (services notice within 10 s).`);
+  console.log(
+    `Revoked ${accessKeyId}: requests signed with it are refused (services notice within 10 s). ${await authSentence(target)}`,
+  );
+}
+
+async function authSentence(target: Target): Promise<string> {
+  const on = (await target.store.getAuthentication()) ?? (await target.store.hasActiveKeys());
+  return on
+    ? 'Authentication is on: requests must be signed with an active key (turn it off: npm run keys -- auth off).'
+    : 'Authentication is off: requests are accepted unsigned locally, except those signed with a revoked key.';
+}
+
+async function auth(target: Target, setting: string | undefined) {
+  if (setting === 'on' || setting === 'off') {
+    if (setting === 'on' && !(await target.store.hasActiveKeys())) {
+      throw new Error('there is no active key to sign with: create one first (npm run keys -- create)');
+    }
+    await target.store.setAuthentication(setting === 'on', Date.now());
+    console.log(`${await authSentence(target)} Running services notice within 10 s.`);
+    return;
+  }
+  if (setting !== undefined && setting !== 'status') {
+    throw new Error(`auth takes on, off or status, not ${setting}`);
+  }
+  console.log(await authSentence(target));
 }
 
 async function main(): Promise<number> {
@@ -140,7 +169,7 @@ async function main(): Promise<number> {
     },
   });
   const [command, argument] = positionals;
-  if (values.help || !command || !['create', 'list', 'revoke'].includes(command)) {
+  if (values.help || !command || !['create', 'list', 'revoke', 'auth'].includes(command)) {
     console.log(usage);
     return values.help ? 0 : 1;
   }
@@ -148,6 +177,7 @@ async function main(): Promise<number> {
   try {
     if (command === 'create') await create(target, values);
     else if (command === 'list') await list(target, values.json);
+    else if (command === 'auth') await auth(target, argument);
     else await revoke(target, argument);
     return 0;
   } finally {

@@ -4,14 +4,12 @@ import {
   PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
-  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AccessKey, AccessKeyStore, AccessKeySummary } from '../queue/ports/access-key-store';
 import { DynamoBase } from './base';
 import type { CapacityReport } from './calls';
 import { conditions, filters, revokeKey } from './conditions';
 import type { Item } from './items';
-import { isConditionFailure } from './sdk-errors';
 
 /**
  * The DynamoDB adapter of the access-key port. Keys live in the messages table, all in one
@@ -20,6 +18,10 @@ import { isConditionFailure } from './sdk-errors';
  * given: the table's encryption at rest protects it, and only this adapter reads it.
  *
  *   pk `k`  sk <access key id>  secret, account, createdAt, revokedAt?, note?
+ *   pk `k#auth`  sk `switch`      on (BOOL), at: the authentication switch (see the port)
+ *
+ * Creating or revoking a key turns the switch on in the same transaction, so no crash between
+ * two writes can leave a key without the authentication it implies.
  */
 export const accessKeysPartition = 'k';
 
@@ -29,6 +31,8 @@ export interface AccessKeyStoreOptions {
   table: string;
   onConsumed?: CapacityReport;
 }
+
+const switchKey: Item = { pk: { S: `${accessKeysPartition}#auth` }, sk: { S: 'switch' } };
 
 const keyOf = (accessKeyId: string): Item => ({
   pk: { S: accessKeysPartition },
@@ -41,22 +45,10 @@ export class DynamoAccessKeyStore extends DynamoBase implements AccessKeyStore {
   }
 
   async createKey(key: AccessKey): Promise<boolean> {
-    try {
-      await this.run('createAccessKey', (c) =>
-        this.client.send(
-          new PutItemCommand({
-            ...c,
-            TableName: this.messages,
-            Item: toItem(key),
-            ConditionExpression: conditions.itemAbsent,
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.commit('createAccessKey', [
+      { Put: { TableName: this.messages, Item: toItem(key), ConditionExpression: conditions.itemAbsent } },
+      { Put: { TableName: this.messages, Item: switchItem(true, key.createdAt) } },
+    ]);
   }
 
   async getKey(accessKeyId: string): Promise<AccessKey | undefined> {
@@ -83,24 +75,42 @@ export class DynamoAccessKeyStore extends DynamoBase implements AccessKeyStore {
   }
 
   async revokeKey(accessKeyId: string, at: number): Promise<boolean> {
-    try {
-      await this.run('revokeAccessKey', (c) =>
-        this.client.send(
-          new UpdateItemCommand({
-            ...c,
-            TableName: this.messages,
-            Key: keyOf(accessKeyId),
-            UpdateExpression: revokeKey,
-            ConditionExpression: conditions.itemExists,
-            ExpressionAttributeValues: { ':at': { N: String(at) } },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.commit('revokeAccessKey', [
+      {
+        Update: {
+          TableName: this.messages,
+          Key: keyOf(accessKeyId),
+          UpdateExpression: revokeKey,
+          ConditionExpression: conditions.itemExists,
+          ExpressionAttributeValues: { ':at': { N: String(at) } },
+        },
+      },
+      {
+        // On unless explicitly turned off: a revocation never opens the service.
+        Update: {
+          TableName: this.messages,
+          Key: switchKey,
+          UpdateExpression: 'SET #on = if_not_exists(#on, :on), #at = if_not_exists(#at, :at)',
+          ExpressionAttributeNames: { '#on': 'on', '#at': 'at' },
+          ExpressionAttributeValues: { ':on': { BOOL: true }, ':at': { N: String(at) } },
+        },
+      },
+    ]);
+  }
+
+  async getAuthentication(): Promise<boolean | undefined> {
+    const out = await this.run('getAuthentication', (c) =>
+      this.client.send(
+        new GetItemCommand({ ...c, TableName: this.messages, Key: switchKey, ConsistentRead: true }),
+      ),
+    );
+    return out.Item?.on?.BOOL;
+  }
+
+  async setAuthentication(on: boolean, at: number): Promise<void> {
+    await this.run('setAuthentication', (c) =>
+      this.client.send(new PutItemCommand({ ...c, TableName: this.messages, Item: switchItem(on, at) })),
+    );
   }
 
   async hasActiveKeys(): Promise<boolean> {
@@ -134,6 +144,10 @@ export class DynamoAccessKeyStore extends DynamoBase implements AccessKeyStore {
     } while (start && items.length < enough);
     return items;
   }
+}
+
+function switchItem(on: boolean, at: number): Item {
+  return { ...switchKey, on: { BOOL: on }, at: { N: String(at) } };
 }
 
 function toItem(key: AccessKey): Item {

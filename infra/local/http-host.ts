@@ -42,15 +42,34 @@ export interface HttpHostOptions {
   accountId: string;
   /** The runtime the handlers use: its access keys and clock verify signed REST requests. */
   runtime: Runtime;
+  /**
+   * How long a client may take to send a whole request, headers and body (default 10 s): a
+   * stalled body is answered 408 and its connection closed, instead of holding it for Node's
+   * default 5 minutes. Answers may take longer (long polls wait up to 20 s).
+   */
+  requestTimeoutMs?: number;
 }
 
 export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost> {
-  const server = createServer((request, response) => {
-    serve(request, response, options).catch((error) => {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'local host failure', error: String(error) }));
-      if (!response.headersSent) send(response, toProblem(error));
-    });
-  });
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 10_000),
+      // Node checks these timeouts on this interval (30 s by default): seconds must mean seconds.
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+    },
+    (request, response) => {
+      serve(request, response, options).catch((error) => {
+        // The client went away or stalled past the request timeout (Node answered 408): not ours.
+        if (request.destroyed && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return;
+        console.error(
+          JSON.stringify({ level: 'ERROR', message: 'local host failure', error: String(error) }),
+        );
+        if (!response.headersSent) send(response, toProblem(error));
+      });
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, resolve);

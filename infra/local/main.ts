@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { defaultAccountId } from '../../functions/handlers/runtime';
+import { lockDataDir, requireFreePort } from './data-lock';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { persistentSecret, startLocalService } from './service';
 
@@ -22,6 +23,10 @@ const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 async function main(): Promise<void> {
   let dynamodb: RunningDynamoDbLocal | undefined;
   let endpoint = env.DYNAMODB_ENDPOINT;
+  // Refuse at once what cannot work, before a JVM starts: a data directory another npm start
+  // uses, a port that is taken.
+  if (!endpoint && !inMemory) lockDataDir(dataDir, port);
+  await requireFreePort(port, host);
   if (!endpoint) {
     dynamodb = await startDynamoDbLocal(
       inMemory ? { inMemory: true } : { inMemory: false, dataDir: join(dataDir, 'dynamodb') },
@@ -73,8 +78,15 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
   console.error(
-    `Could not start the queue service: ${error instanceof Error ? error.message : String(error)}`,
+    `Could not start the queue service: ${
+      taken
+        ? `port ${port} is already in use (another npm start?). Stop that process, or use PORT=<another port>.`
+        : error instanceof Error
+          ? error.message
+          : String(error)
+    }`,
   );
   process.exit(1);
 });

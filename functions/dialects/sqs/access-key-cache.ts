@@ -18,6 +18,34 @@ export class AccessKeyCache {
 
   /** The key if it exists and is not revoked. */
   async activeKey(accessKeyId: string): Promise<AccessKey | undefined> {
+    const key = await this.knownKey(accessKeyId);
+    return key && key.revokedAt === undefined ? key : undefined;
+  }
+
+  /** Whether this id names a revoked key (refused even while authentication is off). */
+  async isRevoked(accessKeyId: string): Promise<boolean> {
+    return (await this.knownKey(accessKeyId))?.revokedAt !== undefined;
+  }
+
+  /**
+   * Whether requests must be signed: the store's switch (on from the first key created until
+   * turned off explicitly); for data from before the switch, whether an active key exists.
+   */
+  async authenticationRequired(): Promise<boolean> {
+    const now = this.clock.now();
+    if (!this.active || !this.fresh(this.active.readAt, now)) {
+      const on = (await this.store.getAuthentication()) ?? (await this.store.hasActiveKeys());
+      this.active = { value: on, readAt: now };
+    }
+    return this.active.value;
+  }
+
+  async setAuthentication(on: boolean, at: number): Promise<void> {
+    await this.store.setAuthentication(on, at);
+    this.active = undefined;
+  }
+
+  private async knownKey(accessKeyId: string): Promise<AccessKey | undefined> {
     const now = this.clock.now();
     let entry = this.keys.get(accessKeyId);
     if (!entry || !this.fresh(entry.readAt, now)) {
@@ -26,15 +54,7 @@ export class AccessKeyCache {
       if (this.keys.size >= 1_000) this.keys.clear();
       this.keys.set(accessKeyId, entry);
     }
-    return entry.key && entry.key.revokedAt === undefined ? entry.key : undefined;
-  }
-
-  async hasActiveKeys(): Promise<boolean> {
-    const now = this.clock.now();
-    if (!this.active || !this.fresh(this.active.readAt, now)) {
-      this.active = { value: await this.store.hasActiveKeys(), readAt: now };
-    }
-    return this.active.value;
+    return entry.key;
   }
 
   async createKey(key: AccessKey): Promise<boolean> {

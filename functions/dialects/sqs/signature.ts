@@ -15,8 +15,10 @@ import { type SignatureParts, signatureParts } from './sigv4-parts';
  * it signed) with the stored secret, and compared in constant time.
  *
  * `required`: every request must be signed with an active key (deployed: SQS_AUTH=required).
- * `when-keys-exist`: the local default; any (or no) signature is accepted until at least one
- * active key exists, and from then on requests are verified exactly as when required.
+ * `when-keys-exist`: the local default; any (or no) signature is accepted until the first key is
+ * created, and from then on requests are verified exactly as when required, until authentication
+ * is turned off explicitly (npm run keys -- auth off); revoking keys never turns it off. A revoked
+ * key is refused even while authentication is off.
  */
 export type SqsAuthMode = 'required' | 'when-keys-exist';
 
@@ -37,8 +39,11 @@ export interface AuthenticationContext {
 }
 
 export async function authenticate(event: HttpEvent, context: AuthenticationContext): Promise<Caller> {
-  const required = context.mode === 'required' || (await context.keys.hasActiveKeys());
-  if (!required) return callerOf(event);
+  const required = context.mode === 'required' || (await context.keys.authenticationRequired());
+  if (!required) {
+    await refuseRevokedKey(event, context.keys);
+    return callerOf(event);
+  }
   const parts = signatureParts(event);
   if (!parts) {
     throw new QueueError(
@@ -62,6 +67,23 @@ export async function authenticate(event: HttpEvent, context: AuthenticationCont
     );
   }
   return { region: parts.region, accessKeyId: key.accessKeyId, account: key.accountId };
+}
+
+/**
+ * With authentication off, any signature (or none) passes, so that SDKs configured with made-up
+ * credentials work locally; but a key this service revoked is refused always: whoever still signs
+ * with it was meant to be shut out.
+ */
+async function refuseRevokedKey(event: HttpEvent, keys: AccessKeyCache): Promise<void> {
+  let parts: SignatureParts | undefined;
+  try {
+    parts = signatureParts(event);
+  } catch {
+    return; // not a signature this service could have issued a key for
+  }
+  if (parts && (await keys.isRevoked(parts.accessKeyId))) {
+    throw new QueueError('InvalidClientTokenId', 'The security token included in the request is invalid.');
+  }
 }
 
 function checkScope(parts: SignatureParts, context: AuthenticationContext): void {

@@ -24,6 +24,14 @@ export interface AccessKeyStore {
   listKeys(): Promise<AccessKeySummary[]>;
   /** False when there is no such key. Revoking a revoked key keeps its first revocation time. */
   revokeKey(accessKeyId: string, at: number): Promise<boolean>;
-  /** Whether any key that is not revoked exists (locally, that switches verification on). */
+  /** Whether any key that is not revoked exists. */
   hasActiveKeys(): Promise<boolean>;
+  /**
+   * The authentication switch of a service that does not always require signatures (the local
+   * one): creating or revoking a key turns it on, and only `setAuthentication(false)` (npm run
+   * keys -- auth off) turns it off, so revoking the last key never re-opens the service.
+   * Undefined when never set (data from before the switch existed: active keys decide).
+   */
+  getAuthentication(): Promise<boolean | undefined>;
+  setAuthentication(on: boolean, at: number): Promise<void>;
 }
