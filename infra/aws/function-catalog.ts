@@ -137,7 +137,9 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     description: 'The Amazon SQS wire protocol (JSON 1.0 and Query), verifying SigV4 itself',
     memoryMiB: 512,
     timeoutSeconds: longPollTimeoutSeconds,
-    // Every queue operation of the functions above, the service's access keys (GetItem one, Query
+    // Every queue operation of the functions above, Amazon SNS's Query protocol on the same endpoint
+    // (topics, subscriptions, the publish outbox and FIFO-topic deduplication records are items of the
+    // messages table: GetItem, PutItem, UpdateItem, DeleteItem, Query), the service's access keys (GetItem one, Query
     // whether any is active; they live in the messages table) and message move tasks on dead letters
     // (start: PutItem of the task and its lock; cancel: PutItem, DeleteItem of the lock).
     dynamo: {
@@ -156,8 +158,9 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     description: 'Moves exhausted messages to dead-letter queues and removes expired ones (scheduled)',
     memoryMiB: 512,
     timeoutSeconds: scheduledTimeoutSeconds,
-    // Query on the table pages through all queue records (and FIFO groups); GetItem/PutItem on dead
-    // letters keep the resumable sweep cursor. UpdateItem: FIFO group heads.
+    // Query on the table pages through all queue records (and FIFO groups) and finds stale topic
+    // outbox entries (claimed with UpdateItem, removed with DeleteItem, delivered with queue sends);
+    // GetItem/PutItem on dead letters keep the resumable sweep cursor. UpdateItem: FIFO group heads.
     dynamo: {
       messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
@@ -180,6 +183,19 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
       readyIndex: ['Query'],
       deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  topics: {
+    entry: 'functions/handlers/topics.ts',
+    description: 'Topics (REST): create, list, delete, subscriptions with filter policies, publish',
+    memoryMiB: 512,
+    timeoutSeconds: apiTimeoutSeconds,
+    // Topics, subscriptions, the publish outbox and FIFO-topic deduplication records are items of
+    // the messages table (GetItem, PutItem, UpdateItem, DeleteItem, Query); a publish delivers with
+    // queue sends (GetItem of the queue record, PutItem of the message; FIFO: a transaction of
+    // PutItem + UpdateItem, and BatchWriteItem of large bodies' parts).
+    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
     routeAuthorization: 'iam',
     enabled: true,
   },

@@ -144,6 +144,33 @@ describe('REST replies against their strict response schemas', () => {
     await api('cancelRedrive', 'POST', `${dlq}/redrive/${started.body.taskId}/cancel`);
   });
 
+  test('topics: create, repeat, list, get, subscribe, list and update subscriptions, publish, delete', async () => {
+    const topic = `shape-topic-${tag}`;
+    expect((await api('createTopic', 'POST', '/topics', { name: topic })).status).toBe(201);
+    expect((await api('createTopic', 'POST', '/topics', { name: topic })).status).toBe(200);
+    await api('listTopics', 'GET', '/topics');
+    await api('getTopic', 'GET', `/topics/${topic}`);
+    const subscription = await api('createSubscription', 'POST', `/topics/${topic}/subscriptions`, {
+      protocol: 'queue',
+      endpoint: `shape-${tag}`,
+      filterPolicy: { kind: ['x'] },
+    });
+    expect(subscription.status).toBe(201);
+    await api('listSubscriptions', 'GET', `/topics/${topic}/subscriptions`);
+    await api('updateSubscription', 'PATCH', `/topics/${topic}/subscriptions/${subscription.body.id}`, {
+      rawDelivery: true,
+    });
+    const one = await api('publish', 'POST', `/topics/${topic}/messages`, {
+      body: 'p',
+      attributes: { kind: { dataType: 'String', stringValue: 'x' } },
+    });
+    expect(one.body.matched).toEqual([subscription.body.id]);
+    const batch = await api('publish', 'POST', `/topics/${topic}/messages`, { messages: [{ body: 'q' }] });
+    expect(batch.status).toBe(200);
+    await api('deleteSubscription', 'DELETE', `/topics/${topic}/subscriptions/${subscription.body.id}`);
+    await api('deleteTopic', 'DELETE', `/topics/${topic}`);
+  });
+
   test('refusals are problem documents', async () => {
     const missing = await api('getQueue', 'GET', `/queues/no-such-queue-${tag}`);
     expect(missing.status).toBe(404);

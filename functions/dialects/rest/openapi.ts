@@ -4,6 +4,7 @@ import * as inspection from './inspection-schemas';
 import * as redrive from './redrive-schemas';
 import * as replies from './response-schemas';
 import * as schemas from './schemas';
+import { topicOpenApi } from './topic-schemas';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table, the request schemas the service
@@ -88,6 +89,7 @@ export const documentedOperations: Record<string, DocumentedOperation> = {
   },
   getRedrive: { summary: 'Progress of a redrive task', responses: { 200: replies.taskResponse } },
   cancelRedrive: { summary: 'Cancel a running redrive task', responses: { 200: replies.taskResponse } },
+  ...topicOpenApi,
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
