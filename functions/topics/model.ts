@@ -108,3 +108,13 @@ export function parseSubscriptionArn(arn: string): { topic: TopicRef; id: string
   if (!topic || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
   return { topic, id };
 }
+
+/** What a publisher hands over (REST, SNS Publish and PublishBatch entries). */
+export interface PublishInput {
+  body: string | undefined;
+  subject?: string;
+  messageStructure?: string;
+  attributes?: TopicMessageAttributes;
+  groupId?: string;
+  deduplicationId?: string;
+}

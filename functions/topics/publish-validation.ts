@@ -1,6 +1,5 @@
 import { invalidParameter } from './errors';
-import type { TopicMessageAttributes, TopicRecord } from './model';
-import type { PublishInput } from './publish';
+import type { PublishInput, TopicMessageAttributes, TopicRecord } from './model';
 
 /**
  * The rules of a publish, with SNS's InvalidParameter texts where they are known (localstack's

@@ -6,11 +6,13 @@ import { matchesMessage } from './filter-policy/match';
 import type {
   DeliveryTarget,
   PublishedMessage,
-  TopicMessageAttributes,
+  PublishInput,
   TopicRecord,
   TopicRef,
 } from './model';
 import { validatePublish } from './publish-validation';
+
+export type { PublishInput } from './model';
 
 /**
  * Publish: validate, decide which subscriptions want the message (filter policies are read at
@@ -18,14 +20,6 @@ import { validatePublish } from './publish-validation';
  * too when it can; whatever it could not finish stays in the outbox for the sweeper (sweep.ts),
  * so an acknowledged publish reaches every matching subscription at least once.
  */
-export interface PublishInput {
-  body: string | undefined;
-  subject?: string;
-  messageStructure?: string;
-  attributes?: TopicMessageAttributes;
-  groupId?: string;
-  deduplicationId?: string;
-}
 
 export interface PublishResult {
   messageId: string;

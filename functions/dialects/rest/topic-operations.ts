@@ -1,4 +1,3 @@
-import type { Runtime } from '../runtime';
 import type { SubscriptionRecord, TopicRecord, TopicRef } from '../../topics/model';
 import { subscriptionArn, topicArn } from '../../topics/model';
 import { publish, publishBatch } from '../../topics/publish';
@@ -11,6 +10,7 @@ import {
 } from '../../topics/subscriptions';
 import { createTopic, deleteTopic, listTopics, requireTopic } from '../../topics/topics';
 import { type HttpEvent, json, noContent } from '../http';
+import type { Runtime } from '../runtime';
 import { baseUrlOf } from '../sqs/queue-url';
 import { check, parseBody } from './parse';
 import * as schemas from './topic-schemas';
