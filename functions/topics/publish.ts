@@ -3,13 +3,7 @@ import type { TopicsContext } from './context';
 import { invalidParameter, TopicError, topicNotFound } from './errors';
 import { fanOut } from './fan-out';
 import { matchesMessage } from './filter-policy/match';
-import type {
-  DeliveryTarget,
-  PublishedMessage,
-  PublishInput,
-  TopicRecord,
-  TopicRef,
-} from './model';
+import type { DeliveryTarget, PublishedMessage, PublishInput, TopicRecord, TopicRef } from './model';
 import { validatePublish } from './publish-validation';
 
 export type { PublishInput } from './model';
