@@ -149,8 +149,19 @@ export interface MoveTask {
   startedAt: number;
   updatedAt: number;
   moved: number;
-  /** Dead letters the queue held when the task started (approximate, as in SQS). */
+  /**
+   * What the filter selects: matched so far plus those not yet examined (see shared/move-progress.ts);
+   * exact once the task completed.
+   */
   toMove: number;
+  /** Dead letters the queue held when the task started (approximate, as in SQS). */
+  queued?: number;
+  /** Dead letters read and checked against the filter so far. */
+  examined?: number;
+  /** Of those, the ones the filter selected. */
+  matched?: number;
+  /** Selected ones that had no destination queue and stayed. */
+  unroutable?: number;
   failureReason?: string;
   /** Where the task resumes in the dead-letter queue's index. */
   cursor?: string;

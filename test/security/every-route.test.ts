@@ -57,6 +57,8 @@ async function api(method: string, path: string, body?: unknown) {
 async function workQueue(): Promise<{ name: string; handle: string }> {
   const name = `sec-${randomBytes(4).toString('hex')}`;
   await api('POST', '/queues', { name, visibilityTimeoutSeconds: 600 });
+  // A redrive needs a dead-letter queue as its source, or a destination: this one.
+  await api('POST', '/queues', { name: `${name}-to` });
   await api('POST', `/queues/${name}/messages`, {
     messages: [
       { id: 'a', body: secretBody },
@@ -100,7 +102,7 @@ function requestFor(
     receiveMessages: { maxMessages: 10 },
     changeVisibility: { receiptHandle: queue.handle, visibilityTimeoutSeconds: 0 },
     deleteMessages: { entries: [{ id: '1', receiptHandle: queue.handle }] },
-    startRedrive: {},
+    startRedrive: { destination: `${queue.name}-to` },
   };
   const body =
     route.method === 'GET' || route.method === 'DELETE' ? undefined : (bodies[route.operation] ?? {});

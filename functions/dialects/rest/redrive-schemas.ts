@@ -39,7 +39,9 @@ export const taskResponse = z.object({
   destination: z.string().optional(),
   maxMessagesPerSecond: z.int(),
   moved: z.int(),
-  toMove: z.int(),
+  toMove: z
+    .int()
+    .describe('what the filter selects: an upper bound while the task runs, exact once it completed'),
   startedAt: z.string(),
   updatedAt: z.string(),
   failureReason: z.string().optional(),
