@@ -63,6 +63,9 @@ function hintFor(status: number, code: string | undefined): string | undefined {
   }
   if (status === 403) return signingHint;
   if (code === 'QueueDoesNotExist') return 'list the queues with: dq list';
+  if (code === 'QueueNameExists') {
+    return 'change its settings with: dq update <queue> [options] (dq update --help lists them)';
+  }
   // A route the tool knows and the service does not: the service predates this command.
   if (code === 'NotFound' || code === 'MethodNotAllowed') {
     return 'the service does not offer this yet: update and restart it, or check --endpoint';

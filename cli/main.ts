@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerMessageCommands } from './commands/messages';
+import { registerUpdateCommand } from './commands/queue-settings';
 import { registerQueueCommands } from './commands/queues';
 import { registerStatsCommand } from './commands/stats';
 import { registerTailCommand } from './commands/tail';
@@ -36,6 +37,7 @@ from the usual AWS credential chain. Against a local endpoint without them, requ
 ${exitCodeHelp}`,
     );
   registerQueueCommands(program);
+  registerUpdateCommand(program);
   registerMessageCommands(program);
   registerTailCommand(program);
   registerDeadLetterCommands(program);

@@ -14,6 +14,9 @@ import { tableNames } from '../functions/store/table-layout';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { ensureTables } from '../infra/local/tables';
 
+// The SDK's notice about Node 22 is for maintainers (see README), not for every command: as npm start.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const usage = `Usage: npm run keys -- <command> [options]
 
 Commands:

@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { BatchResult, PeekedMessage, ReceivedMessage } from '../../functions/dialects/rest/client-types';
 import { contextOf, integer, keyValue } from '../context';
-import { CliError, exitCodes } from '../errors';
+import { CliError, exitCodes, UsageError } from '../errors';
 import { queuePath, type RestClient } from '../http-client';
 import { batches, messageBodies } from '../message-input';
 import { oneLine, shortTime, table } from '../output';
@@ -14,20 +14,34 @@ export function registerMessageCommands(program: Command): void {
     .option('-f, --file <path>', 'read bodies from a file, one per line (- for stdin)')
     .option('-a, --attribute <name=value>', 'a String attribute on every message (repeatable)', keyValue)
     .option('--delay <seconds>', 'deliver after this delay, 0..900', integer('--delay', 0, 900))
-    .option('--group <id>', 'message group (required on FIFO queues)')
+    .option('-g, --group-id <id>', 'message group (required on FIFO queues)')
+    .addOption(new Option('--group <id>', 'the same as --group-id').hideHelp())
+    .option(
+      '--deduplication-id <id>',
+      'FIFO: the same id within 5 minutes is accepted but stored once (one message per command)',
+    )
     .action(async (queue: string, bodies: string[], options: SendOptions, command: Command) => {
       const { client, out } = await contextOf(command);
+      const groupId = options.groupId ?? options.group;
       const sent: { id: string; messageId?: string }[] = [];
       const failed: BatchResult['failed'] = [];
       let index = 0;
       // Batches of 10, the service's batch limit, each id the message's line number.
       for await (const batch of batches(messageBodies(bodies, options.file), 10)) {
+        // One id for several bodies would store only the first and drop the rest as its duplicates.
+        if (options.deduplicationId !== undefined && (index > 0 || batch.length > 1)) {
+          throw new UsageError(
+            `--deduplication-id names one message, but several were given: ${index > 0 ? 'only the first was' : 'nothing was'} sent`,
+            'send them one by one, each with its own id, or let the queue deduplicate by content',
+          );
+        }
         const messages = batch.map((body) => ({
           id: String(++index),
           body,
           ...(options.attribute ? { attributes: options.attribute } : {}),
           ...(options.delay !== undefined ? { delaySeconds: options.delay } : {}),
-          ...(options.group ? { groupId: options.group } : {}),
+          ...(groupId ? { groupId } : {}),
+          ...(options.deduplicationId !== undefined ? { deduplicationId: options.deduplicationId } : {}),
         }));
         const result = await client.post<BatchResult>(`${queuePath(queue)}/messages`, { messages });
         sent.push(...result.successful);
@@ -103,7 +117,9 @@ interface SendOptions {
   file?: string;
   attribute?: Record<string, string>;
   delay?: number;
+  groupId?: string;
   group?: string;
+  deduplicationId?: string;
 }
 
 interface ReceiveOptions {

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import type { Queue, QueuePage } from '../../functions/dialects/rest/client-types';
 import { messageStateLabels, messageStates } from '../../functions/dialects/rest/message-states';
 import { confirm } from '../confirm';
-import { contextOf, integer } from '../context';
-import { CliError, UsageError } from '../errors';
+import { contextOf } from '../context';
+import { CliError } from '../errors';
 import { queuePath, type RestClient } from '../http-client';
 import { table } from '../output';
+import { addSettingsOptions, type SettingsOptions, settingsRequest } from './queue-settings';
 
 /** Queues: list with counts, create, delete, purge. */
 export function registerQueueCommands(program: Command): void {
@@ -36,45 +37,25 @@ export function registerQueueCommands(program: Command): void {
       );
     });
 
-  program
-    .command('create <name>')
-    .description('create a queue (a FIFO queue name ends in .fifo)')
-    .option(
-      '--visibility-timeout <seconds>',
-      'lease length, 0..43200',
-      integer('--visibility-timeout', 0, 43_200),
-    )
-    .option(
-      '--retention <seconds>',
-      'how long messages are kept, 60..1209600',
-      integer('--retention', 60, 1_209_600),
-    )
-    .option('--delay <seconds>', 'delay for new messages, 0..900', integer('--delay', 0, 900))
-    .option('--receive-wait <seconds>', 'default long-poll wait, 0..20', integer('--receive-wait', 0, 20))
-    .option('--dead-letter-queue <queue>', 'move messages here after --max-receive-count receives')
-    .option(
-      '--max-receive-count <n>',
-      'receives before a message is dead-lettered, 1..1000',
-      integer('--max-receive-count', 1, 1000),
-    )
-    .option('--fifo', 'a FIFO queue (ordered message groups, deduplication)')
+  addSettingsOptions(
+    program
+      .command('create <name>')
+      .description(
+        'create a queue (a FIFO queue name ends in .fifo; it has content-based deduplication unless --no-content-based-deduplication)',
+      ),
+  )
+    .option('--fifo', 'a FIFO queue (ordered message groups, deduplication); implied by a .fifo name')
     .action(async (name: string, options: CreateOptions, command: Command) => {
+      const request = settingsRequest(options);
+      const fifo = Boolean(options.fifo) || name.endsWith('.fifo');
+      // Without content-based deduplication every send to a FIFO queue needs a deduplication id, which
+      // a person typing `dq send` rarely has: on by default, as the console's create form offers.
+      if (fifo) request.contentBasedDeduplication = options.contentBasedDeduplication ?? true;
       const { client, out } = await contextOf(command);
-      if (Boolean(options.deadLetterQueue) !== (options.maxReceiveCount !== undefined)) {
-        throw new UsageError(
-          '--dead-letter-queue and --max-receive-count go together',
-          'e.g. --dead-letter-queue jobs-dlq --max-receive-count 5',
-        );
-      }
       const queue = await client.post<Queue>('/queues', {
         name,
-        visibilityTimeoutSeconds: options.visibilityTimeout,
-        retentionSeconds: options.retention,
-        delaySeconds: options.delay,
-        receiveWaitSeconds: options.receiveWait,
-        deadLetterQueue: options.deadLetterQueue,
-        maxReceiveCount: options.maxReceiveCount,
-        ...(options.fifo ? { fifo: true } : {}),
+        ...request,
+        ...(fifo ? { fifo: true } : {}),
       });
       out.result(queue, () => `Queue ${queue.name} ready (${queue.arn})`);
     });
@@ -108,13 +89,7 @@ export function registerQueueCommands(program: Command): void {
     });
 }
 
-interface CreateOptions {
-  visibilityTimeout?: number;
-  retention?: number;
-  delay?: number;
-  receiveWait?: number;
-  deadLetterQueue?: string;
-  maxReceiveCount?: number;
+interface CreateOptions extends SettingsOptions {
   fifo?: boolean;
 }
 

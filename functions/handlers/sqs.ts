@@ -4,6 +4,7 @@ import { handleSqsRequest } from '../dialects/sqs/dispatch';
 import { protocolOf } from '../dialects/sqs/protocol';
 import { authenticate } from '../dialects/sqs/signature';
 import { sqsErrorResponse, toSqsError } from '../dialects/sqs/sqs-errors';
+import { isLandingRequest, landingPage } from './landing-page';
 import { logError } from './log';
 import { getRuntime } from './runtime';
 
@@ -26,6 +27,8 @@ export const handler = middy<HttpEvent, HttpResult>()
     },
   })
   .handler(async (event) => {
+    // A browser's visit to the root: a static page pointing at the console and the docs.
+    if (isLandingRequest(event)) return landingPage();
     const runtime = await getRuntime();
     return handleSqsRequest(event, runtime, {
       verifySignature: (signed) =>

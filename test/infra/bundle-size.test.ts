@@ -39,6 +39,30 @@ describe('function bundles', () => {
     expect(over, `over the ${bundleBudgetBytes / 1024} KB budget`).toEqual([]);
   });
 
+  it('matches the sizes infra/aws/README-deploy.md states, within 5%', () => {
+    // Rows such as `| queues, send, receive, delete | 196.2 KB | 300.5 KB |` under "Bundle sizes".
+    const doc = readFileSync(join(repositoryRoot, 'infra/aws/README-deploy.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Bundle sizes'));
+    const stale: string[] = [];
+    let rows = 0;
+    for (const [, names, kb] of section.matchAll(/^\| ([a-z, ]+?) +\| ([\d.]+) KB +\|/gm)) {
+      for (const name of names!.split(', ')) {
+        rows++;
+        const measured = sizes.find((size) => size.name === name);
+        const documented = Number(kb) * 1024;
+        if (!measured || Math.abs(measured.bytes - documented) > documented * 0.05) {
+          stale.push(
+            `${name}: documented ${kb} KB, measured ${measured ? (measured.bytes / 1024).toFixed(1) : '-'} KB`,
+          );
+        }
+      }
+    }
+    expect(rows).toBe(sizes.length);
+    expect(stale, 'update the table in infra/aws/README-deploy.md (npx tsx scripts/bundle-sizes.ts)').toEqual(
+      [],
+    );
+  });
+
   it('imports statically only what is bundled, built into Node, or provided by the Lambda runtime (AWS SDK v3)', () => {
     for (const size of sizes) expect(size.unresolvedImports, size.name).toEqual([]);
   });

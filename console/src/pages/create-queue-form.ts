@@ -2,6 +2,7 @@ import { announce } from '../announcer';
 import { api } from '../api';
 import { h } from '../dom';
 import { checkedForm, field, numberInput, optionalInteger, textInput } from '../form-fields';
+import { createQueueRequest } from './create-queue-request';
 import { queueHref } from './page';
 
 /** Creating a queue from the list page: a name, and optionally a dead-letter queue to use. */
@@ -29,20 +30,25 @@ export function createQueueForm(created: () => Promise<void>): HTMLElement {
     numberInput(1, 1000),
     'Needed with a dead-letter queue',
   );
+  const dedup = field(
+    'contentBasedDeduplication',
+    'Content-based deduplication (FIFO)',
+    h('input', { type: 'checkbox', checked: true }),
+    'For a name ending in .fifo: a message sent without a deduplication id is deduplicated by its body',
+  );
   const form = checkedForm({
     attributes: { 'aria-labelledby': 'create-queue-title' },
-    fields: [name, visibility, dlq, maxReceive],
+    fields: [name, visibility, dlq, maxReceive, dedup],
     submitLabel: 'Create queue',
     grid: true,
-    read: () => {
-      const request: Record<string, unknown> = { name: name.input.value.trim() };
-      const timeout = optionalInteger(visibility.input);
-      if (timeout !== undefined) request.visibilityTimeoutSeconds = timeout;
-      if (dlq.input.value.trim()) request.deadLetterQueue = dlq.input.value.trim();
-      const receives = optionalInteger(maxReceive.input);
-      if (receives !== undefined) request.maxReceiveCount = receives;
-      return request;
-    },
+    read: () =>
+      createQueueRequest({
+        name: name.input.value,
+        visibilityTimeoutSeconds: optionalInteger(visibility.input),
+        deadLetterQueue: dlq.input.value,
+        maxReceiveCount: optionalInteger(maxReceive.input),
+        contentBasedDeduplication: (dedup.input as HTMLInputElement).checked,
+      }),
     submit: async (request, form) => {
       const queue = await api.createQueue(request);
       announce(`Queue ${queue.name} created.`);

@@ -26,6 +26,7 @@ export interface Queue {
   deadLetterQueue?: string;
   shardCount: number;
   fifo?: boolean;
+  contentBasedDeduplication?: boolean;
   tags: Record<string, string>;
   messages?: MessageCounts;
 }
