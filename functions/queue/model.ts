@@ -41,6 +41,13 @@ export interface QueueRecord extends QueueSettings {
   updatedAt: number;
   /** Messages sent at or before this time are purged. */
   purgedAt?: number;
+  /**
+   * Purged messages not yet removed from storage (approximate; set by a purge of a standard queue,
+   * lowered by the background removal, gone when it is done): counts leave them out.
+   */
+  purgePending?: number;
+  /** Where the background removal of purged messages resumes. */
+  purgeCursor?: string;
   tags: Record<string, string>;
   /** SQS attributes the core stores but does not act on (Policy, KmsMasterKeyId, ...). */
   extraAttributes: Record<string, string>;

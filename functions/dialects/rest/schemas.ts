@@ -221,7 +221,14 @@ export const receiveResponse = z.object({
   ),
 });
 
-export const purgeResponse = z.object({ removed: z.int() });
+export const purgeResponse = z.object({
+  purged: z
+    .int()
+    .describe('messages the purge cut off (approximate): no longer received, peeked or counted, from now on'),
+  removal: z
+    .literal('background')
+    .describe('the purged messages are removed from storage afterwards, by the sweeper'),
+});
 
 export const problem = z.object({
   type: z.string(),
