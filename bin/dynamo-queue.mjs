@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `dynamo-queue` / `dq`: runs the bundled tool (dist/cli/dq.mjs), rebuilding it first when the
-// TypeScript sources in cli/ are newer, so a checkout always runs what it contains.
+// TypeScript sources in cli/ (or client/) are newer, so a checkout always runs what it contains.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'dist', 'cli', 'dq.mjs');
-const sources = join(root, 'cli');
+// The tool's sources: cli/ and the client it signs with (client/).
+const sources = [join(root, 'cli'), join(root, 'client')].filter((dir) => existsSync(dir));
 
 function newestSource(dir) {
   let newest = 0;
@@ -20,7 +21,7 @@ function newestSource(dir) {
 }
 
 const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-if (existsSync(sources) && newestSource(sources) > built) {
+if (sources.length > 0 && Math.max(...sources.map(newestSource)) > built) {
   const { buildCli } = await import('../cli/build.mjs');
   await buildCli();
 }

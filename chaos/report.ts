@@ -45,6 +45,9 @@ export function formatReport(result: ChaosResult): string {
   );
   line(`  leases granted whose handle never reached a consumer: ${checks.storage.undeliveredLeases}`);
   line(
+    `  SQS deletes by an earlier lease's handle, under a newer lease (AWS's rule): ${checks.storage.earlierHandleDeletes}`,
+  );
+  line(
     `  rewrites of a message by a retried send: ${checks.storage.harmlessRewrites} before anyone touched it, ` +
       `${checks.storage.lateRewrites} answered after a lease or removal`,
   );

@@ -1,3 +1,4 @@
+import { regionOfEndpoint, sigV4Signer } from '../client/signing';
 import { UsageError } from './errors';
 
 /** What a request needs to be signed: SigV4 for API Gateway's IAM authorization (`execute-api`). */
@@ -23,11 +24,6 @@ export function isLocalEndpoint(endpoint: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]', '::1'].includes(endpoint.hostname);
 }
 
-/** `<api-id>.execute-api.<region>.amazonaws.com` names its region. */
-function regionOfEndpoint(endpoint: URL): string | undefined {
-  return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(endpoint.hostname)?.[1];
-}
-
 /**
  * Signs when credentials were given (env keys, --profile / AWS_PROFILE) or, for a remote endpoint,
  * whatever the AWS credential chain finds. Against a local endpoint with none, requests go unsigned:
@@ -42,11 +38,7 @@ export async function createSigner(options: SigningOptions): Promise<Signer | un
   const envKeys = Boolean(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY);
   if (!envKeys && !profile && isLocalEndpoint(endpoint)) return undefined;
 
-  const [{ defaultProvider }, { SignatureV4 }, { Hash }] = await Promise.all([
-    import('@aws-sdk/credential-provider-node'),
-    import('@smithy/signature-v4'),
-    import('@smithy/hash-node'),
-  ]);
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
   const provider = defaultProvider(options.profile ? { profile: options.profile } : {});
   let credentials: Awaited<ReturnType<typeof provider>>;
   try {
@@ -62,29 +54,12 @@ export async function createSigner(options: SigningOptions): Promise<Signer | un
     return undefined;
   }
   const region =
-    options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? regionOfEndpoint(endpoint) ?? 'us-east-1';
-  const signer = new SignatureV4({
-    service: 'execute-api',
-    region,
-    credentials,
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  return {
-    region,
-    async sign({ method, url, headers, body }) {
-      const query: Record<string, string> = {};
-      for (const [key, value] of url.searchParams) query[key] = value;
-      const signed = await signer.sign({
-        method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        ...(url.port ? { port: Number(url.port) } : {}),
-        path: url.pathname,
-        query,
-        headers: { ...headers, host: url.host },
-        ...(body === undefined ? {} : { body }),
-      });
-      return signed.headers;
-    },
-  };
+    options.region ??
+    env.AWS_REGION ??
+    env.AWS_DEFAULT_REGION ??
+    regionOfEndpoint(options.endpoint) ??
+    'us-east-1';
+  // The same SigV4 signer the package's QueueClient uses (client/signing.ts).
+  const sign = sigV4Signer({ credentials, region });
+  return { region, sign };
 }

@@ -3,7 +3,15 @@
  * serves the same entries, so local and deployed routes cannot drift. `function` names the
  * Lambda function (functions/handlers/<function>.ts) that serves the route.
  */
-export type FunctionName = 'queues' | 'send' | 'receive' | 'delete' | 'sqs' | 'redrive' | 'console';
+export type FunctionName =
+  | 'queues'
+  | 'send'
+  | 'receive'
+  | 'delete'
+  | 'sqs'
+  | 'redrive'
+  | 'console'
+  | 'topics';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -56,6 +64,31 @@ export const routes: RouteDefinition[] = [
     function: 'redrive',
     operation: 'cancelRedrive',
   },
+  // Topics: administration and publishing, in their own function (deliveries are queue sends).
+  { method: 'POST', path: '/topics', function: 'topics', operation: 'createTopic' },
+  { method: 'GET', path: '/topics', function: 'topics', operation: 'listTopics' },
+  { method: 'GET', path: '/topics/{name}', function: 'topics', operation: 'getTopic' },
+  { method: 'DELETE', path: '/topics/{name}', function: 'topics', operation: 'deleteTopic' },
+  {
+    method: 'POST',
+    path: '/topics/{name}/subscriptions',
+    function: 'topics',
+    operation: 'createSubscription',
+  },
+  { method: 'GET', path: '/topics/{name}/subscriptions', function: 'topics', operation: 'listSubscriptions' },
+  {
+    method: 'PATCH',
+    path: '/topics/{name}/subscriptions/{id}',
+    function: 'topics',
+    operation: 'updateSubscription',
+  },
+  {
+    method: 'DELETE',
+    path: '/topics/{name}/subscriptions/{id}',
+    function: 'topics',
+    operation: 'deleteSubscription',
+  },
+  { method: 'POST', path: '/topics/{name}/messages', function: 'topics', operation: 'publish' },
   // The web console's page and assets: static, public (no data; every API call it makes is signed).
   // Assets sit three segments deep: on AWS a two-segment `/console/{x}` would lose to the SQS
   // route `/{accountId}/{queueName}`, since API Gateway prefers any non-greedy match to `{x+}`.

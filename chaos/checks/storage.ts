@@ -6,7 +6,10 @@ import { type CheckInput, type Violation, violation } from './types';
  * - a message item is written once: a repeated write of the same send may land only before
  *   anyone leased or removed it. Otherwise it resets a lease or brings a deleted message back,
  *   which shows as a receive count going back, or a lease granted after a removal;
- * - a delete removes it only for the holder of its newest lease, or when no lease is running.
+ * - a delete removes it only for the holder of its newest lease, or when no lease is running;
+ *   except in the SQS dialects, where (as on AWS, issue 14) the handle of an earlier lease of a
+ *   message still queued deletes it too. Such a delete names no token to DynamoDB, so the ledger's
+ *   delete calls under way when it landed tell whose handle it was.
  */
 export interface StorageFigures {
   /** Identical rewrites of a message no one had touched yet (harmless). */
@@ -15,12 +18,20 @@ export interface StorageFigures {
   lateRewrites: number;
   /** Leases granted whose receipt handle never reached a consumer (a lost response). */
   undeliveredLeases: number;
+  /** SQS deletes by an earlier lease's handle that removed the message under a newer lease (AWS's rule). */
+  earlierHandleDeletes: number;
 }
 
 export function checkStorage(input: CheckInput): { violations: Violation[]; figures: StorageFigures } {
   const { oracle, ledger } = input;
   const violations: Violation[] = [];
-  const figures: StorageFigures = { harmlessRewrites: 0, lateRewrites: 0, undeliveredLeases: 0 };
+  const figures: StorageFigures = {
+    harmlessRewrites: 0,
+    lateRewrites: 0,
+    undeliveredLeases: 0,
+    earlierHandleDeletes: 0,
+  };
+  const leaseByToken = oracle.leaseByToken();
   const leasesByKey = oracle.leasesByKey();
   for (const [key, writes] of oracle.writesByKey()) {
     const leases = leasesByKey.get(key) ?? [];
@@ -42,6 +53,24 @@ export function checkStorage(input: CheckInput): { violations: Violation[]; figu
     for (const removal of writes.filter((w) => w.kind === 'remove')) {
       const current = latestLeaseBefore(leases, removal.at);
       if (!current || removal.at >= current.end) continue;
+      if (removal.via === 'delete' && removal.token === undefined) {
+        // The SQS rule: the deletes of this message under way then, by whatever handle they hold.
+        const calls = deletesUnderWay(ledger.deletes, id, removal.at);
+        if (calls.some((d) => d.token === current.token)) continue;
+        const earlier = calls.filter(
+          (d) => d.dialect !== 'rest' && d.token !== undefined && leaseByToken.get(d.token)?.key === key,
+        );
+        if (earlier.length > 0) figures.earlierHandleDeletes++;
+        else
+          violations.push(
+            violation(
+              'stale delete',
+              'a delete naming no lease removed it under a newer lease, and no SQS delete of an earlier handle of it was under way',
+              id,
+            ),
+          );
+        continue;
+      }
       if (removal.via === 'delete' && removal.token !== current.token) {
         violations.push(
           violation('stale delete', 'a delete by an older receipt handle removed it under a newer lease', id),
@@ -98,6 +127,11 @@ function rewriteEffects(leases: LeaseGrant[], writes: CheckInput['oracle']['writ
 
 function latestLeaseBefore(leases: LeaseGrant[], at: number): LeaseGrant | undefined {
   return leases.filter((l) => l.at <= at).sort((a, b) => b.at - a.at)[0];
+}
+
+/** The delete calls (single or batch) of a message that were under way at `at`. */
+function deletesUnderWay(deletes: CheckInput['ledger']['deletes'], messageId: string, at: number) {
+  return deletes.filter((d) => d.messageId === messageId && d.startedAt <= at && at <= d.endedAt);
 }
 
 /** Whether a batch delete of this lease's own handle was under way when the removal landed. */

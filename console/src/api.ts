@@ -2,7 +2,7 @@ import type {
   DeadLetterBrowseQuery,
   DeadLetterPage,
   PeekedMessage,
-  Problem,
+  ProblemDetails,
   Queue,
   QueuePage,
   QueueStats,
@@ -18,7 +18,7 @@ import { signRequest } from './sigv4';
  * the API's problem details.
  */
 export class ApiProblem extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(readonly problem: ProblemDetails) {
     super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
   }
 
@@ -75,7 +75,9 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     const problem = new ApiProblem({
       status: response.status,
       title: response.statusText,
-      ...(typeof reply === 'object' && reply !== null ? (reply as Partial<Problem>) : { detail: replyText }),
+      ...(typeof reply === 'object' && reply !== null
+        ? (reply as Partial<ProblemDetails>)
+        : { detail: replyText }),
     });
     if (problem.needsCredentials) for (const listener of authListeners) listener(problem);
     throw problem;

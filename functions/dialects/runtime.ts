@@ -1,4 +1,5 @@
 import type { QueueContext } from '../queue/context';
+import type { TopicsContext } from '../topics/context';
 import type { AccessKeyCache } from './sqs/access-key-cache';
 import type { SqsAuthMode } from './sqs/signature';
 
@@ -9,6 +10,8 @@ import type { SqsAuthMode } from './sqs/signature';
  */
 export interface Runtime {
   queue: QueueContext;
+  /** Topics (SNS): they deliver through `queue`. */
+  topics: TopicsContext;
   account: string;
   region: string;
   /** The access keys SQS requests are signed with, cached per container. */

@@ -1,4 +1,5 @@
 import { isQueueError } from '../queue/errors';
+import { isTopicError } from '../topics/errors';
 
 /**
  * Structured log lines (JSON, one per line, as CloudWatch Logs Insights reads them). Message
@@ -6,6 +7,7 @@ import { isQueueError } from '../queue/errors';
  */
 export function logError(context: { requestId?: string; routeKey?: string }, error: unknown): void {
   if (isQueueError(error) && !error.kind.retryable) return; // the caller's mistake, answered with a 4xx
+  if (isTopicError(error) && !error.kind.retryable) return;
   const cause = isQueueError(error) ? error.cause : error;
   const line = {
     level: isQueueError(error) ? 'WARN' : 'ERROR',

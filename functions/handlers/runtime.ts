@@ -12,6 +12,8 @@ import { DynamoInspectionStore } from '../store/inspection-store';
 import { DynamoQueueStore } from '../store/queue-store';
 import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
+import { DynamoTopicStore } from '../store/topic-store';
+import { createTopicsContext } from '../topics/context';
 import { loadReceiptHandleSecret } from './secret';
 
 /**
@@ -70,8 +72,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clock: options.clock,
     queueCacheMs: options.queueCacheMs,
   });
+  const topics = createTopicsContext({
+    store: new DynamoTopicStore({ client: options.client, table: options.tables.messages }),
+    queue,
+  });
   return {
     queue,
+    topics,
     account: options.account ?? defaultAccountId,
     region: options.region ?? 'us-east-1',
     accessKeys: new AccessKeyCache(accessKeys, queue.clock),

@@ -1,5 +1,7 @@
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../dialects/http';
+import { handleSnsRequest, isSnsRequest } from '../dialects/sns/dispatch';
+import { snsErrorResponse } from '../dialects/sns/errors';
 import { handleSqsRequest } from '../dialects/sqs/dispatch';
 import { protocolOf } from '../dialects/sqs/protocol';
 import { authenticate } from '../dialects/sqs/signature';
@@ -19,6 +21,10 @@ export const handler = middy<HttpEvent, HttpResult>()
     onError: async (request) => {
       const { requestId, routeKey } = request.event.requestContext ?? {};
       logError({ requestId, routeKey }, request.error);
+      if (isSnsRequest(request.event)) {
+        request.response = snsErrorResponse(request.error, requestId ?? '');
+        return;
+      }
       request.response = sqsErrorResponse(
         toSqsError(request.error),
         protocolOf(request.event),
@@ -30,6 +36,18 @@ export const handler = middy<HttpEvent, HttpResult>()
     // A browser's visit to the root: a static page pointing at the console and the docs.
     if (isLandingRequest(event)) return landingPage();
     const runtime = await getRuntime();
+    // Amazon SNS's Query protocol shares this endpoint, signed for service `sns`.
+    if (isSnsRequest(event)) {
+      return handleSnsRequest(event, runtime, {
+        verifySignature: (signed) =>
+          authenticate(signed, {
+            keys: runtime.accessKeys,
+            mode: runtime.sqsAuth,
+            now: () => runtime.queue.clock.now(),
+            service: 'sns',
+          }),
+      });
+    }
     return handleSqsRequest(event, runtime, {
       verifySignature: (signed) =>
         authenticate(signed, {

@@ -1,5 +1,6 @@
 import { measureGauges } from '../queue/operations/gauges';
 import { sweep } from '../queue/operations/sweep';
+import { sweepOutbox } from '../topics/sweep';
 import { logError } from './log';
 import { publishGauges } from './metrics';
 import { getRuntime } from './runtime';
@@ -12,10 +13,16 @@ import { getRuntime } from './runtime';
 export async function handler(_event: unknown, context?: { getRemainingTimeInMillis?: () => number }) {
   const budgetMs = Math.max(1_000, (context?.getRemainingTimeInMillis?.() ?? 60_000) - 10_000);
   try {
-    const { queue } = await getRuntime();
+    const { queue, topics } = await getRuntime();
+    const started = Date.now();
     const report = await sweep(queue, { budgetMs });
     if (report.deadLettered + report.expired > 0 || !report.complete) {
       console.log(JSON.stringify({ level: 'INFO', message: 'sweep', ...report }));
+    }
+    // Publishes acknowledged but not fully delivered (a publisher died mid-fan-out): finish them.
+    const outbox = await sweepOutbox(topics, { budgetMs: Math.max(500, budgetMs - (Date.now() - started)) });
+    if (outbox.entries > 0 || !outbox.complete) {
+      console.log(JSON.stringify({ level: 'INFO', message: 'topic outbox sweep', ...outbox }));
     }
     // On Lambda, the gauges the alarms watch (locally nothing reads them, so nothing is printed).
     if (report.complete && process.env.AWS_LAMBDA_FUNCTION_NAME) {

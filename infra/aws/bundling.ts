@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { packageRoot } from './package-layout';
 
-/** The repository root: entries in the function catalog are relative to it. */
-export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root (the package root once installed): catalog entries are relative to it. */
+export const repositoryRoot = packageRoot;
 
 /** Lambda runtime of every function (AWS SDK v3 releases from 2027 need Node >= 22, see FACTS.md). */
 export const functionRuntime = Runtime.NODEJS_22_X;

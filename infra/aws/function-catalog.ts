@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { FunctionName } from '../../functions/routes';
+import { consoleAssetsCommands } from './package-layout';
 
 /**
  * Every Lambda function of the service in one table: its entry file, its size and time budget, and
@@ -137,7 +137,9 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     description: 'The Amazon SQS wire protocol (JSON 1.0 and Query), verifying SigV4 itself',
     memoryMiB: 512,
     timeoutSeconds: longPollTimeoutSeconds,
-    // Every queue operation of the functions above, the service's access keys (GetItem one, Query
+    // Every queue operation of the functions above, Amazon SNS's Query protocol on the same endpoint
+    // (topics, subscriptions, the publish outbox and FIFO-topic deduplication records are items of the
+    // messages table: GetItem, PutItem, UpdateItem, DeleteItem, Query), the service's access keys (GetItem one, Query
     // whether any is active; they live in the messages table) and message move tasks on dead letters
     // (start: PutItem of the task and its lock; cancel: PutItem, DeleteItem of the lock).
     dynamo: {
@@ -156,8 +158,9 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     description: 'Moves exhausted messages to dead-letter queues and removes expired ones (scheduled)',
     memoryMiB: 512,
     timeoutSeconds: scheduledTimeoutSeconds,
-    // Query on the table pages through all queue records (and FIFO groups); GetItem/PutItem on dead
-    // letters keep the resumable sweep cursor. UpdateItem: FIFO group heads.
+    // Query on the table pages through all queue records (and FIFO groups) and finds stale topic
+    // outbox entries (claimed with UpdateItem, removed with DeleteItem, delivered with queue sends);
+    // GetItem/PutItem on dead letters keep the resumable sweep cursor. UpdateItem: FIFO group heads.
     dynamo: {
       messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
@@ -183,6 +186,19 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     routeAuthorization: 'iam',
     enabled: true,
   },
+  topics: {
+    entry: 'functions/handlers/topics.ts',
+    description: 'Topics (REST): create, list, delete, subscriptions with filter policies, publish',
+    memoryMiB: 512,
+    timeoutSeconds: apiTimeoutSeconds,
+    // Topics, subscriptions, the publish outbox and FIFO-topic deduplication records are items of
+    // the messages table (GetItem, PutItem, UpdateItem, DeleteItem, Query); a publish delivers with
+    // queue sends (GetItem of the queue record, PutItem of the message; FIFO: a transaction of
+    // PutItem + UpdateItem, and BatchWriteItem of large bodies' parts).
+    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
   console: {
     entry: 'functions/handlers/console.ts',
     description: 'The web console: its page, script and stylesheet (static; the page signs its API calls)',
@@ -191,22 +207,13 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // No data: the console reads queues through the signed REST API, like any client.
     dynamo: {},
     readsReceiptHandleSecret: false,
-    // The assets are built at synth time (esbuild, console/build.ts) into console-assets.json beside
-    // the function's code, which serves them from there.
-    afterBundling: (outputDir) => [
-      [fromRoot('node_modules/.bin/tsx'), fromRoot('console/write-assets.ts'), outputDir]
-        .map((part) => JSON.stringify(part))
-        .join(' '),
-    ],
+    // The assets go into console-assets.json beside the function's code, which serves them from
+    // there: built at synth time (esbuild, console/build.ts) in the checkout, prebuilt in the package.
+    afterBundling: consoleAssetsCommands,
     routeAuthorization: 'public',
     enabled: true,
   },
 };
-
-/** A file of this repository (without importing bundling.ts: the local host reads this table too). */
-function fromRoot(path: string): string {
-  return fileURLToPath(new URL(`../../${path}`, import.meta.url));
-}
 
 /** The functions the stack deploys, in catalog order. */
 export function enabledFunctions(

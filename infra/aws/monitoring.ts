@@ -7,8 +7,6 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
-  MathExpression,
-  Metric,
   Stats,
   TextWidget,
   TreatMissingData,
@@ -17,20 +15,9 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { FunctionSpec, ServiceFunctionName } from './function-catalog';
+import { alarmPeriod, gaugeMetric, serviceMetrics, throttledRequests } from './service-metrics';
 
-/**
- * Metrics the service publishes itself: the scheduled sweeper writes them after each complete
- * sweep in CloudWatch embedded metric format (functions/handlers/metrics.ts), one series per
- * deployment, told apart by the messages table's name. Missing data does not breach.
- */
-export const serviceMetrics = {
-  namespace: 'ServerlessQueue',
-  dimension: 'MessagesTable',
-  /** Messages waiting in dead-letter queues, all queues together (gauge, published by the sweeper). */
-  deadLetterMessages: 'DeadLetterMessages',
-  /** Age in seconds of the oldest message not yet received, over all queues (gauge). */
-  oldestMessageAge: 'ApproximateAgeOfOldestMessage',
-} as const;
+export { serviceMetrics } from './service-metrics';
 
 export interface QueueMonitoringProps {
   functions: Map<ServiceFunctionName, { fn: IFunction; spec: FunctionSpec }>;
@@ -40,22 +27,7 @@ export interface QueueMonitoringProps {
   oldestMessageAgeAlarm: Duration;
 }
 
-const period = Duration.minutes(5);
-
-/**
- * The DynamoDB operations the functions call (ThrottledRequests is reported per operation). An
- * alarm takes at most 10 metrics, so this is the list in use rather than every operation.
- */
-const dataOperations = [
-  'GetItem',
-  'PutItem',
-  'UpdateItem',
-  'DeleteItem',
-  'Query',
-  'BatchGetItem',
-  'BatchWriteItem',
-  'TransactWriteItems',
-];
+const period = alarmPeriod;
 
 /** Alarms a person should hear about, and one dashboard with the service's vital signs. */
 export class QueueMonitoring extends Construct {
@@ -64,16 +36,8 @@ export class QueueMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueMonitoringProps) {
     super(scope, id);
-    const custom = (metricName: string) =>
-      new Metric({
-        namespace: serviceMetrics.namespace,
-        metricName,
-        dimensionsMap: { [serviceMetrics.dimension]: props.messagesTableName },
-        statistic: Stats.MAXIMUM,
-        period,
-      });
-    const deadLetters = custom(serviceMetrics.deadLetterMessages);
-    const oldestAge = custom(serviceMetrics.oldestMessageAge);
+    const deadLetters = gaugeMetric(serviceMetrics.deadLetterMessages, props.messagesTableName);
+    const oldestAge = gaugeMetric(serviceMetrics.oldestMessageAge, props.messagesTableName);
 
     this.alarm('DeadLettersNotEmpty', deadLetters, 1, 'A dead-letter queue holds messages: a consumer fails');
     this.alarm(
@@ -96,7 +60,7 @@ export class QueueMonitoring extends Construct {
     for (const { id: tableId, table } of props.tables) {
       this.alarm(
         `${tableId}-ThrottledRequests`,
-        throttledRequests(table, dataOperations),
+        throttledRequests(table),
         1,
         `DynamoDB throttled requests to the ${tableId} table`,
       );
@@ -192,25 +156,6 @@ export class QueueMonitoring extends Construct {
       }),
     );
   }
-}
-
-/**
- * Throttled requests of a table over the given operations. FILL makes an operation without data
- * count as 0: a plain `a + b` has no value (and never alarms) when one operation saw no traffic.
- */
-function throttledRequests(table: Table, operations: string[]): IMetric {
-  const usingMetrics = Object.fromEntries(
-    operations.map((operation) => [
-      operation.toLowerCase(),
-      table.metricThrottledRequestsForOperation(operation, { period }),
-    ]),
-  );
-  return new MathExpression({
-    expression: 'SUM(FILL(METRICS(), 0))',
-    usingMetrics,
-    label: 'Throttled requests',
-    period,
-  });
 }
 
 function graph(title: string, width: number, left: IMetric[], right: IMetric[] = []): GraphWidget {

@@ -1,5 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
-import type { QueueService } from './queue-service';
+import type { Rule } from 'aws-cdk-lib/aws-events';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ServiceFunctionName } from './function-catalog';
+import type { QueueHttpApi } from './http-api';
+import type { ServiceFunction } from './service-function';
 
 /**
  * The cdk-nag findings (AwsSolutions and Serverless packs) this design accepts, each on the one
@@ -45,7 +49,15 @@ export const nagReasons = {
     'cannot sign the request that loads the page itself, so these routes have no authorizer.',
 } as const;
 
-export function acknowledgeNagFindings(service: QueueService, options: { tracing: boolean }): void {
+/** The parts of the service the findings concern (what QueueService holds, without importing it). */
+export interface NagSubject {
+  readonly functions: ReadonlyMap<ServiceFunctionName, ServiceFunction>;
+  readonly schedules: ReadonlyMap<ServiceFunctionName, Rule>;
+  readonly httpApi: QueueHttpApi;
+  readonly receiptHandleSecret: ISecret;
+}
+
+export function acknowledgeNagFindings(service: NagSubject, options: { tracing: boolean }): void {
   for (const fn of service.functions.values()) {
     const scheduled = service.schedules.has(fn.name);
     const api = [...service.httpApi.routes.values()].some((served) => served.functionName === fn.name);

@@ -74,6 +74,14 @@ export interface QueueServiceProps {
    * @default Duration.hours(1)
    */
   readonly oldestMessageAgeAlarm?: Duration;
+  /**
+   * The lock file the functions are bundled against (NodejsFunction's `depsLockFilePath`; its
+   * folder is the project root esbuild runs in). Set it when `cdk synth` runs outside the folder
+   * of your app's lock file.
+   * @default - the lock file NodejsFunction finds from the current directory up (the package's own
+   * package-lock.json when deployed from this repository's checkout)
+   */
+  readonly depsLockFilePath?: string;
 }
 
 /** The props with every default filled in. */
@@ -91,6 +99,7 @@ export interface ResolvedQueueServiceProps {
   readonly corsOrigins: string[];
   readonly tracing: boolean;
   readonly oldestMessageAgeAlarm: Duration;
+  readonly depsLockFilePath: string | undefined;
 }
 
 export function resolveQueueServiceProps(props: QueueServiceProps): ResolvedQueueServiceProps {
@@ -108,6 +117,7 @@ export function resolveQueueServiceProps(props: QueueServiceProps): ResolvedQueu
     corsOrigins: props.corsOrigins ?? [],
     tracing: props.tracing ?? true,
     oldestMessageAgeAlarm: props.oldestMessageAgeAlarm ?? Duration.hours(1),
+    depsLockFilePath: props.depsLockFilePath,
   };
   const problems = validationRules.flatMap((rule) => {
     const problem = rule(resolved);

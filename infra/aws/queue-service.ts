@@ -1,20 +1,27 @@
 import { Aws, Duration } from 'aws-cdk-lib';
+import type { IMetric, Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { routes, schedules as scheduleTable } from '../../functions/routes';
 import { deadLettersTable, messagesTable, tableNames } from '../../functions/store/table-layout';
+import { accessKeyActions, accessKeysPartition } from './access-key-grants';
 import { enabledFunctions, type FunctionSpec, type ServiceFunctionName } from './function-catalog';
+import { grantInvoke, type QueueGrantOptions, type RestAccess, routesFor } from './grants';
 import { QueueHttpApi } from './http-api';
 import { QueueMonitoring } from './monitoring';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { type QueueServiceProps, resolveQueueServiceProps } from './queue-service-props';
 import { ServiceFunction } from './service-function';
+import { gaugeMetric, serviceMetrics, throttledRequests } from './service-metrics';
 import { tableFromLayout } from './tables';
 
+export type { QueueGrantOptions } from './grants';
 export type { QueueServiceProps } from './queue-service-props';
 
 /**
@@ -24,6 +31,15 @@ export type { QueueServiceProps } from './queue-service-props';
  * with its data).
  */
 export class QueueService extends Construct {
+  /**
+   * The base URL of the API, ending with `/`: REST routes below it (`<apiUrl>queues`), and the
+   * endpoint of SQS clients (signed with one of the service's access keys).
+   */
+  readonly apiUrl: string;
+  /** The DynamoDB table holding queues, messages and the access keys. */
+  readonly messagesTableName: string;
+  /** The DynamoDB table holding dead letters and redrive tasks. */
+  readonly deadLettersTableName: string;
   readonly messagesTable: Table;
   readonly deadLettersTable: Table;
   readonly receiptHandleSecret: Secret;
@@ -32,9 +48,12 @@ export class QueueService extends Construct {
   readonly schedules: ReadonlyMap<ServiceFunctionName, Rule>;
   readonly monitoring: QueueMonitoring;
 
+  private readonly encryptionKey: IKey | undefined;
+
   constructor(scope: Construct, id: string, props: QueueServiceProps = {}) {
     super(scope, id);
     const config = resolveQueueServiceProps(props);
+    this.encryptionKey = config.encryptionKey;
     const names = tableNames(config.tablePrefix);
     const stateful = {
       removalPolicy: config.removalPolicy,
@@ -84,6 +103,7 @@ export class QueueService extends Construct {
           logRetention: config.logRetention,
           removalPolicy: config.removalPolicy,
           tracing: config.tracing,
+          depsLockFilePath: config.depsLockFilePath,
         }),
       );
     }
@@ -140,11 +160,116 @@ export class QueueService extends Construct {
     });
 
     acknowledgeNagFindings(this, { tracing: config.tracing });
+    this.apiUrl = this.httpApi.url;
+    this.messagesTableName = this.messagesTable.tableName;
+    this.deadLettersTableName = this.deadLettersTable.tableName;
   }
 
-  /** The base URL of the API, ending with `/`. */
-  get apiUrl(): string {
-    return this.httpApi.url;
+  /** Lets the grantee send messages through the REST API (`execute-api:Invoke` on that route). */
+  grantSend(grantee: IGrantable, options: QueueGrantOptions = {}): Grant {
+    return this.grantRest('send', grantee, options);
+  }
+
+  /** Lets the grantee receive, change the visibility of and delete messages through the REST API. */
+  grantConsume(grantee: IGrantable, options: QueueGrantOptions = {}): Grant {
+    return this.grantRest('consume', grantee, options);
+  }
+
+  /** Lets the grantee look without changing anything: queues, counts, statistics, peek, dead letters. */
+  grantRead(grantee: IGrantable, options: QueueGrantOptions = {}): Grant {
+    return this.grantRest('read', grantee, options);
+  }
+
+  /** Lets the grantee call every REST route: create, change, purge and delete queues, redrive, ... */
+  grantAdminister(grantee: IGrantable, options: QueueGrantOptions = {}): Grant {
+    return this.grantRest('administer', grantee, options);
+  }
+
+  /**
+   * Lets the grantee create, list and revoke the access keys SQS clients sign with
+   * (`npm run keys -- --table <messagesTableName>`): DynamoDB calls on the messages table, limited
+   * to the partition that holds the keys. The service has no finer SQS permissions: an active key
+   * may call every SQS action on every queue of its account, so handing out a key is the grant.
+   */
+  grantManageAccessKeys(grantee: IGrantable): Grant {
+    const grant = Grant.addToPrincipal({
+      grantee,
+      actions: accessKeyActions.map((action) => `dynamodb:${action}`),
+      resourceArns: [this.messagesTable.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [accessKeysPartition] } },
+    });
+    this.encryptionKey?.grantEncryptDecrypt(grantee);
+    return grant;
+  }
+
+  /** Messages waiting in dead-letter queues, all queues together (the sweeper's gauge; Maximum, 5 minutes). */
+  metricDeadLetterMessages(options?: MetricOptions): Metric {
+    return gaugeMetric(serviceMetrics.deadLetterMessages, this.messagesTableName, options);
+  }
+
+  /** Age in seconds of the oldest message not yet received, over all queues (Maximum, 5 minutes). */
+  metricApproximateAgeOfOldestMessage(options?: MetricOptions): Metric {
+    return gaugeMetric(serviceMetrics.oldestMessageAge, this.messagesTableName, options);
+  }
+
+  /** Requests the API answered with 5xx (Sum, 5 minutes). */
+  metricApiServerErrors(options?: MetricOptions): Metric {
+    return this.httpApi.stage.metricServerError({
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+      ...options,
+    });
+  }
+
+  /** Requests the API refused with 4xx (Sum, 5 minutes). */
+  metricApiClientErrors(options?: MetricOptions): Metric {
+    return this.httpApi.stage.metricClientError({
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+      ...options,
+    });
+  }
+
+  /** Requests the API received (Sum, 5 minutes). */
+  metricApiRequests(options?: MetricOptions): Metric {
+    return this.httpApi.stage.metricCount({ period: Duration.minutes(5), statistic: 'Sum', ...options });
+  }
+
+  /** API latency as callers see it (p99, 5 minutes). */
+  metricApiLatency(options?: MetricOptions): Metric {
+    return this.httpApi.stage.metricLatency({ period: Duration.minutes(5), statistic: 'p99', ...options });
+  }
+
+  /** Errors of one of the service's functions (Sum, 5 minutes); `functions` lists their names. */
+  metricFunctionErrors(name: ServiceFunctionName, options?: MetricOptions): Metric {
+    return this.serviceFunction(name).metricErrors({ period: Duration.minutes(5), ...options });
+  }
+
+  /** Throttled invocations of one of the service's functions (Sum, 5 minutes). */
+  metricFunctionThrottles(name: ServiceFunctionName, options?: MetricOptions): Metric {
+    return this.serviceFunction(name).metricThrottles({ period: Duration.minutes(5), ...options });
+  }
+
+  /** DynamoDB requests throttled on a table, over every operation the service calls (5 minutes). */
+  metricThrottledRequests(table: 'messages' | 'deadLetters', options?: MetricOptions): IMetric {
+    return throttledRequests(table === 'messages' ? this.messagesTable : this.deadLettersTable, options);
+  }
+
+  private serviceFunction(name: ServiceFunctionName): IFunction {
+    const found = this.functions.get(name);
+    if (!found) {
+      throw new Error(
+        `The queue service has no '${name}' function; it has ${[...this.functions.keys()].join(', ')}`,
+      );
+    }
+    return found.function;
+  }
+
+  private grantRest(access: RestAccess, grantee: IGrantable, options: QueueGrantOptions): Grant {
+    const iamFunctions = new Set(
+      [...this.functions].filter(([, f]) => f.spec.routeAuthorization === 'iam').map(([name]) => name),
+    );
+    return grantInvoke(grantee, this.httpApi.api, routesFor(access, iamFunctions), options);
   }
 }
 

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -16,8 +15,9 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { readyIndexName } from '../../functions/store/table-layout';
-import { bundlingOptions, functionRuntime, repositoryRoot } from './bundling';
+import { bundlingOptions, functionRuntime } from './bundling';
 import type { DynamoAction, FunctionSpec, ServiceFunctionName } from './function-catalog';
+import { bundlingLocation, handlerEntry } from './package-layout';
 
 export interface ServiceFunctionProps {
   name: ServiceFunctionName;
@@ -30,6 +30,8 @@ export interface ServiceFunctionProps {
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
   tracing: boolean;
+  /** The lock file NodejsFunction bundles against; see QueueServiceProps.depsLockFilePath. */
+  depsLockFilePath: string | undefined;
 }
 
 /** KMS calls DynamoDB and Secrets Manager make with the caller's rights on a customer-managed key. */
@@ -51,7 +53,7 @@ export class ServiceFunction extends Construct {
     const { spec } = props;
     this.name = props.name;
     this.spec = spec;
-    const entry = join(repositoryRoot, spec.entry);
+    const entry = handlerEntry(spec.entry);
     if (!existsSync(entry)) {
       throw new Error(
         `The '${props.name}' function is enabled in infra/aws/function-catalog.ts but its handler ` +
@@ -118,8 +120,7 @@ export class ServiceFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.WARN,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: props.environment,
-      projectRoot: repositoryRoot,
-      depsLockFilePath: join(repositoryRoot, 'package-lock.json'),
+      ...bundlingLocation(props.depsLockFilePath),
       bundling: spec.afterBundling
         ? {
             ...bundlingOptions,

@@ -7,26 +7,12 @@ import { expect, test } from 'vitest';
 import { cleanEnv, repoRoot } from './run-cli';
 
 /**
- * The package `npm pack` makes for the command-line tool: what it contains, and that installing it
- * does not download DynamoDB Local, which only the project checkout's tests and `npm start` use.
+ * Installing the package does not download DynamoDB Local, which only the project checkout's tests
+ * and `npm start` use. What `npm pack` ships (the dq bin and tool, the construct library, the client)
+ * is checked by test/package/cdk-app.test.ts, which packs once and installs the tarball into an app:
+ * one build, so no two builds of dist/ race.
  */
 const run = promisify(execFile);
-
-test('npm pack ships the bin, the bundled tool, the postinstall script and nothing else', {
-  timeout: 60_000,
-}, async () => {
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: repoRoot, env: cleanEnv() });
-  // prepack's build prints a line before npm's JSON.
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
-  const files = packed.files.map((file: { path: string }) => file.path).sort();
-  expect(files).toEqual([
-    'README.md',
-    'bin/dynamo-queue.mjs',
-    'dist/cli/dq.mjs',
-    'package.json',
-    'scripts/fetch-dynamodb-local.mjs',
-  ]);
-});
 
 test('the postinstall skips the download outside the project checkout, with one line saying why', async () => {
   const installed = mkdtempSync(join(tmpdir(), 'dq-installed-'));

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { queueRepresentation } from '../../functions/dialects/rest/representations';
-import { queueResponse } from '../../functions/dialects/rest/schemas';
+import { queueResponse } from '../../functions/dialects/rest/response-schemas';
 import { deleteMessage } from '../../functions/queue/operations/acknowledge';
 import { browseDeadLetters } from '../../functions/queue/operations/dead-letters';
 import { describeQueueDepth } from '../../functions/queue/operations/depth';

@@ -18,6 +18,7 @@ const expectedDynamoActions: Record<
     readyIndex: ['Query'],
   },
   send: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+  topics: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
   receive: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],

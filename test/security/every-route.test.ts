@@ -54,7 +54,7 @@ async function api(method: string, path: string, body?: unknown) {
 }
 
 /** A queue holding a message for each route to work on, with one message leased (its handle). */
-async function workQueue(): Promise<{ name: string; handle: string }> {
+async function workQueue(): Promise<{ name: string; handle: string; subscription: string }> {
   const name = `sec-${randomBytes(4).toString('hex')}`;
   await api('POST', '/queues', { name, visibilityTimeoutSeconds: 600 });
   // A redrive needs a dead-letter queue as its source, or a destination: this one.
@@ -66,18 +66,25 @@ async function workQueue(): Promise<{ name: string; handle: string }> {
     ],
   });
   const received = await api('POST', `/queues/${name}/messages/receive`, { maxMessages: 1 });
-  return { name, handle: received.messages[0].receiptHandle };
+  // A topic of the same name, subscribed by the queue, for the topic routes.
+  await api('POST', '/topics', { name });
+  const subscription = await api('POST', `/topics/${name}/subscriptions`, {
+    protocol: 'queue',
+    endpoint: name,
+  });
+  return { name, handle: received.messages[0].receiptHandle, subscription: subscription.id };
 }
 
 /** The request a route is exercised with: one that changes state when it is allowed to. */
 function requestFor(
   route: RouteDefinition,
-  queue: { name: string; handle: string },
+  queue: { name: string; handle: string; subscription: string },
 ): RestRequest & { service: string } {
   const path = route.path
     .replace('{name}', queue.name)
     .replace('{receiptHandle}', encodeURIComponent(queue.handle))
     .replace('{taskId}', 'no-such-task')
+    .replace('{id}', queue.subscription)
     .replace('{accountId}', account)
     .replace('{queueName}', queue.name)
     .replace(/\{\w+\}/g, 'x');
@@ -103,6 +110,10 @@ function requestFor(
     changeVisibility: { receiptHandle: queue.handle, visibilityTimeoutSeconds: 0 },
     deleteMessages: { entries: [{ id: '1', receiptHandle: queue.handle }] },
     startRedrive: { destination: `${queue.name}-to` },
+    createTopic: { name: `${queue.name}-new` },
+    createSubscription: { protocol: 'queue', endpoint: `${queue.name}-other` },
+    updateSubscription: { rawDelivery: true },
+    publish: { body: 'published' },
   };
   const body =
     route.method === 'GET' || route.method === 'DELETE' ? undefined : (bodies[route.operation] ?? {});
@@ -187,7 +198,7 @@ describe.each(
     .filter((route) => kindOf(route) !== 'public')
     .map((route) => [`${route.method} ${route.path}`, route] as const),
 )('%s', (_, route) => {
-  let queue: { name: string; handle: string };
+  let queue: { name: string; handle: string; subscription: string };
   beforeAll(async () => {
     queue = await workQueue();
   });

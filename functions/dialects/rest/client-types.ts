@@ -1,152 +1,59 @@
+import type * as z from 'zod';
+import type { browseQuery, startRedriveRequest } from './redrive-schemas';
+import type * as replies from './response-schemas';
+import type {
+  changeVisibilityRequest,
+  createQueueRequest,
+  deleteBatchRequest,
+  receiveRequest,
+  sendBatchRequest,
+  sendMessageRequest,
+  updateQueueRequest,
+} from './schemas';
+
 /**
- * The REST dialect's responses as its clients (the web console and the dq CLI) read them: one
- * description for both, kept next to the representations that produce them (representations.ts,
- * inspection-operations.ts, redrive-operations.ts). Type-only: nothing here runs.
+ * The REST dialect's requests and replies as its clients (the web console, dq and the package's
+ * QueueClient) see them: inferred from the zod schemas the service validates with, types its
+ * replies by and documents in OpenAPI, so none of them can drift. Type-only: nothing here runs,
+ * and a bundle that imports it (the console's) carries no zod.
  */
-export interface MessageCounts {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-  oldestMessageAgeSeconds?: number;
-  /** Present (true) only when a FIFO queue's counts were estimated from a sample of its groups. */
-  approximate?: true;
-}
 
-export interface Queue {
-  name: string;
-  arn: string;
-  createdAt: string;
-  updatedAt: string;
-  visibilityTimeoutSeconds: number;
-  retentionSeconds: number;
-  delaySeconds: number;
-  maxMessageBytes: number;
-  receiveWaitSeconds: number;
-  maxReceiveCount?: number;
-  deadLetterQueue?: string;
-  shardCount: number;
-  fifo?: boolean;
-  contentBasedDeduplication?: boolean;
-  tags: Record<string, string>;
-  messages?: MessageCounts;
-}
+// Replies.
+export type MessageCounts = z.output<typeof replies.messageCountsResponse>;
+export type Queue = z.output<typeof replies.queueResponse>;
+export type QueuePage = z.output<typeof replies.listQueuesResponse>;
+export type MinuteStats = z.output<typeof replies.minuteStatsResponse>;
+export type QueueStats = z.output<typeof replies.statsResponse>;
+export type AttributeValue = z.output<typeof replies.attributeValueResponse>;
+export type PeekedMessage = z.output<typeof replies.peekedMessageResponse>;
+export type PeekResult = z.output<typeof replies.peekResponse>;
+export type MessageState = PeekedMessage['state'];
+export type DeadLetter = z.output<typeof replies.deadLetterResponse>;
+export type DeadLetterPage = z.output<typeof replies.deadLettersResponse>;
+export type RedriveTask = z.output<typeof replies.taskResponse>;
+export type RedriveTaskList = z.output<typeof replies.taskListResponse>;
+export type TaskStatus = RedriveTask['status'];
+export type ReceivedMessage = z.output<typeof replies.receivedMessageResponse>;
+export type ReceiveResult = z.output<typeof replies.receiveResponse>;
+export type SendMessageResult = z.output<typeof replies.sendMessageResponse>;
+export type BatchResult = z.output<typeof replies.batchResponse>;
+export type PurgeResult = z.output<typeof replies.purgeResponse>;
+/** An RFC 9457 problem body, as the service sends it with every 4xx and 5xx it answers itself. */
+export type Problem = z.output<typeof replies.problemResponse>;
+/**
+ * What a client knows of a failed call: the problem body when the service answered with one, less
+ * when API Gateway refused the request itself (`{"message": "Forbidden"}`) or nothing answered.
+ */
+export type ProblemDetails = Partial<Problem> & { status: number };
 
-export interface QueuePage {
-  queues: Queue[];
-  nextToken?: string;
-}
-
-export interface MinuteStats {
-  minute: string;
-  sent: number;
-  received: number;
-  deleted: number;
-  deadLettered: number;
-  redriven: number;
-  visible?: number;
-  inFlight?: number;
-  delayed?: number;
-}
-
-export interface QueueStats {
-  name: string;
-  minutes: MinuteStats[];
-}
-
-export type AttributeValue = { dataType: string; stringValue?: string; binaryValue?: string };
-
-export interface PeekedMessage {
-  messageId: string;
-  body: string;
-  attributes?: Record<string, AttributeValue>;
-  sentAt: string;
-  receiveCount: number;
-  state: 'visible' | 'inFlight' | 'delayed';
-  visibleAt: string;
-  groupId?: string;
-  sequenceNumber?: string;
-}
-
-export interface DeadLetter {
-  messageId: string;
-  body: string;
-  attributes?: Record<string, AttributeValue>;
-  sentAt: string;
-  deadLetter?: {
-    sourceQueue: string;
-    reason: string;
-    receiveCount: number;
-    firstReceivedAt?: string;
-    lastReceivedAt?: string;
-    deadLetteredAt: string;
-  };
-}
-
-/** Query parameters of GET /queues/{name}/dead-letters. */
-export interface DeadLetterBrowseQuery {
-  order?: 'newest' | 'oldest';
-  limit?: number;
-  nextToken?: string;
-  deadLetteredAfter?: string;
-  deadLetteredBefore?: string;
-  /** With attributeValue: only dead letters whose String attribute has that value. */
-  attributeName?: string;
-  attributeValue?: string;
-}
-
-export interface DeadLetterPage {
-  messages: DeadLetter[];
-  nextToken?: string;
-}
-
-export type TaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
-
-export interface RedriveTask {
-  taskId: string;
-  status: TaskStatus;
-  source: string;
-  destination?: string;
-  maxMessagesPerSecond: number;
-  moved: number;
-  toMove: number;
-  startedAt: string;
-  updatedAt: string;
-  failureReason?: string;
-}
-
-export interface RedriveRequest {
-  destination?: string;
-  maxMessagesPerSecond?: number;
-  messageIds?: string[];
-  attribute?: { name: string; value: string };
-  deadLetteredAfter?: string;
-  deadLetteredBefore?: string;
-}
-
-/** An RFC 9457 problem body, as the API sends it with every 4xx and 5xx. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  code?: string;
-  field?: string;
-  allowed?: string;
-}
-
-export interface ReceivedMessage {
-  messageId: string;
-  body: string;
-  receiptHandle: string;
-  receiveCount: number;
-  sentAt: string;
-  firstReceivedAt?: string;
-  groupId?: string;
-  sequenceNumber?: string;
-  attributes: Record<string, AttributeValue>;
-}
-
-export interface BatchResult {
-  successful: { id: string; messageId?: string }[];
-  failed: { id: string; code: string; message: string; senderFault: boolean }[];
-}
+// Requests: what a client may send (z.input: before defaults and transforms).
+export type CreateQueueRequest = z.input<typeof createQueueRequest>;
+export type UpdateQueueRequest = z.input<typeof updateQueueRequest>;
+export type SendMessageRequest = z.input<typeof sendMessageRequest>;
+export type SendBatchEntry = z.input<typeof sendBatchRequest>['messages'][number];
+export type ReceiveRequest = z.input<typeof receiveRequest>;
+export type DeleteBatchEntry = z.input<typeof deleteBatchRequest>['entries'][number];
+export type ChangeVisibilityRequest = z.input<typeof changeVisibilityRequest>;
+export type RedriveRequest = z.input<typeof startRedriveRequest>;
+/** Query parameters of GET /queues/{name}/dead-letters, as numbers and strings before encoding. */
+export type DeadLetterBrowseQuery = z.output<typeof browseQuery>;

@@ -1,20 +1,12 @@
 import { peekMessages } from '../../queue/operations/peek';
 import { readStats } from '../../queue/operations/stats';
-import { type HttpEvent, json } from '../http';
-import type { Runtime } from '../runtime';
+import { json } from '../http';
 import * as schemas from './inspection-schemas';
-import type { RestOperation } from './operations';
 import { check } from './parse';
+import { peekedRepresentation } from './representations';
+import { type RestOperation, refOf } from './rest-operation';
 
 /** The REST operations that look at a queue without changing it: statistics and peek. */
-const refOf = (event: HttpEvent, runtime: Runtime) => ({
-  account: runtime.account,
-  region: runtime.region,
-  name: event.pathParameters?.name ?? '',
-});
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
 export const inspectionOperations: Record<string, RestOperation> = {
   queueStats: async (event, runtime) => {
     const query = check(schemas.statsQuery, event.queryStringParameters ?? {});
@@ -22,10 +14,14 @@ export const inspectionOperations: Record<string, RestOperation> = {
     const minutes = await readStats(runtime.queue, ref, query);
     return json(200, {
       name: ref.name,
-      minutes: minutes.map(({ minute, depth, ...counts }) => ({
-        minute: iso(minute),
-        ...counts,
-        ...(depth ?? {}),
+      minutes: minutes.map(({ minute, depth, sent, received, deleted, deadLettered, redriven }) => ({
+        minute: new Date(minute).toISOString(),
+        sent,
+        received,
+        deleted,
+        deadLettered,
+        redriven,
+        ...(depth ? { visible: depth.visible, inFlight: depth.inFlight, delayed: depth.delayed } : {}),
       })),
     });
   },
@@ -33,18 +29,6 @@ export const inspectionOperations: Record<string, RestOperation> = {
   peekMessages: async (event, runtime) => {
     const query = check(schemas.peekQuery, event.queryStringParameters ?? {});
     const peeked = await peekMessages(runtime.queue, refOf(event, runtime), query);
-    return json(200, {
-      messages: peeked.map(({ message, state }) => ({
-        messageId: message.id,
-        body: message.body,
-        attributes: message.attributes,
-        sentAt: iso(message.sentAt),
-        receiveCount: message.receiveCount,
-        state,
-        visibleAt: iso(message.visibleAt),
-        ...(message.groupId === undefined ? {} : { groupId: message.groupId }),
-        ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
-      })),
-    });
+    return json(200, { messages: peeked.map(peekedRepresentation) });
   },
 };

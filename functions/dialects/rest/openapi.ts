@@ -2,93 +2,103 @@ import * as z from 'zod';
 import { routes } from '../../routes';
 import * as inspection from './inspection-schemas';
 import * as redrive from './redrive-schemas';
+import * as replies from './response-schemas';
 import * as schemas from './schemas';
+import { topicOpenApi } from './topic-schemas';
 
 /**
- * The OpenAPI 3.1 document, generated from the route table and the request schemas the service
- * validates with, so it describes what the service accepts.
+ * The OpenAPI 3.1 document, generated from the route table, the request schemas the service
+ * validates with and the response schemas its representations are typed by, so it describes what
+ * the service accepts and answers.
  */
-type Operation = {
+export type DocumentedOperation = {
   summary: string;
   request?: z.ZodType;
   query?: z.ZodObject;
-  response: [number, z.ZodType | null];
+  /** The body of each success status (null: no body, or not JSON). */
+  responses: Record<number, z.ZodType | null>;
 };
 
-const operations: Record<string, Operation> = {
-  openApi: { summary: 'This document', response: [200, null] },
+export const documentedOperations: Record<string, DocumentedOperation> = {
+  openApi: { summary: 'This document', responses: { 200: null } },
   createQueue: {
     summary: 'Create a queue (201), or return the same queue if it exists with the same settings (200)',
     request: schemas.createQueueRequest,
-    response: [201, schemas.queueResponse],
+    responses: { 201: replies.queueResponse, 200: replies.queueResponse },
   },
   listQueues: {
     summary: 'List queues',
     query: schemas.listQueuesQuery,
-    response: [200, schemas.listQueuesResponse],
+    responses: { 200: replies.listQueuesResponse },
   },
   getQueue: {
     summary: 'Get a queue with approximate message counts and the age of its oldest visible message',
-    response: [200, schemas.queueResponse],
+    responses: { 200: replies.queueResponse },
   },
   queueStats: {
     summary: 'Per-minute statistics: sent, received, deleted, dead-lettered, redriven, and sampled depth',
     query: inspection.statsQuery,
-    response: [200, inspection.statsResponse],
+    responses: { 200: replies.statsResponse },
   },
   peekMessages: {
     summary: 'Look at the next messages without leasing them (receive counts and leases unchanged)',
     query: inspection.peekQuery,
-    response: [200, inspection.peekResponse],
+    responses: { 200: replies.peekResponse },
   },
   updateQueue: {
     summary: 'Change queue settings',
     request: schemas.updateQueueRequest,
-    response: [200, schemas.queueResponse],
+    responses: { 200: replies.queueResponse },
   },
-  deleteQueue: { summary: 'Delete a queue and its messages', response: [204, null] },
-  purgeQueue: { summary: 'Delete every message of a queue', response: [200, schemas.purgeResponse] },
+  deleteQueue: { summary: 'Delete a queue and its messages', responses: { 204: null } },
+  purgeQueue: { summary: 'Delete every message of a queue', responses: { 200: replies.purgeResponse } },
   sendMessages: {
     summary: 'Send one message (201 {messageId}) or a batch of up to 10 ({"messages": [...]}, 200)',
     request: z.union([schemas.sendMessageRequest, schemas.sendBatchRequest]),
-    response: [201, schemas.sendMessageResponse],
+    responses: { 201: replies.sendMessageResponse, 200: replies.batchResponse },
   },
   receiveMessages: {
     summary: 'Receive up to 10 messages under a visibility lease, optionally long polling',
     request: schemas.receiveRequest,
-    response: [200, schemas.receiveResponse],
+    responses: { 200: replies.receiveResponse },
   },
   changeVisibility: {
     summary: 'Extend or release the lease of one message (204) or a batch (200)',
     request: schemas.changeVisibilityRequest,
-    response: [204, null],
+    responses: { 204: null, 200: replies.batchResponse },
   },
   deleteMessages: {
     summary: 'Delete a batch of messages by receipt handle',
     request: schemas.deleteBatchRequest,
-    response: [200, schemas.batchResponse],
+    responses: { 200: replies.batchResponse },
   },
-  deleteMessage: { summary: 'Delete a message by receipt handle', response: [204, null] },
+  deleteMessage: { summary: 'Delete a message by receipt handle', responses: { 204: null } },
   browseDeadLetters: {
     summary: 'Browse dead letters without leasing them, newest or oldest first',
     query: redrive.browseQuery,
-    response: [200, redrive.deadLettersResponse],
+    responses: { 200: replies.deadLettersResponse },
   },
   startRedrive: {
     summary: 'Start moving dead letters back (all, or selected by ids, an attribute or time), at a rate',
     request: redrive.startRedriveRequest,
-    response: [202, redrive.taskResponse],
+    responses: { 202: replies.taskResponse },
   },
   listRedrives: {
     summary: 'The 10 most recent redrive tasks of this dead-letter queue',
-    response: [200, null],
+    responses: { 200: replies.taskListResponse },
   },
-  getRedrive: { summary: 'Progress of a redrive task', response: [200, redrive.taskResponse] },
-  cancelRedrive: { summary: 'Cancel a running redrive task', response: [200, redrive.taskResponse] },
+  getRedrive: { summary: 'Progress of a redrive task', responses: { 200: replies.taskResponse } },
+  cancelRedrive: { summary: 'Cancel a running redrive task', responses: { 200: replies.taskResponse } },
+  ...topicOpenApi,
 };
 
-const jsonSchema = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
+  z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+
+const success = (schema: z.ZodType | null) =>
+  schema
+    ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
+    : { description: 'Success' };
 
 let cached: object | undefined;
 
@@ -100,7 +110,7 @@ export function openApiDocument(): object {
 function build(): object {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const operation = operations[route.operation];
+    const operation = documentedOperations[route.operation];
     if (!operation) continue;
     const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
       name,
@@ -118,7 +128,6 @@ function build(): object {
         });
       }
     }
-    const [status, response] = operation.response;
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.operation,
@@ -133,9 +142,9 @@ function build(): object {
           }
         : {}),
       responses: {
-        [status]: response
-          ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(response) } } }
-          : { description: 'Success' },
+        ...Object.fromEntries(
+          Object.entries(operation.responses).map(([status, schema]) => [status, success(schema)]),
+        ),
         '4XX': {
           description: 'The request was refused',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -151,6 +160,6 @@ function build(): object {
     openapi: '3.1.0',
     info: { title: 'Serverless queue REST API', version: '1.0.0' },
     paths,
-    components: { schemas: { Problem: jsonSchema(schemas.problem) } },
+    components: { schemas: { Problem: jsonSchema(replies.problemResponse, 'output') } },
   };
 }

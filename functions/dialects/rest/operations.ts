@@ -1,5 +1,4 @@
 import { QueueError } from '../../queue/errors';
-import type { QueueRef } from '../../queue/model';
 import {
   changeVisibility,
   changeVisibilityBatch,
@@ -10,26 +9,22 @@ import { describeQueueDepth, listQueuesWithDepth } from '../../queue/operations/
 import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '../../queue/operations/queues';
 import { receiveMessages } from '../../queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
-import { type HttpEvent, type HttpResult, json, noContent } from '../http';
+import { type HttpEvent, json, noContent } from '../http';
 import type { Runtime } from '../runtime';
 import { inspectionOperations } from './inspection-operations';
 import { openApiDocument } from './openapi';
 import { check, parseBody } from './parse';
 import { redriveOperations } from './redrive-operations';
-import { attributesFromRest, messageRepresentation, queueRepresentation } from './representations';
+import {
+  attributesFromRest,
+  batchRepresentation,
+  messageRepresentation,
+  queueRepresentation,
+} from './representations';
+import { type RestOperation, refOf } from './rest-operation';
 import * as schemas from './schemas';
 
-/**
- * The REST operations, by the name the route table gives them. Each decodes the request, calls
- * one queue operation and shapes the reply; all rules live in the queue core.
- */
-export type RestOperation = (event: HttpEvent, runtime: Runtime) => Promise<HttpResult>;
-
-const refOf = (event: HttpEvent, runtime: Runtime): QueueRef => ({
-  account: runtime.account,
-  region: runtime.region,
-  name: event.pathParameters?.name ?? '',
-});
+export type { RestOperation } from './rest-operation';
 
 /** Who is calling, for the SenderId system attribute: the IAM caller when deployed. */
 function senderOf(event: HttpEvent, runtime: Runtime): string {
@@ -38,6 +33,10 @@ function senderOf(event: HttpEvent, runtime: Runtime): string {
   return iam?.userId ?? iam?.accessKey ?? runtime.account;
 }
 
+/**
+ * The REST operations, by the name the route table gives them. Each decodes the request, calls
+ * one queue operation and shapes the reply; all rules live in the queue core.
+ */
 export const restOperations: Record<string, RestOperation> = {
   ...redriveOperations,
   ...inspectionOperations,
@@ -104,7 +103,10 @@ export const restOperations: Record<string, RestOperation> = {
     return noContent();
   },
 
-  purgeQueue: async (event, runtime) => json(200, await purgeQueue(runtime.queue, refOf(event, runtime))),
+  purgeQueue: async (event, runtime) => {
+    const { purged, removal } = await purgeQueue(runtime.queue, refOf(event, runtime));
+    return json(200, { purged, removal });
+  },
 
   sendMessages: async (event, runtime) => {
     const ref = refOf(event, runtime);
@@ -115,14 +117,17 @@ export const restOperations: Record<string, RestOperation> = {
       const { messages } = check(schemas.sendBatchRequest, raw);
       const entries = messages.map((m) => ({ ...m, attributes: attributesFromRest(m.attributes) }));
       const result = await sendMessageBatch(runtime.queue, ref, entries, sender);
-      return json(200, {
-        successful: result.successful.map(({ id, messageId, message }) => ({
-          id,
-          messageId,
-          ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
-        })),
-        failed: result.failed,
-      });
+      return json(
+        200,
+        batchRepresentation({
+          successful: result.successful.map(({ id, messageId, message }) => ({
+            id,
+            messageId,
+            ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+          })),
+          failed: result.failed,
+        }),
+      );
     }
     const message = check(schemas.sendMessageRequest, raw);
     const sent = await sendMessage(
@@ -151,14 +156,17 @@ export const restOperations: Record<string, RestOperation> = {
 
   deleteMessages: async (event, runtime) => {
     const { entries } = parseBody(event, schemas.deleteBatchRequest);
-    return json(200, await deleteMessageBatch(runtime.queue, refOf(event, runtime), entries));
+    return json(
+      200,
+      batchRepresentation(await deleteMessageBatch(runtime.queue, refOf(event, runtime), entries)),
+    );
   },
 
   changeVisibility: async (event, runtime) => {
     const request = parseBody(event, schemas.changeVisibilityRequest);
     const ref = refOf(event, runtime);
     if ('entries' in request)
-      return json(200, await changeVisibilityBatch(runtime.queue, ref, request.entries));
+      return json(200, batchRepresentation(await changeVisibilityBatch(runtime.queue, ref, request.entries)));
     await changeVisibility(runtime.queue, ref, request.receiptHandle, request.visibilityTimeoutSeconds);
     return noContent();
   },

@@ -1,67 +1,13 @@
-import type { MoveTask, QueueRef, StoredMessage } from '../../queue/model';
 import { browseDeadLetters } from '../../queue/operations/dead-letters';
 import { cancelMoveTask, getMoveTask, listMoveTasks, startMoveTask } from '../../queue/operations/move-tasks';
-import { type HttpEvent, json } from '../http';
-import type { Runtime } from '../runtime';
-import type { RestOperation } from './operations';
+import { json } from '../http';
 import { check, parseBody } from './parse';
 import * as schemas from './redrive-schemas';
+import { deadLetterRepresentation, taskRepresentation } from './representations';
+import { type RestOperation, refOf } from './rest-operation';
 
 /** REST operations on dead letters: browse without leasing, and redrive tasks. */
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 const ms = (text: string | undefined) => (text === undefined ? undefined : Date.parse(text));
-
-const refOf = (event: HttpEvent, runtime: Runtime): QueueRef => ({
-  account: runtime.account,
-  region: runtime.region,
-  name: event.pathParameters?.name ?? '',
-});
-
-export function deadLetterRepresentation(message: StoredMessage) {
-  const dl = message.deadLetter;
-  return {
-    messageId: message.id,
-    body: message.body,
-    attributes: message.attributes,
-    sentAt: iso(message.sentAt),
-    ...(dl
-      ? {
-          deadLetter: {
-            sourceQueue: dl.sourceQueue,
-            reason: dl.reason,
-            receiveCount: dl.receiveCount,
-            firstReceivedAt: iso(dl.firstReceivedAt),
-            lastReceivedAt: iso(dl.lastReceivedAt),
-            deadLetteredAt: iso(dl.deadLetteredAt),
-          },
-        }
-      : {}),
-  };
-}
-
-export function taskRepresentation(task: MoveTask) {
-  return {
-    taskId: task.taskId,
-    status: task.status,
-    source: task.source.name,
-    ...(task.destination ? { destination: task.destination } : {}),
-    maxMessagesPerSecond: task.maxPerSecond,
-    moved: task.moved,
-    toMove: task.toMove,
-    startedAt: iso(task.startedAt),
-    updatedAt: iso(task.updatedAt),
-    filter: {
-      ...task.filter,
-      ...(task.filter.deadLetteredAfter === undefined
-        ? {}
-        : { deadLetteredAfter: iso(task.filter.deadLetteredAfter) }),
-      ...(task.filter.deadLetteredBefore === undefined
-        ? {}
-        : { deadLetteredBefore: iso(task.filter.deadLetteredBefore) }),
-    },
-    ...(task.failureReason ? { failureReason: task.failureReason } : {}),
-  };
-}
 
 export const redriveOperations: Record<string, RestOperation> = {
   browseDeadLetters: async (event, runtime) => {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { queryInteger } from './query-params';
 
-/** Shapes of the dead-letter and redrive routes (validation and OpenAPI, as in schemas.ts). */
+/** Request shapes of the dead-letter and redrive routes (validation and OpenAPI, as in schemas.ts). */
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
 
 export const browseQuery = z.strictObject({
@@ -30,38 +30,4 @@ export const startRedriveRequest = z.strictObject({
   attribute: z.strictObject({ name: z.string(), value: z.string() }).optional(),
   deadLetteredAfter: timestamp.optional(),
   deadLetteredBefore: timestamp.optional(),
-});
-
-export const taskResponse = z.object({
-  taskId: z.string(),
-  status: z.enum(['RUNNING', 'COMPLETED', 'CANCELLING', 'CANCELLED', 'FAILED']),
-  source: z.string(),
-  destination: z.string().optional(),
-  maxMessagesPerSecond: z.int(),
-  moved: z.int(),
-  toMove: z
-    .int()
-    .describe('what the filter selects: an upper bound while the task runs, exact once it completed'),
-  startedAt: z.string(),
-  updatedAt: z.string(),
-  failureReason: z.string().optional(),
-});
-
-export const deadLettersResponse = z.object({
-  messages: z.array(
-    z.object({
-      messageId: z.string(),
-      body: z.string(),
-      sentAt: z.string(),
-      deadLetter: z
-        .object({
-          sourceQueue: z.string(),
-          reason: z.string(),
-          receiveCount: z.int(),
-          deadLetteredAt: z.string(),
-        })
-        .optional(),
-    }),
-  ),
-  nextToken: z.string().optional(),
 });

@@ -3,8 +3,8 @@ import { limits } from '../../queue/limits';
 import { queryInteger } from './query-params';
 
 /**
- * Request and response shapes of the REST API, written once: they validate requests and they
- * are the schemas of the OpenAPI document, so the document cannot disagree with the service.
+ * Request shapes of the REST API, written once: they validate requests and they are the schemas of
+ * the OpenAPI document, so the document cannot disagree with the service (replies: response-schemas.ts).
  * Ranges come from the queue's limits; the queue validates them again for the SQS dialect.
  */
 const int = (range: { min: number; max: number }) => z.int().min(range.min).max(range.max);
@@ -132,110 +132,4 @@ export const listQueuesQuery = z.strictObject({
     .enum(['true', 'false'])
     .optional()
     .describe('true: each queue carries its message counts (3 ready-index queries per shard per queue)'),
-});
-
-// Responses (documentation only: the service builds them, tests check them against these).
-
-const counts = z.object({
-  visible: z.int(),
-  inFlight: z.int(),
-  delayed: z.int(),
-  oldestMessageAgeSeconds: z
-    .int()
-    .describe('how long the longest-visible message has been visible (FIFO: group); 0 when none is'),
-  approximate: z
-    .literal(true)
-    .optional()
-    .describe(
-      "present only when the counts were estimated from a sample of a FIFO queue's groups (over 1,000)",
-    ),
-});
-
-export const queueResponse = z.object({
-  name: z.string(),
-  arn: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  visibilityTimeoutSeconds: z.int(),
-  retentionSeconds: z.int(),
-  delaySeconds: z.int(),
-  maxMessageBytes: z.int(),
-  receiveWaitSeconds: z.int(),
-  maxReceiveCount: z.int().optional(),
-  deadLetterQueue: z.string().optional(),
-  shardCount: z.int(),
-  fifo: z.boolean().optional(),
-  contentBasedDeduplication: z.boolean().optional(),
-  deduplicationScope: z.enum(['queue', 'messageGroup']).optional(),
-  fifoThroughputLimit: z.enum(['perQueue', 'perMessageGroupId']).optional(),
-  tags: z.record(z.string(), z.string()),
-  messages: counts
-    .optional()
-    .describe('approximate counts; present on GET /queues/{name} and GET /queues?counts=true'),
-});
-
-export const listQueuesResponse = z.object({
-  queues: z.array(queueResponse),
-  nextToken: z.string().optional(),
-});
-
-export const sendMessageResponse = z.object({
-  messageId: z.string(),
-  sequenceNumber: z.string().optional().describe('FIFO only: increases within the message group'),
-});
-
-const batchFailure = z.object({
-  id: z.string(),
-  code: z.string(),
-  message: z.string(),
-  senderFault: z.boolean(),
-});
-export const batchResponse = z.object({
-  successful: z.array(
-    z.object({ id: z.string(), messageId: z.string().optional(), sequenceNumber: z.string().optional() }),
-  ),
-  failed: z.array(batchFailure),
-});
-
-export const receiveResponse = z.object({
-  messages: z.array(
-    z.object({
-      messageId: z.string(),
-      body: z.string(),
-      receiptHandle: z.string(),
-      receiveCount: z.int(),
-      sentAt: z.iso.datetime(),
-      firstReceivedAt: z.iso.datetime().optional(),
-      groupId: z.string().optional(),
-      sequenceNumber: z.string().optional(),
-      deduplicationId: z.string().optional(),
-      attributes: z.record(
-        z.string(),
-        z.object({
-          dataType: z.string(),
-          stringValue: z.string().optional(),
-          binaryValue: z.string().optional(),
-        }),
-      ),
-    }),
-  ),
-});
-
-export const purgeResponse = z.object({
-  purged: z
-    .int()
-    .describe('messages the purge cut off (approximate): no longer received, peeked or counted, from now on'),
-  removal: z
-    .literal('background')
-    .describe('the purged messages are removed from storage afterwards, by the sweeper'),
-});
-
-export const problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string(),
-  code: z.string(),
-  field: z.string().optional(),
-  allowed: z.string().optional(),
 });

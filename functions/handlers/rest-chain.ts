@@ -1,0 +1,35 @@
+import middy from '@middy/core';
+import type { HttpEvent, HttpResult } from '../dialects/http';
+import type { RestOperation } from '../dialects/rest/operations';
+import { toProblem } from '../dialects/rest/problem';
+import { QueueError } from '../queue/errors';
+import { type FunctionName, routeKey, routes } from '../routes';
+import { logError } from './log';
+import { getRuntime } from './runtime';
+
+/**
+ * The same, over the given operations only: a function that serves its own routes (topics) does not
+ * bundle the queue routes' code.
+ */
+export function restHandlerOf(group: FunctionName, operations: Record<string, RestOperation>) {
+  const served = new Map<string, RestOperation>();
+  for (const route of routes) {
+    const operation = operations[route.operation];
+    if (route.function === group && operation) served.set(routeKey(route), operation);
+  }
+  return middy<HttpEvent, HttpResult>()
+    .use({
+      onError: async (request) => {
+        logError(
+          { requestId: request.event.requestContext?.requestId, routeKey: request.event.routeKey },
+          request.error,
+        );
+        request.response = toProblem(request.error);
+      },
+    })
+    .handler(async (event) => {
+      const operation = served.get(event.routeKey);
+      if (!operation) throw new QueueError('NotFound', `This function does not serve ${event.routeKey}`);
+      return operation(event, await getRuntime());
+    });
+}

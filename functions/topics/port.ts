@@ -1,0 +1,52 @@
+import type { OutboxEntry, PublishedMessage, SubscriptionRecord, TopicRecord, TopicRef } from './model';
+
+/**
+ * What topics need from storage. One adapter implements it (functions/store/topic-store.ts);
+ * deliveries go through the queue's own operations, never through this port.
+ */
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+export interface TopicStore {
+  /** Creates the topic unless one of that name exists; returns the existing one then. */
+  createTopic(topic: TopicRecord): Promise<{ created: true } | { created: false; existing: TopicRecord }>;
+  getTopic(ref: TopicRef): Promise<TopicRecord | undefined>;
+  /** Replaces a topic's attributes and tags; false when the topic is gone or was created again. */
+  updateTopic(topic: TopicRecord): Promise<boolean>;
+  deleteTopic(ref: TopicRef): Promise<void>;
+  listTopics(account: string, region: string, limit: number, nextToken?: string): Promise<Page<TopicRecord>>;
+
+  putSubscription(subscription: SubscriptionRecord): Promise<void>;
+  getSubscription(topic: TopicRef, id: string): Promise<SubscriptionRecord | undefined>;
+  deleteSubscription(topic: TopicRef, id: string): Promise<void>;
+  /** A topic's subscriptions, or an account's in a region when `topic` is undefined. */
+  listSubscriptions(
+    scope: { account: string; region: string; topic?: string },
+    limit: number,
+    nextToken?: string,
+  ): Promise<Page<SubscriptionRecord>>;
+
+  /**
+   * FIFO topics: records the deduplication id for `windowMs` unless recorded and still within its
+   * window; returns the message it was first accepted as when it is a duplicate.
+   */
+  claimDeduplicationId(
+    topicId: string,
+    deduplicationId: string,
+    accepted: { messageId: string; sequenceNumber: string },
+    now: number,
+    windowMs: number,
+  ): Promise<{ duplicateOf?: { messageId: string; sequenceNumber: string } }>;
+
+  /** Writes a published message with its targets before the publish is answered. */
+  putOutbox(message: PublishedMessage, targets: OutboxEntry['targets']): Promise<string>;
+  /** Keeps only `remaining` targets (after partial delivery) and releases any claim. */
+  updateOutbox(key: string, remaining: OutboxEntry['targets']): Promise<void>;
+  removeOutbox(key: string): Promise<void>;
+  /** Entries written before `olderThan` and not claimed by another sweeper after `now`. */
+  listStaleOutbox(olderThan: number, limit: number): Promise<OutboxEntry[]>;
+  /** Claims an entry until `until`; false when someone else holds it or it is gone. */
+  claimOutbox(key: string, now: number, until: number): Promise<boolean>;
+}

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where the construct finds what it deploys, in the two places it runs from: this repository's
+ * checkout (TypeScript sources, run by tsx) and the installed `dynamo-queue` package (the build
+ * of scripts/build-package.ts: dist/lib for the construct, dist/handlers for one JavaScript module
+ * per function, dist/console-assets.json for the web console). No aws-cdk-lib here: the local host
+ * reads the function catalog, which uses this file.
+ */
+export const packageName = 'dynamo-queue';
+
+/** The package's root folder: the nearest folder above this module whose package.json is ours. */
+export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === packageName) return dir;
+    if (dirname(dir) === dir)
+      throw new Error(`${fileURLToPath(import.meta.url)} is not inside ${packageName}`);
+  }
+}
+
+/** True in the checkout: the handlers' TypeScript sources are there (the package ships their build). */
+export const fromSources = existsSync(join(packageRoot, 'functions', 'handlers'));
+
+/** Where the package build puts each function's module and the console's assets. */
+export const builtHandlersDir = join(packageRoot, 'dist', 'handlers');
+export const builtConsoleAssets = join(packageRoot, 'dist', 'console-assets.json');
+
+/** The file esbuild bundles for a function whose source is `entry` (relative to the root). */
+export function handlerEntry(entry: string): string {
+  return fromSources ? join(packageRoot, entry) : join(builtHandlersDir, `${basename(entry, '.ts')}.js`);
+}
+
+/**
+ * Shell commands that put the console's built assets (console-assets.json) into a bundle folder:
+ * built from console/ with esbuild in the checkout, copied from the package build when installed.
+ */
+export function consoleAssetsCommands(outputDir: string): string[] {
+  const quote = (parts: string[]) => parts.map((part) => JSON.stringify(part)).join(' ');
+  if (fromSources) {
+    return [
+      quote([
+        join(packageRoot, 'node_modules/.bin/tsx'),
+        join(packageRoot, 'console/write-assets.ts'),
+        outputDir,
+      ]),
+    ];
+  }
+  const copy = `require('node:fs').copyFileSync(${JSON.stringify(builtConsoleAssets)}, require('node:path').join(${JSON.stringify(outputDir)}, 'console-assets.json'))`;
+  return [quote([process.execPath, '-e', copy])];
+}
+
+/**
+ * NodejsFunction's project root and lock file. The checkout bundles against its own lock file; an
+ * installed package leaves both to NodejsFunction (the lock file found from the current directory,
+ * the user's project) unless the construct's user names a lock file.
+ */
+export function bundlingLocation(depsLockFilePath: string | undefined): {
+  projectRoot?: string;
+  depsLockFilePath?: string;
+} {
+  if (depsLockFilePath) return { depsLockFilePath };
+  if (fromSources)
+    return { projectRoot: packageRoot, depsLockFilePath: join(packageRoot, 'package-lock.json') };
+  return {};
+}
