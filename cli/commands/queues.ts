@@ -84,8 +84,13 @@ export function registerQueueCommands(program: Command): void {
         ? ` (${queue.messages.visible + queue.messages.inFlight + queue.messages.delayed} messages)`
         : '';
       await confirm(`Purge every message from ${name}${depth}?`, options.yes);
-      const result = await client.post<{ removed: number }>(`${queuePath(name)}/purge`);
-      out.result({ name, ...result }, () => `Purged ${name}: ${result.removed} messages removed`);
+      const result = await client.post<{ purged: number }>(`${queuePath(name)}/purge`);
+      out.result(
+        { name, ...result },
+        () =>
+          `Purged ${name}: ${result.purged} ${result.purged === 1 ? 'message' : 'messages'} gone at once ` +
+          '(no longer received or counted); storage is freed in the background',
+      );
     });
 }
 

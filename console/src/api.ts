@@ -104,7 +104,7 @@ export const api = {
   getQueue: (name: string) => call<Queue>('GET', q(name)),
   createQueue: (request: Record<string, unknown>) => call<Queue>('POST', '/queues', request),
   updateQueue: (name: string, changes: Record<string, unknown>) => call<Queue>('PATCH', q(name), changes),
-  purgeQueue: (name: string) => call<{ removed: number }>('POST', `${q(name)}/purge`),
+  purgeQueue: (name: string) => call<{ purged: number }>('POST', `${q(name)}/purge`),
   stats: (name: string, minutes: number) => call<QueueStats>('GET', `${q(name)}/stats${query({ minutes })}`),
   peek: (name: string, limit: number) =>
     call<{ messages: PeekedMessage[] }>('GET', `${q(name)}/messages${query({ limit })}`),

@@ -41,6 +41,13 @@ export interface QueueRecord extends QueueSettings {
   updatedAt: number;
   /** Messages sent at or before this time are purged. */
   purgedAt?: number;
+  /**
+   * Purged messages not yet removed from storage (approximate; set by a purge of a standard queue,
+   * lowered by the background removal, gone when it is done): counts leave them out.
+   */
+  purgePending?: number;
+  /** Where the background removal of purged messages resumes. */
+  purgeCursor?: string;
   tags: Record<string, string>;
   /** SQS attributes the core stores but does not act on (Policy, KmsMasterKeyId, ...). */
   extraAttributes: Record<string, string>;
@@ -149,8 +156,19 @@ export interface MoveTask {
   startedAt: number;
   updatedAt: number;
   moved: number;
-  /** Dead letters the queue held when the task started (approximate, as in SQS). */
+  /**
+   * What the filter selects: matched so far plus those not yet examined (see shared/move-progress.ts);
+   * exact once the task completed.
+   */
   toMove: number;
+  /** Dead letters the queue held when the task started (approximate, as in SQS). */
+  queued?: number;
+  /** Dead letters read and checked against the filter so far. */
+  examined?: number;
+  /** Of those, the ones the filter selected. */
+  matched?: number;
+  /** Selected ones that had no destination queue and stayed. */
+  unroutable?: number;
   failureReason?: string;
   /** Where the task resumes in the dead-letter queue's index. */
   cursor?: string;

@@ -21,6 +21,7 @@ export async function countFifoMessages(
   shardCount: number,
   now: number,
   sampleSize = countedGroupsLimit,
+  purgedAt?: number,
 ): Promise<FifoMessageCounts> {
   // Groups hash evenly over shards, so each shard lists its share of the listing limit.
   const perShard = Math.ceil(listedGroupsLimit / shardCount);
@@ -39,8 +40,10 @@ export async function countFifoMessages(
         for (const item of await queryAll(
           table,
           'fifoCountMessages',
-          groupPartition(queueId, groupId, 'v, rc'),
+          groupPartition(queueId, groupId, 'v, rc, s'),
         )) {
+          // Purged, waiting for its removal: gone for every reader already.
+          if (purgedAt !== undefined && Number(item.s?.N) <= purgedAt) continue;
           counts[stateOf({ visibleAt: Number(item.v?.N), receiveCount: Number(item.rc?.N ?? 0) }, now)]++;
         }
       }),

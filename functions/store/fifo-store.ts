@@ -266,8 +266,8 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
     return transferFifoMessage(this, request);
   }
 
-  countMessages(queueId: string, shardCount: number, now: number) {
-    return countFifoMessages(this, queueId, shardCount, now, this.countedGroups);
+  countMessages(queueId: string, shardCount: number, now: number, purgedAt?: number) {
+    return countFifoMessages(this, queueId, shardCount, now, this.countedGroups, purgedAt);
   }
 
   purgeMessages(request: FifoPurgeRequest) {

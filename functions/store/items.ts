@@ -174,6 +174,8 @@ export function queueToItem(q: QueueRecord): Item {
   if (q.maxReceiveCount !== undefined) item.maxReceiveCount = num(q.maxReceiveCount);
   if (q.deadLetterQueue !== undefined) item.deadLetterQueue = str(q.deadLetterQueue);
   if (q.purgedAt !== undefined) item.purgedAt = num(q.purgedAt);
+  if (q.purgePending !== undefined) item.purgePending = num(q.purgePending);
+  if (q.purgeCursor !== undefined) item.purgeCursor = str(q.purgeCursor);
   if (q.fifo) item.fifo = { BOOL: true };
   if (q.contentBasedDeduplication !== undefined) {
     item.contentBasedDeduplication = { BOOL: q.contentBasedDeduplication };
@@ -204,6 +206,9 @@ export function itemToQueue(item: Item): QueueRecord {
   if (item.deadLetterQueue?.S) record.deadLetterQueue = item.deadLetterQueue.S;
   const purgedAt = readNum(item.purgedAt);
   if (purgedAt !== undefined) record.purgedAt = purgedAt;
+  const purgePending = readNum(item.purgePending);
+  if (purgePending !== undefined) record.purgePending = purgePending;
+  if (item.purgeCursor?.S) record.purgeCursor = item.purgeCursor.S;
   if (item.fifo?.BOOL) record.fifo = true;
   if (item.contentBasedDeduplication?.BOOL !== undefined) {
     record.contentBasedDeduplication = item.contentBasedDeduplication.BOOL;

@@ -90,7 +90,9 @@ export async function saveMoveTask(base: DynamoBase, task: MoveTask, expectedSta
       ExpressionAttributeValues: { ':expected': { S: expectedStatus } },
     },
   };
-  if (!terminal.has(task.status)) {
+  // Only the step out of RUNNING releases the queue's lock; a finished task rewritten later (a
+  // cancelled task given its final count) must not touch the lock a newer task may hold.
+  if (!terminal.has(task.status) || terminal.has(expectedStatus)) {
     try {
       await base.run('saveMoveTask', (c) => base.client.send(new PutItemCommand({ ...c, ...put.Put! })));
       return true;

@@ -17,6 +17,7 @@ import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { conditions, setVisibility, takeLease, visibilityFailure } from './conditions';
 import { type Item, isTombstone, itemToMessage, messageKey, messageToItems, tombstoneUpdate } from './items';
+import { recordPurgeProgress, removePurgedHidden, removePurgedMessages } from './purge-store';
 import { createQueue, deleteQueue, getQueue, listQueues, updateQueue } from './queue-records';
 import { countMessages, findVisible, oldestVisibleSince, purgeMessages } from './ready-index';
 import { isConditionFailure } from './sdk-errors';
@@ -149,7 +150,12 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
     }
   }
 
-  async removeUndeliverable(queueId: string, messageId: string, now: number, purgedAt?: number) {
+  async removeUndeliverable(
+    queueId: string,
+    messageId: string,
+    now: number,
+    purgedAt?: number,
+  ): Promise<'expired' | 'purged' | undefined> {
     const purged = purgedAt !== undefined;
     try {
       const out = await this.run('removeUndeliverable', (capacity) =>
@@ -168,9 +174,26 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
         ),
       );
       await this.deleteParts('deleteParts', queueId, [out.Attributes]);
+      return Number(out.Attributes?.x?.N) <= now ? 'expired' : 'purged';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      return undefined;
     }
+  }
+
+  /** The purge's background removal and its bookkeeping: see purge-store.ts. */
+  async removePurgedHidden(queue: QueueRecord, now: number, budgetMs: number) {
+    const removed = await removePurgedHidden(this, queue, now, budgetMs);
+    if (removed > 0) await recordPurgeProgress(this, queue, null, removed);
+    return removed;
+  }
+
+  async notePurgedRemoved(queue: QueueRecord, count: number) {
+    await recordPurgeProgress(this, queue, null, count);
+  }
+
+  removePurgedMessages(queue: QueueRecord, budgetMs: number) {
+    return removePurgedMessages(this, queue, budgetMs);
   }
 
   /**

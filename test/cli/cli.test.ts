@@ -183,7 +183,7 @@ describe('purge', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('pass --yes');
     expect(await counts(queue)).toMatchObject({ visible: 2 });
-    expect(await json(['purge', queue, '--yes'])).toEqual({ name: queue, removed: 2 });
+    expect(await json(['purge', queue, '--yes'])).toEqual({ name: queue, purged: 2, removal: 'background' });
   });
 });
 

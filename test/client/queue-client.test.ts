@@ -61,7 +61,7 @@ describe('QueueClient', () => {
       (await client().deleteMessageBatch(name, [{ id: 't', receiptHandle: two.receiptHandle }])).failed,
     ).toEqual([]);
     await client().sendMessage(name, { body: 'to purge' });
-    expect(await client().purgeQueue(name)).toEqual({ removed: 2 });
+    expect(await client().purgeQueue(name)).toEqual({ purged: 2, removal: 'background' });
     const stats = await client().queueStats(name, { minutes: 5 });
     expect(stats.minutes.reduce((sum, minute) => sum + minute.sent, 0)).toBe(4);
   });

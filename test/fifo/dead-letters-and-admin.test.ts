@@ -203,7 +203,7 @@ describe('FIFO queue administration', () => {
     const received = await receiveMessages(ctx, ref, { maxMessages: 1 });
     expect((await describeQueue(ctx, ref)).counts).toEqual({ visible: 5, inFlight: 1, delayed: 0 });
     clock.advance(1);
-    expect((await purgeQueue(ctx, ref)).removed).toBe(6);
+    expect(await purgeQueue(ctx, ref)).toEqual({ purged: 6, removal: 'background' });
     expect((await describeQueue(ctx, ref)).counts).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
     expect(await receiveMessages(ctx, ref, { maxMessages: 10 })).toEqual([]);
     // The purged message's handle deletes nothing, and says so without an error.

@@ -149,7 +149,7 @@ describe('queues', () => {
     }));
     await sendMessageBatch(ctx, ref, batch, sender);
     await receiveMessages(ctx, ref, { maxMessages: 2 });
-    expect(await purgeQueue(ctx, ref)).toEqual({ removed: 10 });
+    expect(await purgeQueue(ctx, ref)).toEqual({ purged: 10, removal: 'background' });
     expect((await describeQueue(ctx, ref)).counts).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
     clock.advance(1);
     await sendMessage(ctx, ref, { body: 'after purge' }, sender);

@@ -46,7 +46,7 @@ describe('queue lifecycle', () => {
 
     await api('POST', `/queues/${q}/messages`, { body: 'one' });
     const purged = await api('POST', `/queues/${q}/purge`);
-    expect(purged).toMatchObject({ status: 200, body: { removed: 1 } });
+    expect(purged).toMatchObject({ status: 200, body: { purged: 1, removal: 'background' } });
 
     expect((await api('DELETE', `/queues/${q}`)).status).toBe(204);
     expect((await api('GET', `/queues/${q}`)).status).toBe(404);

@@ -57,6 +57,8 @@ async function api(method: string, path: string, body?: unknown) {
 async function workQueue(): Promise<{ name: string; handle: string; subscription: string }> {
   const name = `sec-${randomBytes(4).toString('hex')}`;
   await api('POST', '/queues', { name, visibilityTimeoutSeconds: 600 });
+  // A redrive needs a dead-letter queue as its source, or a destination: this one.
+  await api('POST', '/queues', { name: `${name}-to` });
   await api('POST', `/queues/${name}/messages`, {
     messages: [
       { id: 'a', body: secretBody },
@@ -107,7 +109,7 @@ function requestFor(
     receiveMessages: { maxMessages: 10 },
     changeVisibility: { receiptHandle: queue.handle, visibilityTimeoutSeconds: 0 },
     deleteMessages: { entries: [{ id: '1', receiptHandle: queue.handle }] },
-    startRedrive: {},
+    startRedrive: { destination: `${queue.name}-to` },
     createTopic: { name: `${queue.name}-new` },
     createSubscription: { protocol: 'queue', endpoint: `${queue.name}-other` },
     updateSubscription: { rawDelivery: true },

@@ -124,8 +124,8 @@ export const queuePage: Page = (main, params) => {
     });
     if (!ok) return;
     try {
-      const { removed } = await api.purgeQueue(name);
-      purgeStatus.textContent = `Purged: ${count(removed)} ${removed === 1 ? 'message' : 'messages'} removed.`;
+      const { purged } = await api.purgeQueue(name);
+      purgeStatus.textContent = `Purged: ${count(purged)} ${purged === 1 ? 'message' : 'messages'} gone; storage is freed in the background.`;
       await live.now();
     } catch (error) {
       purgeStatus.textContent = problemText(error);

@@ -44,7 +44,7 @@ export function redriveProgress(queueName: string, onFinished: () => void): Redr
     const wasRunning = current !== undefined && !finished.has(current.status);
     current = task;
     element.hidden = false;
-    // toMove is the dead-letter queue's size when the task started, filter or not: an upper bound.
+    // toMove is an upper bound while the task runs (exact once it completed): see the README.
     const total = Math.max(1, expected === undefined ? task.toMove : Math.min(expected, task.toMove));
     bar.max = total;
     bar.value = task.status === 'COMPLETED' ? total : Math.min(task.moved, total);

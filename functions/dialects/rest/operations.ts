@@ -104,8 +104,8 @@ export const restOperations: Record<string, RestOperation> = {
   },
 
   purgeQueue: async (event, runtime) => {
-    const { removed } = await purgeQueue(runtime.queue, refOf(event, runtime));
-    return json(200, { removed });
+    const { purged, removal } = await purgeQueue(runtime.queue, refOf(event, runtime));
+    return json(200, { purged, removal });
   },
 
   sendMessages: async (event, runtime) => {

@@ -101,7 +101,14 @@ export const receivedMessageResponse = z.strictObject({
 
 export const receiveResponse = z.strictObject({ messages: z.array(receivedMessageResponse) });
 
-export const purgeResponse = z.strictObject({ removed: z.int() });
+export const purgeResponse = z.strictObject({
+  purged: z
+    .int()
+    .describe('messages the purge cut off (approximate): no longer received, peeked or counted, from now on'),
+  removal: z
+    .literal('background')
+    .describe('the purged messages are removed from storage afterwards, by the sweeper'),
+});
 
 export const minuteStatsResponse = z.strictObject({
   minute: timestamp.describe('start of the minute'),
@@ -168,7 +175,9 @@ export const taskResponse = z.strictObject({
   destination: z.string().optional().describe('absent: each message goes back to its own source queue'),
   maxMessagesPerSecond: z.int(),
   moved: z.int(),
-  toMove: z.int(),
+  toMove: z
+    .int()
+    .describe('what the filter selects: an upper bound while the task runs, exact once it completed'),
   startedAt: timestamp,
   updatedAt: timestamp,
   filter: redriveFilterResponse.describe('which dead letters the task moves; all of them when empty'),

@@ -5,7 +5,13 @@ import {
   deleteFifoMessages,
   forEachVisibilityChangeInOrder,
 } from './acknowledge';
-import { countFifoMessages, oldestAvailableGroupSince, peekFifo, purgeFifoMessages } from './queues';
+import {
+  countFifoMessages,
+  markFifoPurged,
+  oldestAvailableGroupSince,
+  peekFifo,
+  purgeFifoMessages,
+} from './queues';
 import { receiveFifoMessages } from './receive';
 import { redriveSlice } from './redrive';
 import { sendFifoBatch, sendFifoMessage } from './send';
@@ -28,5 +34,6 @@ export const fifoKind: QueueKind = {
   countMessages: countFifoMessages,
   oldestAvailableSince: oldestAvailableGroupSince,
   purgeMessages: purgeFifoMessages,
+  markPurged: markFifoPurged,
   peek: peekFifo,
 };

@@ -2,6 +2,7 @@ import type { QueueContext } from '../context';
 import type { QueueRecord } from '../model';
 import type { FifoMessage, FifoMessageCounts } from '../ports/fifo-store';
 import type { InspectionStore } from '../ports/inspection-store';
+import { afterPurge } from '../shared/purge-counts';
 import { fifoStore } from './groups';
 
 /** What queue administration and inspection read from a FIFO queue: its groups. */
@@ -12,7 +13,7 @@ export function countFifoMessages(
   queue: QueueRecord,
   now = ctx.clock.now(),
 ): Promise<FifoMessageCounts> {
-  return fifoStore(ctx).countMessages(queue.id, queue.shardCount, now);
+  return fifoStore(ctx).countMessages(queue.id, queue.shardCount, now, queue.purgedAt);
 }
 
 /** How long the longest-available group of a shard has waited for a receiver. */
@@ -22,7 +23,7 @@ export async function oldestAvailableGroupSince(
   shard: number,
   now: number,
 ): Promise<number | undefined> {
-  return ctx.inspection?.oldestAvailableGroupSince(queue.id, shard, now);
+  return afterPurge(queue, await ctx.inspection?.oldestAvailableGroupSince(queue.id, shard, now));
 }
 
 /** Removes the messages sent up to `sentUpTo` (a purge), or all with their groups (a deleted queue). */
@@ -34,7 +35,8 @@ export function purgeFifoMessages(
   return fifoStore(ctx).purgeMessages({
     queueId: queue.id,
     shardCount: queue.shardCount,
-    budgetMs: 10_000,
+    // A purge removes what it can at once and leaves the rest to receives and the sweeper.
+    budgetMs: sentUpTo === undefined ? 10_000 : 2_000,
     ...(sentUpTo === undefined ? {} : { sentUpTo }),
   });
 }
@@ -56,4 +58,14 @@ function roundRobin(groups: FifoMessage[][]): FifoMessage[] {
   const longest = Math.max(0, ...groups.map((g) => g.length));
   for (let i = 0; i < longest; i++) for (const group of groups) if (group[i]) out.push(group[i]!);
   return out;
+}
+
+/** A FIFO count skips purged messages as it reads them: the mark alone does. */
+export async function markFifoPurged(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  now: number,
+): Promise<{ record: QueueRecord; cutOff: number }> {
+  const counts = await countFifoMessages(ctx, queue, now);
+  return { record: { ...queue, purgedAt: now }, cutOff: counts.visible + counts.inFlight + counts.delayed };
 }

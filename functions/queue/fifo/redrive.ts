@@ -4,6 +4,7 @@ import type { QueueContext } from '../context';
 import type { MoveTask, QueueRecord, StoredMessage } from '../model';
 import type { FifoMessage } from '../ports/fifo-store';
 import { pause } from '../shared/long-poll';
+import { addSlice, emptySlice, progressed, type SliceCounts } from '../shared/move-progress';
 import { finishMoveTask, saveProgress } from '../shared/move-task';
 import type { RedriveSlice } from '../shared/queue-kind';
 import { matchesRedriveFilter } from '../shared/redrive-filter';
@@ -39,25 +40,16 @@ export async function redriveSlice(
       10,
       position.groups,
     );
-    let moved = 0;
-    let unroutable = 0;
+    let slice = emptySlice();
     for (const groupId of page.groupIds) {
       const result = await redriveGroup(ctx, task, source, groupId, destinationOf, msPerMove);
-      moved += result.moved;
       ctx.stats.count(source.id, 'redriven', result.moved);
-      unroutable += result.unroutable;
+      slice = addSlice(slice, result);
     }
-    const next: MoveTask = {
-      ...task,
-      moved: task.moved + moved,
-      updatedAt: ctx.clock.now(),
-      ...(unroutable > 0
-        ? { failureReason: `${unroutable} message(s) had no FIFO destination queue and stayed` }
-        : {}),
-    };
     const after: Position = page.cursor
       ? { shard: position.shard, groups: page.cursor }
       : { shard: position.shard + 1 };
+    const next = progressed(task, slice, ctx.clock.now(), after.shard >= source.shardCount);
     if (after.shard >= source.shardCount) {
       delete next.cursor;
       return finishMoveTask(ctx, next, 'COMPLETED');
@@ -77,15 +69,17 @@ async function redriveGroup(
   groupId: string,
   destinationOf: (message: StoredMessage) => Promise<QueueRecord | undefined>,
   msPerMove: number,
-): Promise<{ moved: number; unroutable: number }> {
-  const result = { moved: 0, unroutable: 0 };
+): Promise<SliceCounts> {
+  const result = emptySlice();
   let after: string | undefined;
   for (;;) {
     const page = await fifoStore(ctx).readGroup(source.id, groupId, 10, after);
     for (const message of page) {
       after = message.sequenceNumber;
       if (message.visibleAt > ctx.clock.now()) return result;
+      result.examined++;
       if (!matchesRedriveFilter(message, task.filter)) continue;
+      result.matched++;
       const destination = await destinationOf(message);
       if (!destination?.fifo) {
         result.unroutable++;
@@ -95,7 +89,12 @@ async function redriveGroup(
       const outcome = await transferToGroup(ctx, destination, message, (sequenceNumber, now) =>
         redriven(message, destination, sequenceNumber, now),
       );
-      if (outcome !== 'moved') return result;
+      if (outcome !== 'moved') {
+        // Taken by a consumer meanwhile: it stays, like a dead letter found in flight.
+        result.examined--;
+        result.matched--;
+        return result;
+      }
       result.moved++;
       const wait = msPerMove - (performance.now() - started);
       if (wait > 0) await pause(wait);

@@ -1,4 +1,6 @@
 import type { QueueContext } from '../context';
+import { kindOf } from '../kinds';
+import { afterPurge } from '../shared/purge-counts';
 
 /**
  * The service's vital signs for its alarms, gathered by the scheduled sweeper: how many messages
@@ -30,12 +32,12 @@ export async function measureGauges(ctx: QueueContext): Promise<Gauges> {
   let oldestSince = now;
   for (const queue of queues) {
     if (deadLetterTargets.has(`${queue.ref.account}/${queue.ref.region}/${queue.ref.name}`)) {
-      const counts = await ctx.store.countMessages(queue.id, queue.shardCount, now);
+      const counts = await kindOf(queue).countMessages(ctx, queue, now);
       deadLetterMessages += counts.visible + counts.inFlight + counts.delayed;
     }
     const since = await Promise.all(
       Array.from({ length: queue.shardCount }, (_, shard) =>
-        ctx.store.oldestVisibleSince(queue.id, shard, now),
+        ctx.store.oldestVisibleSince(queue.id, shard, now).then((since) => afterPurge(queue, since)),
       ),
     );
     for (const v of since) if (v !== undefined && v < oldestSince) oldestSince = v;

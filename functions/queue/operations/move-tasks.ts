@@ -7,6 +7,7 @@ import type { MoveTask, QueueRecord, QueueRef, RedriveFilter, StoredMessage } fr
 import { requireSameKind } from '../shared/kind-settings';
 import { finishMoveTask } from '../shared/move-task';
 import { integerInRange, validateQueueName } from '../validation';
+import { deadLetterSources } from './dead-letters';
 
 /**
  * Redrive as a tracked, asynchronous task (SQS message move tasks): dead letters move back to
@@ -47,8 +48,19 @@ export async function startMoveTask(ctx: QueueContext, input: StartMoveTaskInput
     max: maxMovesPerSecond,
   });
   const filter = validateFilter(input.filter ?? {});
+  // As SQS: a move task reads a dead-letter queue. Without a destination, a queue that is no
+  // queue's dead-letter queue has nowhere to send its messages back to.
+  if (input.destination === undefined && (await deadLetterSources(ctx, input.source)).length === 0) {
+    throw new QueueError(
+      'InvalidParameterValue',
+      `Source queue must be configured as a Dead Letter Queue. ${input.source.name} is no queue's ` +
+        'dead-letter queue: give a destination to move its messages elsewhere',
+      { field: 'source', given: input.source.name },
+    );
+  }
   const now = ctx.clock.now();
   const counts = await kindOf(source).countMessages(ctx, source, now);
+  const queued = counts.visible + counts.inFlight;
   const task: MoveTask = {
     taskId: `${now.toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`,
     source: input.source,
@@ -60,9 +72,9 @@ export async function startMoveTask(ctx: QueueContext, input: StartMoveTaskInput
     startedAt: now,
     updatedAt: now,
     moved: 0,
-    // An upper bound: with ids, at most those; with an attribute or time filter, knowing how many
-    // match would mean reading every dead letter before starting, so the queue's size stands in.
-    toMove: Math.min(counts.visible + counts.inFlight, filter.messageIds?.length ?? Number.POSITIVE_INFINITY),
+    queued,
+    // Until the dead letters are read, each may match: see shared/move-progress.ts.
+    toMove: Math.min(queued, filter.messageIds?.length ?? Number.POSITIVE_INFINITY),
   };
   if ((await ctx.deadLetters.createMoveTask(task)) === 'busy') {
     throw new QueueError(

@@ -159,19 +159,28 @@ export async function deleteQueue(ctx: QueueContext, ref: QueueRef): Promise<voi
 }
 
 /**
- * Purges a queue: every message sent until now stops being deliverable at once (by the purge
- * mark, which receives check), and is removed from storage within a time budget; the rest is
- * removed when met.
+ * Purges a queue. Every message sent until now stops being deliverable and counted at once: the
+ * purge mark on the queue (`purgedAt`) is honoured by every read path (receive, peek, counts).
+ * Removing the messages from storage takes time (a 100,000-message queue needs 100,000 deletes),
+ * so it happens afterwards: for a standard queue the sweeper removes them (`purgePending`
+ * remembers how many are left, and counts subtract it); a FIFO queue removes what it can within a
+ * short budget now, and the rest when a receive or the sweeper meets it. The reply says how many
+ * messages the purge cut off (approximate, like every count).
  */
-export async function purgeQueue(ctx: QueueContext, ref: QueueRef): Promise<{ removed: number }> {
+export async function purgeQueue(
+  ctx: QueueContext,
+  ref: QueueRef,
+): Promise<{ purged: number; removal: 'background' }> {
   validateQueueName(ref.name);
   const queue = await ctx.store.getQueue(ref);
   if (!queue) throw queueDoesNotExist(ref);
-  const purged: QueueRecord = { ...queue, purgedAt: ctx.clock.now() };
-  await ctx.store.updateQueue(purged);
-  ctx.queues.remember(ref, purged);
-  const { removed } = await kindOf(queue).purgeMessages(ctx, queue, purged.purgedAt);
-  return { removed };
+  const now = ctx.clock.now();
+  const kind = kindOf(queue);
+  const { record, cutOff } = await kind.markPurged(ctx, queue, now);
+  if (!(await ctx.store.updateQueue(record))) throw queueDoesNotExist(ref);
+  ctx.queues.remember(ref, record);
+  await kind.purgeMessages(ctx, record, now);
+  return { purged: cutOff, removal: 'background' };
 }
 
 export function settingsOf(queue: QueueRecord): QueueSettings {

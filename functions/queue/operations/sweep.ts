@@ -19,7 +19,7 @@ export async function sweep(
 ): Promise<SweepReport> {
   const deadline = performance.now() + (options.budgetMs ?? 50_000);
   const budget = { pageSize: options.pageSize ?? 100, deadline };
-  const report: SweepReport = { queues: 0, deadLettered: 0, expired: 0, complete: false };
+  const report: SweepReport = { queues: 0, deadLettered: 0, expired: 0, purged: 0, complete: false };
   let after = await ctx.deadLetters.getSweepCursor();
   for (;;) {
     const page = await ctx.deadLetters.listAllQueues(after, 50);

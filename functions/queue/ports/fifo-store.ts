@@ -74,7 +74,13 @@ export interface FifoStore {
    */
   transferMessage(request: FifoTransfer): Promise<MoveOutcome>;
   /** Counts from every group's partition, or from a sample of the groups scaled up (`approximate`). */
-  countMessages(queueId: string, shardCount: number, now: number): Promise<FifoMessageCounts>;
+  /** Messages sent at or before `purgedAt` are purged: not counted. */
+  countMessages(
+    queueId: string,
+    shardCount: number,
+    now: number,
+    purgedAt?: number,
+  ): Promise<FifoMessageCounts>;
   /** Deletes messages sent at or before `sentUpTo` (all when absent), within a time budget. */
   purgeMessages(request: FifoPurgeRequest): Promise<{ removed: number; done: boolean }>;
 }

@@ -23,8 +23,23 @@ export interface QueueStore {
   oldestVisibleSince(queueId: string, shard: number, now: number): Promise<number | undefined>;
   /** Tries to take a lease; only one concurrent caller can win a given message. */
   lease(request: LeaseRequest): Promise<LeaseOutcome>;
-  /** Removes a message that can no longer be delivered (expired or purged), if it still is so. */
-  removeUndeliverable(queueId: string, messageId: string, now: number, purgedAt?: number): Promise<void>;
+  /**
+   * Removes a message that can no longer be delivered (expired or purged), if it still is so;
+   * says which it was (undefined: nothing removed).
+   */
+  removeUndeliverable(
+    queueId: string,
+    messageId: string,
+    now: number,
+    purgedAt?: number,
+  ): Promise<'expired' | 'purged' | undefined>;
+  /**
+   * Right at a purge: removes its in-flight and delayed messages within a budget (see the
+   * adapter), lowering the pending count by them; returns how many it removed.
+   */
+  removePurgedHidden(queue: QueueRecord, now: number, budgetMs: number): Promise<number>;
+  /** Lowers a purge's pending count by messages removed elsewhere (a receive that met them). */
+  notePurgedRemoved(queue: QueueRecord, count: number): Promise<void>;
   /** `anyLease`: the message is deleted whoever holds it now (see AcknowledgeOptions). */
   deleteMessage(
     queueId: string,
@@ -36,6 +51,11 @@ export interface QueueStore {
   deleteMessages(requests: DeleteRequest[]): Promise<DeleteOutcome[]>;
   changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome>;
   countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult>;
+  /**
+   * Removes messages a purge cut off (sent at or before `queue.purgedAt`), within a time budget,
+   * resuming where the last call stopped; `done` once none is left (the queue's purge is cleared).
+   */
+  removePurgedMessages(queue: QueueRecord, budgetMs: number): Promise<{ removed: number; done: boolean }>;
   /** Deletes every message of a queue, within a time budget; returns how many it removed. */
   purgeMessages(
     queueId: string,

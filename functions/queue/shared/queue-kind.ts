@@ -84,6 +84,15 @@ export interface QueueKind {
     queue: QueueRecord,
     sentUpTo?: number,
   ): Promise<{ removed: number; done: boolean }>;
+  /**
+   * What a purge at `now` cuts off (approximate, like every count) and the queue record that marks
+   * it; the caller writes the record, then calls purgeMessages with `now`.
+   */
+  markPurged(
+    ctx: QueueContext,
+    queue: QueueRecord,
+    now: number,
+  ): Promise<{ record: QueueRecord; cutOff: number }>;
   /** The next messages as they are, in the order a person should see them. */
   peek(inspection: InspectionStore, queue: QueueRecord, limit: number): Promise<StoredMessage[]>;
 }
@@ -132,6 +141,8 @@ export interface SweepReport {
   queues: number;
   deadLettered: number;
   expired: number;
+  /** Messages removed after a purge of their queue. */
+  purged: number;
   /** False when the time budget ran out first; the next sweep resumes where this one stopped. */
   complete: boolean;
 }

@@ -1,6 +1,6 @@
 import type { QueueKind } from '../shared/queue-kind';
 import { changeVisibility, deleteMessage, deleteMessages, forEachVisibilityChange } from './acknowledge';
-import { countMessages, oldestAvailableSince, peek, purgeMessages } from './queues';
+import { countMessages, markPurged, oldestAvailableSince, peek, purgeMessages } from './queues';
 import { receive } from './receive';
 import { redriveSlice } from './redrive';
 import { send, sendBatch } from './send';
@@ -20,5 +20,6 @@ export const standardKind: QueueKind = {
   countMessages,
   oldestAvailableSince,
   purgeMessages,
+  markPurged,
   peek,
 };

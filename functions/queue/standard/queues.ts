@@ -1,37 +1,63 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord, StoredMessage } from '../model';
 import type { InspectionStore } from '../ports/inspection-store';
+import { afterPurge, withoutPurged } from '../shared/purge-counts';
 import type { MessageCounts } from '../states';
 
 /** What queue administration and inspection read from a standard queue: its ready index. */
 
 /** Two ready-index queries per shard (keys and receive counts only). */
-export function countMessages(
+export async function countMessages(
   ctx: QueueContext,
   queue: QueueRecord,
   now = ctx.clock.now(),
 ): Promise<MessageCounts> {
-  return ctx.store.countMessages(queue.id, queue.shardCount, now);
+  const raw = await ctx.store.countMessages(queue.id, queue.shardCount, now);
+  return withoutPurged(raw, queue.purgePending ?? 0);
 }
 
-export function oldestAvailableSince(
+export async function oldestAvailableSince(
   ctx: QueueContext,
   queue: QueueRecord,
   shard: number,
   now: number,
 ): Promise<number | undefined> {
-  return ctx.store.oldestVisibleSince(queue.id, shard, now);
+  return afterPurge(queue, await ctx.store.oldestVisibleSince(queue.id, shard, now));
 }
 
 /**
- * Removes the messages in the queue's ready index within a time budget (for a purge, the purge
- * mark has already made those sent before it undeliverable).
+ * For a deleted queue, removes the messages in its ready index within a time budget. For a purge
+ * (`sentUpTo`, the mark already written with `purgePending`), removes at once only the purged
+ * messages in flight or delayed (usually few): the rest stay visible and are subtracted from the
+ * counts exactly until the sweeper removes them (purge-store.ts).
  */
-export function purgeMessages(
+export async function purgeMessages(
   ctx: QueueContext,
   queue: QueueRecord,
+  sentUpTo?: number,
 ): Promise<{ removed: number; done: boolean }> {
-  return ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+  if (sentUpTo === undefined) return ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+  return { removed: await ctx.store.removePurgedHidden(queue, sentUpTo, 5_000), done: false };
+}
+
+/**
+ * What a purge cuts off, and the queue record it writes: the raw index counts include messages an
+ * earlier purge left for removal, so all of them are pending now.
+ */
+export async function markPurged(
+  ctx: QueueContext,
+  queue: QueueRecord,
+  now: number,
+): Promise<{ record: QueueRecord; cutOff: number }> {
+  const raw = await ctx.store.countMessages(queue.id, queue.shardCount, now);
+  const before = withoutPurged(raw, queue.purgePending ?? 0);
+  const record: QueueRecord = {
+    ...queue,
+    purgedAt: now,
+    purgePending: raw.visible + raw.inFlight + raw.delayed,
+  };
+  delete record.purgeCursor;
+  return { record, cutOff: before.visible + before.inFlight + before.delayed };
 }
 
 /** In ready-index order: visible first, longest-waiting first, then in flight and delayed. */

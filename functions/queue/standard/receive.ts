@@ -30,13 +30,14 @@ async function leaseAvailable(
   visibilityTimeoutSeconds: number,
 ): Promise<ReceivedMessage[]> {
   const received: ReceivedMessage[] = [];
+  const tally = { purged: 0 };
   // Leftovers of this process's earlier receives first: when they suffice, no query at all.
   const cached = ctx.candidates.take(queue.id, maxMessages);
   const tried = new Set(cached);
   if (cached.length > 0) {
     const now = ctx.clock.now();
     const leased = await Promise.all(
-      cached.map((messageId) => leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds)),
+      cached.map((messageId) => leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds, tally)),
     );
     for (const message of leased) if (message) received.push(message);
     // A stale leftover means other receivers are at work on this queue: trust the index again.
@@ -55,11 +56,16 @@ async function leaseAvailable(
     while (candidates.length > 0 && received.length < maxMessages) {
       const attempt = candidates.splice(0, maxMessages - received.length);
       const leased = await Promise.all(
-        attempt.map((messageId) => leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds)),
+        attempt.map((messageId) => leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds, tally)),
       );
       for (const message of leased) if (message) received.push(message);
     }
     ctx.candidates.keep(queue.id, candidates);
+  }
+  // Purged messages removed here no longer wait for the background removal: one write per
+  // receive keeps the queue's pending count (and so its counts) right.
+  if (tally.purged > 0 && queue.purgePending !== undefined) {
+    await ctx.store.notePurgedRemoved(queue, tally.purged);
   }
   return received;
 }
@@ -70,6 +76,7 @@ async function leaseOne(
   messageId: string,
   now: number,
   visibilityTimeoutSeconds: number,
+  tally: { purged: number },
 ): Promise<ReceivedMessage | undefined> {
   const leaseToken = newLeaseToken();
   const request = {
@@ -91,7 +98,9 @@ async function leaseOne(
   if (outcome.status === 'undeliverable') {
     // Expired or purged messages are never delivered; removing them here keeps the index clean
     // between sweeps.
-    await ctx.store.removeUndeliverable(queue.id, messageId, now, queue.purgedAt);
+    if ((await ctx.store.removeUndeliverable(queue.id, messageId, now, queue.purgedAt)) === 'purged') {
+      tally.purged++;
+    }
     return undefined;
   }
   if (outcome.status !== 'leased') return undefined;

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
 import type { MoveTask, QueueRecord } from '../model';
 import { pause } from '../shared/long-poll';
+import { addSlice, emptySlice, progressed } from '../shared/move-progress';
 import { finishMoveTask, saveProgress } from '../shared/move-task';
 import type { RedriveSlice } from '../shared/queue-kind';
 
@@ -29,8 +30,7 @@ export async function redriveSlice(
       task.cursor,
       batch,
     );
-    let moved = 0;
-    let unroutable = 0;
+    let slice = emptySlice();
     for (let i = 0; i < page.messageIds.length; i += 10) {
       const started = performance.now();
       const chunk = page.messageIds.slice(i, i + 10);
@@ -47,20 +47,18 @@ export async function redriveSlice(
         ),
       );
       const movedNow = outcomes.filter((o) => o === 'moved').length;
-      moved += movedNow;
+      const unroutable = outcomes.filter((o) => o === 'noDestination').length;
       ctx.stats.count(source.id, 'redriven', movedNow);
-      unroutable += outcomes.filter((o) => o === 'noDestination').length;
+      slice = addSlice(slice, {
+        examined: chunk.length,
+        matched: movedNow + unroutable,
+        moved: movedNow,
+        unroutable,
+      });
       const wait = chunk.length * msPerMove - (performance.now() - started);
       if (wait > 0) await pause(wait);
     }
-    const next: MoveTask = {
-      ...task,
-      moved: task.moved + moved,
-      updatedAt: ctx.clock.now(),
-      ...(unroutable > 0
-        ? { failureReason: `${unroutable} message(s) had no destination queue and stayed` }
-        : {}),
-    };
+    const next = progressed(task, slice, ctx.clock.now(), page.cursor === undefined);
     if (page.cursor === undefined) delete next.cursor;
     else next.cursor = page.cursor;
     if (page.cursor === undefined) return finishMoveTask(ctx, next, 'COMPLETED');

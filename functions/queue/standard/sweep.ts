@@ -7,7 +7,8 @@ import { moveExhausted } from './dead-letters';
 
 /**
  * The sweeper's pass over a standard queue, shard by shard, page by page: removes messages past
- * retention and moves exhausted ones whose lease expired to the dead-letter queue.
+ * retention and moves exhausted ones whose lease expired to the dead-letter queue. First it
+ * removes, a budget at a time, the messages a purge cut off.
  */
 export async function sweep(
   ctx: QueueContext,
@@ -15,6 +16,15 @@ export async function sweep(
   { pageSize, deadline }: SweepBudget,
   report: SweepReport,
 ): Promise<boolean> {
+  // A purge's messages go first (see operations/queues.ts purgeQueue): they must not be
+  // dead-lettered meanwhile.
+  if (queue.purgePending !== undefined) {
+    const budget = deadline - performance.now();
+    if (budget <= 0) return false;
+    const { removed, done } = await ctx.store.removePurgedMessages(queue, budget);
+    report.purged += removed;
+    if (!done) return false;
+  }
   const limit = queue.deadLetterQueue === undefined ? undefined : queue.maxReceiveCount;
   for (let shard = 0; shard < queue.shardCount; shard++) {
     for (;;) {
