@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Example, placeholder } from './markdown-examples';
 
 /**
@@ -39,6 +40,23 @@ function interruptLongRunning(line: string): string {
   return `{ timeout -s INT 3 ${command} || [ $? -eq 124 ]; }${line.slice(hash)}`;
 }
 
+/**
+ * An example imports the package by name as a user would (`dynamo-queue`, `dynamo-queue/client`); here
+ * those imports run against this checkout's sources, so an example needs no build of the package.
+ */
+const packageEntries: Record<string, string> = {
+  'dynamo-queue': 'infra/aws/index.ts',
+  'dynamo-queue/client': 'client/index.ts',
+};
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export function asRepoImports(code: string): string {
+  return code.replace(
+    /from '(dynamo-queue(?:\/client)?)'/g,
+    (_, name: string) => `from '${repoRoot}${packageEntries[name]}'`,
+  );
+}
+
 export function shellCode(code: string): string {
   return code
     .split('\n')
@@ -63,7 +81,7 @@ export function exampleScript(example: Example, context: ScriptContext): Example
     parts.push(shellCode(url(example.code)));
     if (example.check) parts.push(`example_poll '${checkFile}' ${context.checkSeconds}`);
   } else if (example.kind === 'node') {
-    files[context.sourceFile] = url(example.code);
+    files[context.sourceFile] = asRepoImports(url(example.code));
     const run = `node --import tsx '${context.sourceFile}'`;
     if (example.check) {
       // A long-running program (a consumer): it must make the check pass, then it is stopped.

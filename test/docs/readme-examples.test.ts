@@ -7,7 +7,9 @@
  * - ```sh blocks run in bash with `set -euo pipefail`, from the repository root: any command that exits
  *   non-zero fails the example. `curl` is run with `--fail-with-body`, so an HTTP error status fails it.
  *   Variables set by a block carry over to the same file's later blocks, as in a terminal.
- * - ```ts / ```js blocks are written to a file and run with `node --import tsx`; they must exit 0 within
+ * - ```ts / ```js blocks are written to an ES module (.mts/.mjs: top-level await works) and run with
+ *   `node --import tsx`; imports of `dynamo-queue` and `dynamo-queue/client` run against this checkout's
+ *   sources (example-script.ts); they must exit 0 within
  *   30 s, unless an example-check follows them (below): then they run until the check passes and are
  *   stopped (a consumer, a server).
  * - ```json blocks must parse. Blocks with no language (or `text`) are not code: trees, diagrams.
@@ -95,7 +97,10 @@ function run(example: Example): Promise<void> {
   const { script, files: generated } = exampleScript(example, {
     dir,
     serviceUrl: local.url(),
-    sourceFile: join(sourceDir, `${example.file.replace(/\W/g, '-')}-${example.line}.${example.language}`),
+    sourceFile: join(
+      sourceDir,
+      `${example.file.replace(/\W/g, '-')}-${example.line}.${example.language === 'ts' ? 'mts' : 'mjs'}`,
+    ),
     checkSeconds: 20,
     nodeSeconds: 30,
   });

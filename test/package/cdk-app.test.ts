@@ -209,7 +209,7 @@ describe('the packed package in a user CDK app', () => {
 
     // Every function is an asset esbuild bundled here, from the installed package.
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(9); // the eight queue functions and topics
     const bundles = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
     const withCode = bundles.filter((dir) => existsSync(join(outdir, dir, 'index.mjs')));
     expect(withCode.length).toBeGreaterThanOrEqual(8);
