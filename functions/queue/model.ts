@@ -48,6 +48,11 @@ export interface QueueRecord extends QueueSettings {
   purgePending?: number;
   /** Where the background removal of purged messages resumes. */
   purgeCursor?: string;
+  /**
+   * Priorities above 0 that messages of this queue were ever sent with (shared/priority.ts): the
+   * ready-index partitions a receive visits besides priority 0's. Only ever grows.
+   */
+  priorities?: number[];
   tags: Record<string, string>;
   /** SQS attributes the core stores but does not act on (Policy, KmsMasterKeyId, ...). */
   extraAttributes: Record<string, string>;
@@ -74,12 +79,15 @@ export interface OutgoingMessage {
   groupId?: string;
   /** FIFO only (SQS MessageDeduplicationId): a second send with the same id within 5 minutes is not stored. */
   deduplicationId?: string;
+  /** Standard queues only: 0 (default) to 9 (highest); higher priorities are received first. */
+  priority?: number;
 }
 
 /** A message as the store keeps it. */
 export interface StoredMessage {
   id: string;
   queueId: string;
+  /** Ready-index partition number: the shard, and the priority (shared/priority.ts). */
   shard: number;
   body: string;
   attributes: MessageAttributes;

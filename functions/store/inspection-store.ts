@@ -15,8 +15,8 @@ import { readyIndexName } from './table-layout';
  * + one Query per group.
  */
 export class DynamoInspectionStore extends DynamoBase implements InspectionStore {
-  async peekMessages(queueId: string, shardCount: number, limit: number): Promise<StoredMessage[]> {
-    const entries = await this.earliestPerShard(shardCount, (shard) => readyPartition(queueId, shard), limit);
+  async peekMessages(queueId: string, shards: readonly number[], limit: number): Promise<StoredMessage[]> {
+    const entries = await this.earliestPerShard(shards, (shard) => readyPartition(queueId, shard), limit);
     const keys = entries.map((entry) => messageKey(queueId, messageIdOf(entry.pk)));
     if (keys.length === 0) return [];
     const found = await this.getAll(keys);
@@ -33,7 +33,7 @@ export class DynamoInspectionStore extends DynamoBase implements InspectionStore
     perGroup: number,
   ): Promise<FifoMessage[][]> {
     const groups = await this.earliestPerShard(
-      shardCount,
+      Array.from({ length: shardCount }, (_, shard) => shard),
       (shard) => groupReadyPartition(queueId, shard),
       limitGroups,
     );
@@ -81,12 +81,12 @@ export class DynamoInspectionStore extends DynamoBase implements InspectionStore
 
   /** The `limit` entries with the earliest `v` over every shard's partition of the ready index. */
   private async earliestPerShard(
-    shardCount: number,
+    shards: readonly number[],
     partition: (shard: number) => string,
     limit: number,
   ): Promise<{ pk: string; v: number }[]> {
     const perShard = await Promise.all(
-      Array.from({ length: shardCount }, async (_, shard) => {
+      shards.map(async (shard) => {
         const out = await this.run('peekReadyIndex', (capacity) =>
           this.client.send(
             new QueryCommand({

@@ -9,6 +9,7 @@ import type {
   StoredMessage,
 } from '../../queue/model';
 import type { PeekedMessage } from '../../queue/operations/peek';
+import { priorityOf } from '../../queue/shared/priority';
 import type * as replies from './response-schemas';
 
 /**
@@ -68,6 +69,7 @@ export function messageRepresentation(
     ...(message.groupId === undefined ? {} : { groupId: message.groupId }),
     ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
     ...(message.deduplicationId === undefined ? {} : { deduplicationId: message.deduplicationId }),
+    ...priorityField(message),
     attributes: message.attributes,
   };
 }
@@ -86,7 +88,14 @@ export function peekedRepresentation({
     visibleAt: iso(message.visibleAt),
     ...(message.groupId === undefined ? {} : { groupId: message.groupId }),
     ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+    ...priorityField(message),
   };
+}
+
+/** A message's priority, shown when above the default. */
+function priorityField(message: StoredMessage): { priority?: number } {
+  const priority = priorityOf(message);
+  return priority === 0 ? {} : { priority };
 }
 
 export function deadLetterRepresentation(message: StoredMessage): Reply<typeof replies.deadLetterResponse> {

@@ -96,6 +96,7 @@ export const receivedMessageResponse = z.strictObject({
   groupId: z.string().optional(),
   sequenceNumber: z.string().optional(),
   deduplicationId: z.string().optional(),
+  priority: z.int().optional().describe('0 to 9; absent when 0 (the default)'),
   attributes,
 });
 
@@ -134,6 +135,7 @@ export const peekedMessageResponse = z.strictObject({
   visibleAt: timestamp.describe('when it is (or became) visible: the lease end when in flight'),
   groupId: z.string().optional(),
   sequenceNumber: z.string().optional(),
+  priority: z.int().optional().describe('0 to 9; absent when 0 (the default)'),
 });
 
 export const peekResponse = z.strictObject({ messages: z.array(peekedMessageResponse) });

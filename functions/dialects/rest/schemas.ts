@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { limits } from '../../queue/limits';
+import { priorityRange } from '../../queue/shared/priority';
 import { queryInteger } from './query-params';
 
 /**
@@ -91,6 +92,9 @@ const messageShape = {
   deduplicationId: fifoId
     .optional()
     .describe('FIFO only: a repeat within 5 minutes is accepted and not stored again'),
+  priority: int(priorityRange)
+    .optional()
+    .describe('Standard queues only: 0 (default) to 9 (highest); higher priorities are received first'),
 };
 
 export const anyObject = z.record(z.string(), z.unknown());

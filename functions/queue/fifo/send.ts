@@ -6,6 +6,7 @@ import type { FifoMessage } from '../ports/fifo-store';
 import { contentDeduplicationId, requireGroupId, validateFifoId } from '../shared/identifiers';
 import { pause } from '../shared/long-poll';
 import { prepare } from '../shared/prepare';
+import { refusePriority } from '../shared/priority';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
 import { fifoStore, groupShard } from './groups';
 import { nextSequences } from './sequence';
@@ -104,6 +105,7 @@ function prepareFifo(
       "absent or 0 on a FIFO queue: only the queue's delay applies to its messages",
     );
   }
+  refusePriority(`${prefix}priority`, message.priority);
   const groupId = requireGroupId(`${prefix}groupId`, message.groupId);
   const { delaySeconds: _, ...rest } = message;
   const stored = prepare(ctx, queue, rest, sender, prefix);

@@ -10,7 +10,7 @@ export interface InspectionStore {
    * Up to `limit` messages of a standard queue in ready-index order (earliest `visibleAt` first
    * across shards): visible ones first, then those in flight or delayed.
    */
-  peekMessages(queueId: string, shardCount: number, limit: number): Promise<StoredMessage[]>;
+  peekMessages(queueId: string, shards: readonly number[], limit: number): Promise<StoredMessage[]>;
   /**
    * FIFO: up to `limitGroups` groups (earliest available first across shards), each with its
    * first `perGroup` messages in sequence order.

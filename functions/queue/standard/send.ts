@@ -2,6 +2,7 @@ import type { QueueContext } from '../context';
 import { invalidParameter, isQueueError, QueueError } from '../errors';
 import type { BatchResult, OutgoingMessage, QueueRecord, StoredMessage } from '../model';
 import { prepare } from '../shared/prepare';
+import { notePriorities, priorityShard, validatePriority } from '../shared/priority';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
 
 /** Sending to a standard queue: each message is written once, into a random shard of the ready index. */
@@ -12,6 +13,7 @@ export async function send(
   sender: SendContext,
 ): Promise<Sent> {
   const stored = prepareStandard(ctx, queue, message, sender, '');
+  await notePriorities(ctx, queue, [stored]);
   const { failedIndexes } = await ctx.store.putMessages([stored]);
   if (failedIndexes.length > 0) {
     throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
@@ -44,7 +46,9 @@ export async function sendBatch(
     }
   });
   if (prepared.length > 0) {
-    const { failedIndexes } = await ctx.store.putMessages(prepared.map((p) => p.message));
+    const messages = prepared.map((p) => p.message);
+    await notePriorities(ctx, queue, messages);
+    const { failedIndexes } = await ctx.store.putMessages(messages);
     const failed = new Set(failedIndexes);
     prepared.forEach((p, index) => {
       if (failed.has(index)) {
@@ -71,6 +75,7 @@ function prepareStandard(
   prefix: string,
 ): StoredMessage {
   const stored = prepare(ctx, queue, message, sender, prefix);
+  stored.shard = priorityShard(validatePriority(`${prefix}priority`, message.priority), stored.shard);
   // Deduplication ids only mean something on FIFO queues.
   if (message.deduplicationId !== undefined) {
     throw invalidParameter(
