@@ -45,11 +45,16 @@ export function prioritiesOf(queue: Pick<QueueRecord, 'priorities'>): number[] {
   return [...new Set([...(queue.priorities ?? []), 0])].sort((a, b) => b - a);
 }
 
-/** Every partition of a queue's ready index, highest priority first: the one list of them. */
-export function readyShards(queue: Pick<QueueRecord, 'shardCount' | 'priorities'>): number[] {
-  return prioritiesOf(queue).flatMap((p) =>
+/** A queue's ready-index partitions per priority, highest priority first. */
+export function shardsByPriority(queue: Pick<QueueRecord, 'shardCount' | 'priorities'>): number[][] {
+  return prioritiesOf(queue).map((p) =>
     Array.from({ length: queue.shardCount }, (_, shard) => priorityShard(p, shard)),
   );
+}
+
+/** Every partition of a queue's ready index, highest priority first: the one list of them. */
+export function readyShards(queue: Pick<QueueRecord, 'shardCount' | 'priorities'>): number[] {
+  return shardsByPriority(queue).flat();
 }
 
 /**
@@ -63,6 +68,15 @@ export function receiveOrder(queue: Pick<QueueRecord, 'shardCount' | 'priorities
     Array.from({ length: queue.shardCount }, (_, i) => priorityShard(p, (start + i) % queue.shardCount)),
   );
 }
+
+/**
+ * Whether candidates read from this partition may wait in the process's cache for a later
+ * receive (candidates.ts): only when nothing can overtake them, that is when they are of the
+ * highest priority the queue uses (always, for a queue without priorities). Lower ones would be
+ * served before a higher-priority message that became visible meanwhile.
+ */
+export const mayWait = (queue: Pick<QueueRecord, 'priorities'>, shard: number): boolean =>
+  priorityOf({ shard }) === prioritiesOf(queue)[0];
 
 /** The priority a sender asked for (`priority`, default 0), checked. */
 export function validatePriority(field: string, value: unknown): number {
@@ -91,16 +105,14 @@ export async function notePriorities(
   queue: QueueRecord,
   messages: Pick<StoredMessage, 'shard'>[],
 ): Promise<QueueRecord> {
-  const used = messages.map(priorityOf).filter((p) => p > 0);
-  if (used.length === 0) return queue;
-  // Leftover candidates of this process's receives may be of lower priorities than these.
-  ctx.candidates.forget(queue.id);
   const known = new Set(queue.priorities ?? []);
-  const added = [...new Set(used)].filter((p) => !known.has(p));
+  const added = [...new Set(messages.map(priorityOf))].filter((p) => p > 0 && !known.has(p));
   if (added.length === 0) return queue;
   const priorities = await ctx.store.addPriorities(queue, added);
   if (priorities === undefined) throw queueDoesNotExist(queue.ref);
   const record = { ...queue, priorities };
   ctx.queues.remember(queue.ref, record);
+  // Leftover candidates of this process (see mayWait) may now be of a lower priority.
+  ctx.candidates.forget(queue.id);
   return record;
 }

@@ -1,7 +1,7 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord, StoredMessage } from '../model';
 import type { InspectionStore } from '../ports/inspection-store';
-import { readyShards } from '../shared/priority';
+import { readyShards, shardsByPriority } from '../shared/priority';
 import { afterPurge, withoutPurged } from '../shared/purge-counts';
 import type { MessageCounts } from '../states';
 
@@ -61,11 +61,19 @@ export async function markPurged(
   return { record, cutOff: before.visible + before.inFlight + before.delayed };
 }
 
-/** In ready-index order: visible first, longest-waiting first, then in flight and delayed. */
-export function peek(
+/**
+ * In ready-index order: by priority, highest first (one read per priority used), and within a
+ * priority visible first, longest-waiting first, then in flight and delayed.
+ */
+export async function peek(
   inspection: InspectionStore,
   queue: QueueRecord,
   limit: number,
 ): Promise<StoredMessage[]> {
-  return inspection.peekMessages(queue.id, readyShards(queue), limit);
+  const found: StoredMessage[] = [];
+  for (const shards of shardsByPriority(queue)) {
+    if (found.length >= limit) break;
+    found.push(...(await inspection.peekMessages(queue.id, shards, limit - found.length)));
+  }
+  return found;
 }

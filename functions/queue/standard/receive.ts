@@ -3,7 +3,7 @@ import type { QueueRecord, ReceivedMessage } from '../model';
 import { newLeaseToken } from '../receipt-handle';
 import { reasons } from '../shared/dead-letter-reasons';
 import { longPoll } from '../shared/long-poll';
-import { receiveOrder } from '../shared/priority';
+import { mayWait, receiveOrder } from '../shared/priority';
 import type { ReceiveOptions } from '../shared/queue-kind';
 import { shuffle } from '../shared/shuffle';
 import { moveExhausted } from './dead-letters';
@@ -61,7 +61,7 @@ async function leaseAvailable(
       );
       for (const message of leased) if (message) received.push(message);
     }
-    ctx.candidates.keep(queue.id, candidates);
+    if (mayWait(queue, shard)) ctx.candidates.keep(queue.id, candidates);
   }
   // Purged messages removed here no longer wait for the background removal: one write per
   // receive keeps the queue's pending count (and so its counts) right.
