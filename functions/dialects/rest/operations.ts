@@ -14,6 +14,7 @@ import type { Runtime } from '../runtime';
 import { inspectionOperations } from './inspection-operations';
 import { openApiDocument } from './openapi';
 import { check, parseBody } from './parse';
+import { checkPriorities } from './priority-field';
 import { redriveOperations } from './redrive-operations';
 import {
   attributesFromRest,
@@ -113,6 +114,7 @@ export const restOperations: Record<string, RestOperation> = {
     const sender = { senderId: senderOf(event, runtime) };
     // One message, or {"messages": [...]} for a batch: the shape decides which schema applies.
     const raw = parseBody(event, schemas.anyObject);
+    checkPriorities(raw);
     if ('messages' in raw) {
       const { messages } = check(schemas.sendBatchRequest, raw);
       const entries = messages.map((m) => ({ ...m, attributes: attributesFromRest(m.attributes) }));
