@@ -14,6 +14,11 @@ export function registerMessageCommands(program: Command): void {
     .option('-f, --file <path>', 'read bodies from a file, one per line (- for stdin)')
     .option('-a, --attribute <name=value>', 'a String attribute on every message (repeatable)', keyValue)
     .option('--delay <seconds>', 'deliver after this delay, 0..900', integer('--delay', 0, 900))
+    .option(
+      '-p, --priority <n>',
+      'priority 0..9: higher ones are received first (standard queues)',
+      integer('--priority', 0, 9),
+    )
     .option('-g, --group-id <id>', 'message group (required on FIFO queues)')
     .addOption(new Option('--group <id>', 'the same as --group-id').hideHelp())
     .option(
@@ -40,6 +45,7 @@ export function registerMessageCommands(program: Command): void {
           body,
           ...(options.attribute ? { attributes: options.attribute } : {}),
           ...(options.delay !== undefined ? { delaySeconds: options.delay } : {}),
+          ...(options.priority !== undefined ? { priority: options.priority } : {}),
           ...(groupId ? { groupId } : {}),
           ...(options.deduplicationId !== undefined ? { deduplicationId: options.deduplicationId } : {}),
         }));
@@ -85,6 +91,7 @@ export function registerMessageCommands(program: Command): void {
           ? `No messages${options.wait ? ` within ${options.wait}s` : ''} (try --wait 20)`
           : `${table(messages, [
               { header: 'MESSAGE ID', value: (m) => m.messageId },
+              ...priorityColumn(messages),
               { header: 'RECEIVES', value: (m) => m.receiveCount, align: 'right' },
               { header: 'SENT', value: (m) => shortTime(m.sentAt) },
               { header: 'BODY', value: (m) => oneLine(m.body) },
@@ -105,6 +112,7 @@ export function registerMessageCommands(program: Command): void {
           : table(result.messages, [
               { header: 'MESSAGE ID', value: (m) => m.messageId },
               { header: 'STATE', value: (m) => m.state },
+              ...priorityColumn(result.messages),
               { header: 'RECEIVES', value: (m) => m.receiveCount, align: 'right' },
               { header: 'VISIBLE AT', value: (m) => shortTime(m.visibleAt) },
               { header: 'BODY', value: (m) => oneLine(m.body) },
@@ -113,10 +121,19 @@ export function registerMessageCommands(program: Command): void {
     });
 }
 
+/** A PRIORITY column, only when some message has one above the default 0. */
+function priorityColumn(messages: { priority?: number }[]) {
+  if (!messages.some((m) => (m.priority ?? 0) > 0)) return [];
+  return [
+    { header: 'PRIORITY', value: (m: { priority?: number }) => m.priority ?? 0, align: 'right' as const },
+  ];
+}
+
 interface SendOptions {
   file?: string;
   attribute?: Record<string, string>;
   delay?: number;
+  priority?: number;
   groupId?: string;
   group?: string;
   deduplicationId?: string;
