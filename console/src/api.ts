@@ -110,7 +110,7 @@ export const api = {
     call<{ messages: PeekedMessage[] }>('GET', `${q(name)}/messages${query({ limit })}`),
   send: (
     name: string,
-    message: { body: string; attributes?: Record<string, string>; delaySeconds?: number },
+    message: { body: string; attributes?: Record<string, string>; delaySeconds?: number; priority?: number },
   ) => call<{ messageId: string }>('POST', `${q(name)}/messages`, message),
   deadLetters: (name: string, params: DeadLetterBrowseQuery) =>
     call<DeadLetterPage>('GET', `${q(name)}/dead-letters${query({ ...params })}`),

@@ -64,12 +64,16 @@ function messageList(messages: PeekedMessage[]): HTMLElement {
               messageStateLabels[message.state] ?? message.state,
             ),
             ' ',
+            ...(message.priority
+              ? [h('span', { class: 'badge priority' }, `priority ${message.priority}`), ' ']
+              : []),
             h('code', {}, preview(message.body, 60)),
           ),
           facts([
             ['Message id', h('code', {}, message.messageId)],
             ['Sent', dateTime(message.sentAt)],
             ['Receive count', String(message.receiveCount)],
+            ['Priority', String(message.priority ?? 0)],
             ['Visible at', dateTime(message.visibleAt)],
             ...(message.groupId ? ([['Group', message.groupId]] as [string, string][]) : []),
           ]),
