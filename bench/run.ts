@@ -11,6 +11,7 @@ import { measureBundles } from './bundles';
 import { measureCapacity } from './capacity';
 import { shardsSvg, throughputSvg } from './chart';
 import { parseOptions } from './options';
+import { measurePriorityCost, priorityTable } from './priorities';
 import {
   type BenchReport,
   bundleTable,
@@ -65,6 +66,12 @@ try {
     shards: options.shards,
     bodies: [800, 1024, 200 * 1024],
   });
+  log('receive cost with and without priorities ...');
+  const priorities = await measurePriorityCost({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+  });
   await stopAll();
 
   log('shard model ...');
@@ -101,14 +108,18 @@ try {
   console.log(`\n${throughputTable(report)}\n`);
   console.log(`${cpuTable(report)}\n`);
   console.log(`${capacityTable(report)}\n`);
+  console.log(`${priorityTable(priorities, options.shards)}\n`);
   console.log(`${shardTable(shards)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);
   console.log(`${targetTable(report.targets)}\n`);
 
   const out = resolve(options.outDir);
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(out, 'bench.txt'), `${fullText(report)}\n`);
+  writeFileSync(join(out, 'bench.json'), `${JSON.stringify({ ...report, priorities }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'bench.txt'),
+    `${fullText(report)}\n\n${priorityTable(priorities, options.shards)}\n`,
+  );
   writeFileSync(join(out, 'throughput.svg'), throughputSvg(report));
   writeFileSync(join(out, 'shards.svg'), shardsSvg(report));
   log(`wrote ${join(options.outDir, 'bench.json')}, bench.txt, throughput.svg and shards.svg`);
