@@ -158,7 +158,7 @@ export async function runChaos(config: ChaosConfig, options: RunOptions): Promis
       config,
       clock,
       retentionOver,
-      () => countStored(service.cleanClient, tables, main),
+      async () => countStored(service.cleanClient, tables, await record(queues.main)),
       log,
     );
     stop.abort();
@@ -169,9 +169,10 @@ export async function runChaos(config: ChaosConfig, options: RunOptions): Promis
 
     const auditedAt = clock.now();
     const final = {
-      main: await readQueue(service.cleanClient, tables, main),
-      deadLetter: await readQueue(service.cleanClient, tables, deadLetter),
-      retention: await readQueue(service.cleanClient, tables, retention),
+      // Records read now: they list the priorities the run's messages used.
+      main: await readQueue(service.cleanClient, tables, await record(queues.main)),
+      deadLetter: await readQueue(service.cleanClient, tables, await record(queues.deadLetter)),
+      retention: await readQueue(service.cleanClient, tables, await record(queues.retention)),
     };
     const checks = runChecks({ ledger, oracle, main, deadLetter, retention, final, auditedAt });
     for (const line of serviceLog.unexpected) checks.violations.push(violation('unexpected failure', line));

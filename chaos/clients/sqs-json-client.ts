@@ -49,7 +49,13 @@ export class SqsJsonQueueClient implements QueueClient {
     if (entries.length === 1) {
       const [entry] = entries as [SendEntry];
       const out = await this.call(() =>
-        this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: entry.body })),
+        this.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: this.queueUrl,
+            MessageBody: entry.body,
+            ...priorityAttributes(entry),
+          }),
+        ),
       );
       return [{ id: entry.id, messageId: out.MessageId! }];
     }
@@ -57,7 +63,7 @@ export class SqsJsonQueueClient implements QueueClient {
       this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: entries.map((e) => ({ Id: e.id, MessageBody: e.body })),
+          Entries: entries.map((e) => ({ Id: e.id, MessageBody: e.body, ...priorityAttributes(e) })),
         }),
       ),
     );
@@ -141,4 +147,11 @@ function batchResults(out: {
       error: new CallError(f.Code ?? 'Unknown', 0, !f.SenderFault, f.Message ?? ''),
     })),
   ];
+}
+
+/** The priority as SQS clients give it: the message attribute dq.Priority. */
+function priorityAttributes(entry: SendEntry) {
+  return entry.priority === undefined
+    ? {}
+    : { MessageAttributes: { 'dq.Priority': { DataType: 'Number', StringValue: String(entry.priority) } } };
 }
