@@ -10,6 +10,8 @@ import { ensureTables } from '../infra/local/tables';
 import { measureBundles } from './bundles';
 import { measureCapacity } from './capacity';
 import { shardsSvg, throughputSvg } from './chart';
+import { measureCostWork } from './costs/measure';
+import { costRows, costTable } from './costs/table';
 import { parseOptions } from './options';
 import { measurePriorityCost, priorityTable } from './priorities';
 import {
@@ -72,6 +74,15 @@ try {
     tables: costTables,
     shards: options.shards,
   });
+  log('cost table: an idle 20-s long poll, console refreshes, a topic fan-out ...');
+  const costWork = await measureCostWork({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+    backlog: 2_000,
+    waitSeconds: 20,
+  });
+  const costs = costRows(capacity, costWork);
   await stopAll();
 
   log('shard model ...');
@@ -100,6 +111,7 @@ try {
     options,
     rows,
     capacity,
+    costs: { rows: costs, measured: costWork },
     shards,
     ...(bundles ? { bundles } : {}),
     targets: checkTargets(rows, capacity, bundles),
@@ -108,6 +120,7 @@ try {
   console.log(`\n${throughputTable(report)}\n`);
   console.log(`${cpuTable(report)}\n`);
   console.log(`${capacityTable(report)}\n`);
+  console.log(`${costTable(costs)}\n`);
   console.log(`${priorityTable(priorities, options.shards)}\n`);
   console.log(`${shardTable(shards)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);
