@@ -36,7 +36,7 @@ export const priorityShard = (priority: number, shard: number): number =>
 export const priorityOf = (message: Pick<StoredMessage, 'shard'>): number =>
   Number.isInteger(message.shard) ? Math.floor(message.shard / partitionsPerPriority) : 0;
 
-/** The same shard at another priority: a message moved to another queue keeps its priority. */
+/** A random shard of another queue at the message's priority: a message moved there keeps it. */
 export const withPriorityOf = (from: Pick<StoredMessage, 'shard'>, shardCount: number): number =>
   priorityShard(priorityOf(from), Math.floor(Math.random() * shardCount));
 
