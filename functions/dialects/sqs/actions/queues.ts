@@ -115,9 +115,8 @@ export const GetQueueAttributes: SqsAction = async (call) => {
   const names = requestedAttributes(stringList(call.input, 'AttributeNames'));
   if (needsFairness(names)) {
     const { queue, depth } = await describeQueueDepth(call.runtime.queue, ref);
-    return {
-      Attributes: { ...queueAttributes(queue, names, depth), ...fairAttributes(queue, depth, names) },
-    };
+    const attributes = { ...queueAttributes(queue, names, depth), ...fairAttributes(queue, depth, names) };
+    return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
   }
   if (needsCounts(names)) {
     const { queue, counts } = await describeQueue(call.runtime.queue, ref);
