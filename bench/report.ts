@@ -1,5 +1,6 @@
 import type { BundleResult } from './bundles';
 import type { CapacityResult, Units } from './capacity';
+import { type FairnessRow, fairnessTable } from './fairness';
 import type { BenchOptions } from './options';
 import type { RowResult } from './rows';
 import type { ShardModel } from './shards';
@@ -13,6 +14,8 @@ export interface BenchReport {
   options: BenchOptions;
   rows: RowResult[];
   capacity: CapacityResult;
+  /** Fair queues: calls per send and receive with and without group ids (fairness.ts). */
+  fairness?: FairnessRow[];
   shards: ShardModel;
   bundles?: BundleResult[];
   targets: TargetCheck[];
@@ -192,6 +195,7 @@ export function fullText(report: BenchReport): string {
     throughputTable(report),
     cpuTable(report),
     capacityTable(report),
+    ...(report.fairness ? [fairnessTable(report.fairness)] : []),
     shardTable(report.shards),
   ];
   if (report.bundles) parts.push(bundleTable(report.bundles, report.options.initRuns));

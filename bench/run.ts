@@ -10,6 +10,7 @@ import { ensureTables } from '../infra/local/tables';
 import { measureBundles } from './bundles';
 import { measureCapacity } from './capacity';
 import { shardsSvg, throughputSvg } from './chart';
+import { fairnessTable, measureFairness } from './fairness';
 import { parseOptions } from './options';
 import {
   type BenchReport,
@@ -65,6 +66,12 @@ try {
     shards: options.shards,
     bodies: [800, 1024, 200 * 1024],
   });
+  log('fair queues: calls per send and receive with and without group ids ...');
+  const fairness = await measureFairness({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+  });
   await stopAll();
 
   log('shard model ...');
@@ -93,6 +100,7 @@ try {
     options,
     rows,
     capacity,
+    fairness,
     shards,
     ...(bundles ? { bundles } : {}),
     targets: checkTargets(rows, capacity, bundles),
@@ -101,6 +109,7 @@ try {
   console.log(`\n${throughputTable(report)}\n`);
   console.log(`${cpuTable(report)}\n`);
   console.log(`${capacityTable(report)}\n`);
+  console.log(`${fairnessTable(fairness)}\n`);
   console.log(`${shardTable(shards)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);
   console.log(`${targetTable(report.targets)}\n`);
