@@ -1,5 +1,7 @@
 import type { BundleResult } from './bundles';
 import type { CapacityResult, Units } from './capacity';
+import type { CostMeasurements } from './costs/measure';
+import { type CostRow, costTable } from './costs/table';
 import { type FairnessRow, fairnessTable } from './fairness';
 import type { BenchOptions } from './options';
 import type { RowResult } from './rows';
@@ -16,6 +18,8 @@ export interface BenchReport {
   capacity: CapacityResult;
   /** Fair queues: calls per send and receive with and without group ids (fairness.ts). */
   fairness?: FairnessRow[];
+  /** The cost table (costs/table.ts) and the work it priced. */
+  costs: { rows: CostRow[]; measured: CostMeasurements };
   shards: ShardModel;
   bundles?: BundleResult[];
   targets: TargetCheck[];
@@ -196,6 +200,7 @@ export function fullText(report: BenchReport): string {
     cpuTable(report),
     capacityTable(report),
     ...(report.fairness ? [fairnessTable(report.fairness)] : []),
+    costTable(report.costs.rows),
     shardTable(report.shards),
   ];
   if (report.bundles) parts.push(bundleTable(report.bundles, report.options.initRuns));

@@ -10,6 +10,8 @@ import { ensureTables } from '../infra/local/tables';
 import { measureBundles } from './bundles';
 import { measureCapacity } from './capacity';
 import { shardsSvg, throughputSvg } from './chart';
+import { measureCostWork } from './costs/measure';
+import { costRows, costTable } from './costs/table';
 import { fairnessTable, measureFairness } from './fairness';
 import { parseOptions } from './options';
 import {
@@ -72,6 +74,15 @@ try {
     tables: costTables,
     shards: options.shards,
   });
+  log('cost table: an idle 20-s long poll, console refreshes, a topic fan-out ...');
+  const costWork = await measureCostWork({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+    backlog: 2_000,
+    waitSeconds: 20,
+  });
+  const costs = costRows(capacity, costWork);
   await stopAll();
 
   log('shard model ...');
@@ -101,6 +112,7 @@ try {
     rows,
     capacity,
     fairness,
+    costs: { rows: costs, measured: costWork },
     shards,
     ...(bundles ? { bundles } : {}),
     targets: checkTargets(rows, capacity, bundles),
@@ -110,6 +122,7 @@ try {
   console.log(`${cpuTable(report)}\n`);
   console.log(`${capacityTable(report)}\n`);
   console.log(`${fairnessTable(fairness)}\n`);
+  console.log(`${costTable(costs)}\n`);
   console.log(`${shardTable(shards)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);
   console.log(`${targetTable(report.targets)}\n`);
