@@ -65,6 +65,7 @@ export function noisyOf(inFlight: InFlightGroups, lastSends: Map<string, number>
 export class FairGroups {
   private readonly recorded = new Map<string, number>();
   private readonly sets = new Map<string, { at: number; set: Promise<NoisyGroups> }>();
+  private readonly noQuiet = new Map<string, number>();
 
   constructor(readonly store: FairnessStore) {}
 
@@ -86,6 +87,21 @@ export class FairGroups {
   undo(queue: QueueRecord, groups: string[], markQueue: boolean): void {
     for (const group of groups) this.recorded.delete(`${queue.id}\n${group}`);
     if (markQueue) this.recorded.delete(queue.id);
+  }
+
+  /**
+   * Whether a receive here found no quiet message within refreshMs: then receives skip the quiet
+   * pass (which reads up to maxScannedPerShard noisy entries per shard) until the noisy set is read
+   * again, so a quiet message sent meanwhile waits at most that long.
+   */
+  quietRecentlyEmpty(queueId: string, now: number): boolean {
+    const at = this.noQuiet.get(queueId);
+    return at !== undefined && now - at < fairRules.refreshMs && now >= at;
+  }
+
+  noteQuiet(queueId: string, found: boolean, now: number): void {
+    if (found) this.noQuiet.delete(queueId);
+    else this.noQuiet.set(queueId, now);
   }
 
   /** The queue's noisy groups, read again when older than refreshMs (or when `fresh`). */

@@ -16,7 +16,9 @@ export type LeaseOne = (
  * with the noisy groups filtered out (the filter skips their entries after reading them, so at
  * most `maxScannedPerShard` entries per shard are read past them); then, if the receive still has
  * room, the noisy groups' oldest messages, the group with the fewest in flight first (as SQS
- * does). Noisy messages wait while quiet ones are visible; they are never dropped.
+ * does). Noisy messages wait while quiet ones are visible; they are never dropped. A quiet pass
+ * that finds nothing is skipped for the next refreshMs (fair-groups.ts): a backlog of only noisy
+ * messages then costs plain receives, not a filtered read of it each time.
  */
 export async function leaseQuietFirst(
   ctx: QueueContext,
@@ -25,7 +27,9 @@ export async function leaseQuietFirst(
   maxMessages: number,
   leaseOne: LeaseOne,
 ): Promise<ReceivedMessage[]> {
-  const store = ctx.fairness!.store;
+  const fair = ctx.fairness!;
+  const store = fair.store;
+  let quietFound = false;
   const received: ReceivedMessage[] = [];
   const tally = { purged: 0 };
   const tried = new Set<string>();
@@ -48,13 +52,17 @@ export async function leaseQuietFirst(
         limit: Math.min(100, (maxMessages - received.length) * 3 + 2),
         ...(quietOnly ? { excluding, maxScanned: fairRules.maxScannedPerShard } : {}),
       });
+      if (quietOnly && found.length > 0) quietFound = true;
       const candidates = order(found.filter((c) => !tried.has(c.messageId)));
       for (const id of candidates) tried.add(id);
       await leaseInTurn(candidates, now);
     }
   };
   // Random order among quiet candidates, so concurrent receivers rarely race for one message.
-  await pass((found) => shuffle(found.map((c) => c.messageId)), true);
+  if (!fair.quietRecentlyEmpty(queue.id, ctx.clock.now())) {
+    await pass((found) => shuffle(found.map((c) => c.messageId)), true);
+    fair.noteQuiet(queue.id, quietFound || received.length >= maxMessages, ctx.clock.now());
+  }
   if (received.length < maxMessages) {
     const load = (c: GroupCandidate) => (c.groupId === undefined ? 0 : (noisy.get(c.groupId) ?? 0));
     await pass((found) => [...found].sort((a, b) => load(a) - load(b)).map((c) => c.messageId), false);
