@@ -11,6 +11,8 @@ export interface SendEntry {
   body: string;
   /** 1..9, or absent for the default 0: REST `priority`, SQS attribute dq.Priority. */
   priority?: number;
+  /** A fair-queue tenant (REST groupId, SQS MessageGroupId on a standard queue). */
+  groupId?: string;
 }
 
 export type EntryResult = { id: string; messageId?: string; error?: CallError };

@@ -54,6 +54,7 @@ export class SqsJsonQueueClient implements QueueClient {
             QueueUrl: this.queueUrl,
             MessageBody: entry.body,
             ...priorityAttributes(entry),
+            ...(entry.groupId ? { MessageGroupId: entry.groupId } : {}),
           }),
         ),
       );
@@ -63,7 +64,12 @@ export class SqsJsonQueueClient implements QueueClient {
       this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: entries.map((e) => ({ Id: e.id, MessageBody: e.body, ...priorityAttributes(e) })),
+          Entries: entries.map((e) => ({
+            Id: e.id,
+            MessageBody: e.body,
+            ...(e.groupId ? { MessageGroupId: e.groupId } : {}),
+            ...priorityAttributes(e),
+          })),
         }),
       ),
     );

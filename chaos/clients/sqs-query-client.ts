@@ -48,6 +48,7 @@ export class SqsQueryQueueClient implements QueueClient {
       const result = await this.call('SendMessage', {
         MessageBody: entry.body,
         ...priorityParams(entry, ''),
+        ...(entry.groupId ? { MessageGroupId: entry.groupId } : {}),
       });
       return [{ id: entry.id, messageId: String(result.MessageId) }];
     }
@@ -56,6 +57,7 @@ export class SqsQueryQueueClient implements QueueClient {
       params[`SendMessageBatchRequestEntry.${index + 1}.Id`] = entry.id;
       params[`SendMessageBatchRequestEntry.${index + 1}.MessageBody`] = entry.body;
       Object.assign(params, priorityParams(entry, `SendMessageBatchRequestEntry.${index + 1}.`));
+      if (entry.groupId) params[`SendMessageBatchRequestEntry.${index + 1}.MessageGroupId`] = entry.groupId;
     });
     return batchResults(await this.call('SendMessageBatch', params), 'SendMessageBatchResultEntry');
   }

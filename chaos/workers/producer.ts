@@ -79,7 +79,12 @@ async function sendRound(
     ledger.attemptSend(attempt);
     const id = `e${index}`;
     attempts.set(id, { pending: p, attempt });
-    return { id, body: attempt.body, ...(p.priority === undefined ? {} : { priority: p.priority }) };
+    return {
+      id,
+      body: attempt.body,
+      ...tenantOf(p.sequence),
+      ...(p.priority === undefined ? {} : { priority: p.priority }),
+    };
   });
   let results: Awaited<ReturnType<QueueClient['send']>>;
   try {
@@ -117,4 +122,13 @@ function bodyFor(key: string, p: Pending): string {
     .slice(0, padding)
     .join('');
   return `${key} ${p.poison ? 'poison' : 'work'} ${filler}`;
+}
+
+/**
+ * Fair queues: half the messages carry a tenant (a group id on the standard queue), one tenant
+ * sending most of them, so some runs have a noisy group; none of that may lose a message.
+ */
+function tenantOf(sequence: number): { groupId?: string } {
+  if (sequence % 2 === 0) return {};
+  return { groupId: sequence % 3 === 0 ? `tenant-${1 + (sequence % 4)}` : 'tenant-big' };
 }

@@ -1,6 +1,7 @@
 import type { QueueContext } from '../context';
 import { invalidParameter, isQueueError, QueueError } from '../errors';
 import type { BatchResult, OutgoingMessage, QueueRecord, StoredMessage } from '../model';
+import { noteGroupSends } from '../shared/fairness';
 import { prepare } from '../shared/prepare';
 import { notePriorities, priorityShard, validatePriority } from '../shared/priority';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
@@ -14,7 +15,10 @@ export async function send(
 ): Promise<Sent> {
   const stored = prepareStandard(ctx, queue, message, sender, '');
   await notePriorities(ctx, queue, [stored]);
-  const { failedIndexes } = await ctx.store.putMessages([stored]);
+  const [{ failedIndexes }] = await Promise.all([
+    ctx.store.putMessages([stored]),
+    noteGroupSends(ctx, queue, [stored]),
+  ]);
   if (failedIndexes.length > 0) {
     throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
   }
@@ -48,7 +52,10 @@ export async function sendBatch(
   if (prepared.length > 0) {
     const messages = prepared.map((p) => p.message);
     await notePriorities(ctx, queue, messages);
-    const { failedIndexes } = await ctx.store.putMessages(messages);
+    const [{ failedIndexes }] = await Promise.all([
+      ctx.store.putMessages(messages),
+      noteGroupSends(ctx, queue, messages),
+    ]);
     const failed = new Set(failedIndexes);
     prepared.forEach((p, index) => {
       if (failed.has(index)) {
