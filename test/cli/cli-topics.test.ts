@@ -21,7 +21,7 @@ async function bodiesIn(queue: string): Promise<string[]> {
   return messages.map((m: { body: string }) => m.body).sort();
 }
 
-describe('dq topics', () => {
+describe('dq topics', { timeout: 120_000 }, () => {
   test('create (again: the same topic), list as a table and JSON, delete asks unless --yes', async () => {
     const topic = name('cli-topic');
     const fifo = `${name('cli-topic')}.fifo`;
