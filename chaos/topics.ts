@@ -9,6 +9,7 @@ import { ScaledClock, sleepReal } from './clock';
 import type { ChaosConfig } from './config';
 import { FaultInjector } from './faults';
 import { startChaosService } from './service';
+import { ServiceLog } from './service-log';
 
 /**
  * The topic scenario: publishes to one topic with 5 queue subscriptions (filter policies on
@@ -83,6 +84,9 @@ export async function runTopicChaos(
   });
   const started = performance.now();
   const violations: string[] = [];
+  // Retryable failures are logged as WARN and expected here; an ERROR line is a finding.
+  const serviceLog = new ServiceLog();
+  serviceLog.capture();
   try {
     faults.setEnabled(false);
     const topic = `chaos-topic-${runId}`;
@@ -208,6 +212,7 @@ export async function runTopicChaos(
         }
       }
     }
+    for (const line of serviceLog.unexpected) violations.push(`unexpected failure: ${line.slice(0, 300)}`);
     return {
       publishes: config.topicPublishes,
       attempts: attempts.length,
@@ -219,6 +224,7 @@ export async function runTopicChaos(
     };
   } finally {
     await service.close();
+    serviceLog.release();
   }
 }
 
