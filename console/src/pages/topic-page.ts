@@ -2,6 +2,7 @@ import type { Subscription, Topic } from '../../../functions/dialects/rest/clien
 import { ApiProblem, allSubscriptions, api } from '../api';
 import { confirmDialog } from '../confirm-dialog';
 import { h, replaceChildren } from '../dom';
+import { count } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
 import { sortableTable } from '../sortable-table';
@@ -60,6 +61,16 @@ export const topicPage: Page = (main, params) => {
             : 'none: every message',
       },
       {
+        key: 'counts',
+        label: 'Matched / delivered / filtered out',
+        numeric: true,
+        value: (s) => s.statistics?.matched ?? 0,
+        render: (s) =>
+          s.statistics
+            ? `${count(s.statistics.matched)} / ${count(s.statistics.delivered)} / ${count(s.statistics.filteredOut)}${s.statistics.dropped ? ` (${count(s.statistics.dropped)} given up)` : ''}`
+            : '–',
+      },
+      {
         key: 'matched',
         label: 'Last test message',
         value: (s) => (matched.has(s.id) ? 1 : 0),
@@ -100,10 +111,10 @@ export const topicPage: Page = (main, params) => {
 
   const live = refresher(async () => {
     try {
-      if (!topic) {
-        topic = await api.getTopic(name);
-        showTopic(topic);
-      }
+      const fresh = await api.getTopic(name);
+      if (!topic) showTopic(fresh);
+      topic = fresh;
+      showCounts(fresh);
       subscriptions = await allSubscriptions(name);
       table.update(subscriptions);
       replaceChildren(errors);
@@ -136,6 +147,14 @@ export const topicPage: Page = (main, params) => {
     );
   }
 
+  const counts = h('p', { class: 'summary' });
+  function showCounts(t: Topic): void {
+    const stats = t.statistics;
+    counts.textContent = stats
+      ? `${count(stats.published)} published, ${count(stats.unmatched)} matched no subscription (dropped).`
+      : '';
+  }
+
   function showNotFound(): void {
     if (missing) return;
     missing = true;
@@ -163,6 +182,7 @@ export const topicPage: Page = (main, params) => {
     h('div', { class: 'page-head' }, h('h1', {}, name), live.element),
     errors,
     facts,
+    counts,
     section('subscriptions-title', 'Subscriptions', table.element, status),
     h(
       'div',
