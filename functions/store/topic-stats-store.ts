@@ -79,7 +79,7 @@ export class DynamoTopicStatsStore extends DynamoBase implements TopicStatsStore
       for (const [attribute, value] of Object.entries(item)) {
         if (!attribute.startsWith(prefix) || value.N === undefined) continue;
         const id = attribute.slice(prefix.length);
-        counts.subscriptions[id] = { ...counts.subscriptions[id], [name]: Number(value.N) };
+        (counts.subscriptions[id] ??= {})[name] = Number(value.N);
       }
     }
     return counts;

@@ -46,9 +46,8 @@ export class TopicStatsRecorder {
   countSubscription(topicId: string, subscriptionId: string, counter: SubscriptionCounter, n = 1): void {
     if (n <= 0) return;
     const counts = this.bucket(topicId);
-    const one = counts.subscriptions[subscriptionId] ?? {};
+    const one = (counts.subscriptions[subscriptionId] ??= {});
     one[counter] = (one[counter] ?? 0) + n;
-    counts.subscriptions[subscriptionId] = one;
   }
 
   /** Writes the counts when the interval has passed; never throws. */
