@@ -95,9 +95,6 @@ export function registerSubscriptionCommands(program: Command): void {
               { header: 'ENDPOINT', value: (s) => endpointName(s) },
               { header: 'DELIVERY', value: (s) => (s.rawDelivery ? 'raw' : 'envelope') },
               { header: 'STATUS', value: (s) => (s.pendingConfirmation ? 'pending' : 'confirmed') },
-              { header: 'MATCHED', value: (s) => s.statistics?.matched, align: 'right' },
-              { header: 'DELIVERED', value: (s) => s.statistics?.delivered, align: 'right' },
-              { header: 'FILTERED OUT', value: (s) => s.statistics?.filteredOut, align: 'right' },
               {
                 header: 'FILTER',
                 value: (s) =>

@@ -90,13 +90,11 @@ describe('dq topics', { timeout: 120_000 }, () => {
     await json(['subscribe', topic, audit]);
 
     const listed = await dq(['subscriptions', topic]);
+    expect(listed.stdout).toMatch(/^ID\s+PROTOCOL\s+ENDPOINT\s+DELIVERY\s+STATUS\s+FILTER\n/);
     expect(listed.stdout).toMatch(
-      /^ID\s+PROTOCOL\s+ENDPOINT\s+DELIVERY\s+STATUS\s+MATCHED\s+DELIVERED\s+FILTERED OUT\s+FILTER\n/,
+      new RegExp(`${paid}\\s+raw\\s+confirmed\\s+body: \\{"state":\\["paid"\\]\\}`),
     );
-    expect(listed.stdout).toMatch(
-      new RegExp(`${paid}\\s+raw\\s+confirmed\\s+0\\s+0\\s+0\\s+body: \\{"state":\\["paid"\\]\\}`),
-    );
-    expect(listed.stdout).toMatch(new RegExp(`${audit}\\s+envelope\\s+confirmed\\s+0\\s+0\\s+0\\s*\\n?`));
+    expect(listed.stdout).toMatch(new RegExp(`${audit}\\s+envelope\\s+confirmed\\s*\\n?`));
 
     // One message: the answer names the subscriptions it matched.
     const one = await json([
@@ -131,15 +129,6 @@ describe('dq topics', { timeout: 120_000 }, () => {
       Type: 'Notification',
       Subject: 'order 1',
       MessageAttributes: { priority: { Type: 'Number', Value: '7' } },
-    });
-
-    // The counts: paid matched 2 of the 4 and filtered out the others.
-    const counted = await json(['subscriptions', topic]);
-    expect(counted.subscriptions.find((s: { id: string }) => s.id === paidSub.id).statistics).toEqual({
-      matched: 2,
-      delivered: 2,
-      filteredOut: 2,
-      dropped: 0,
     });
 
     // Unsubscribe by topic and id, and by ARN; then nothing is delivered to those queues.

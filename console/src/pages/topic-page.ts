@@ -2,7 +2,6 @@ import type { Subscription, Topic } from '../../../functions/dialects/rest/clien
 import { ApiProblem, allSubscriptions, api } from '../api';
 import { confirmDialog } from '../confirm-dialog';
 import { h, replaceChildren } from '../dom';
-import { count } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
 import { sortableTable } from '../sortable-table';
@@ -61,16 +60,6 @@ export const topicPage: Page = (main, params) => {
             : 'none: every message',
       },
       {
-        key: 'counts',
-        label: 'Matched / delivered / filtered out',
-        numeric: true,
-        value: (s) => s.statistics?.matched ?? 0,
-        render: (s) =>
-          s.statistics
-            ? `${count(s.statistics.matched)} / ${count(s.statistics.delivered)} / ${count(s.statistics.filteredOut)}${s.statistics.dropped ? ` (${count(s.statistics.dropped)} given up)` : ''}`
-            : '–',
-      },
-      {
         key: 'matched',
         label: 'Last test message',
         value: (s) => (matched.has(s.id) ? 1 : 0),
@@ -111,10 +100,10 @@ export const topicPage: Page = (main, params) => {
 
   const live = refresher(async () => {
     try {
-      const fresh = await api.getTopic(name);
-      if (!topic) showTopic(fresh);
-      topic = fresh;
-      showCounts(fresh);
+      if (!topic) {
+        topic = await api.getTopic(name);
+        showTopic(topic);
+      }
       subscriptions = await allSubscriptions(name);
       table.update(subscriptions);
       replaceChildren(errors);
@@ -147,14 +136,6 @@ export const topicPage: Page = (main, params) => {
     );
   }
 
-  const counts = h('p', { class: 'summary' });
-  function showCounts(t: Topic): void {
-    const stats = t.statistics;
-    counts.textContent = stats
-      ? `${count(stats.published)} published, ${count(stats.unmatched)} matched no subscription (dropped).`
-      : '';
-  }
-
   function showNotFound(): void {
     if (missing) return;
     missing = true;
@@ -182,7 +163,6 @@ export const topicPage: Page = (main, params) => {
     h('div', { class: 'page-head' }, h('h1', {}, name), live.element),
     errors,
     facts,
-    counts,
     section('subscriptions-title', 'Subscriptions', table.element, status),
     h(
       'div',
