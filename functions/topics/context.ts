@@ -4,7 +4,6 @@ import type { QueueContext } from '../queue/context';
 import type { SubscriptionRecord, TopicRecord, TopicRef } from './model';
 import type { TopicStore } from './port';
 import { SequenceNumbers } from './sequence';
-import { type TopicCounts, TopicStatsRecorder, type TopicStatsStore } from './statistics';
 
 /** What every topic operation needs: its storage, the queue it delivers through, time and a signing key. */
 export interface TopicsContext {
@@ -26,9 +25,6 @@ export interface TopicsContext {
    * leaves the rest to the sweeper's next run.
    */
   inlineDeliveries: number;
-  /** Counts of published, unmatched, delivered and filtered-out messages (statistics.ts). */
-  stats: TopicStatsRecorder;
-  statsStore: TopicStatsStore;
 }
 
 export interface TopicsContextOptions {
@@ -39,14 +35,10 @@ export interface TopicsContextOptions {
   cacheMs?: number;
   outboxGraceMs?: number;
   inlineDeliveries?: number;
-  /** Where the counts go; without one nothing is counted (tests of other things). */
-  statsStore?: TopicStatsStore;
-  statsFlushMs?: number;
 }
 
 export function createTopicsContext(options: TopicsContextOptions): TopicsContext {
   const clock = options.clock ?? options.queue.clock;
-  const statsStore = options.statsStore ?? noStats;
   return {
     store: options.store,
     queue: options.queue,
@@ -56,8 +48,6 @@ export function createTopicsContext(options: TopicsContextOptions): TopicsContex
     sequence: new SequenceNumbers(),
     outboxGraceMs: options.outboxGraceMs ?? 60_000,
     inlineDeliveries: options.inlineDeliveries ?? 20,
-    stats: new TopicStatsRecorder(statsStore, clock, options.statsFlushMs ?? 10_000),
-    statsStore,
   };
 }
 
@@ -113,11 +103,6 @@ export class TopicCache {
     }
   }
 }
-
-const noStats: TopicStatsStore = {
-  addTopicCounts: async () => undefined,
-  readTopicCounts: async (): Promise<TopicCounts> => ({ topic: {}, subscriptions: {} }),
-};
 
 function lazyKey(given: KeyObject | undefined): () => KeyObject {
   let key = given;

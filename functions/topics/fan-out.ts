@@ -31,10 +31,6 @@ export async function fanOut(
   targets: DeliveryTarget[],
 ): Promise<FanOutResult> {
   const outcomes = await Promise.all(targets.map((target) => deliver(ctx, message, target)));
-  targets.forEach((target, index) => {
-    const outcome = outcomes[index];
-    if (outcome !== 'retry') ctx.stats.countSubscription(message.topicId, target.subscriptionId, outcome!);
-  });
   return {
     remaining: targets.filter((_, index) => outcomes[index] === 'retry'),
     delivered: outcomes.filter((o) => o === 'delivered').length,
