@@ -86,6 +86,12 @@ export interface OutgoingMessage {
   deduplicationId?: string;
   /** Standard queues only: 0 (default) to 9 (highest); higher priorities are received first. */
   priority?: number;
+  /**
+   * Set by internal senders only (a topic's fan-out; no dialect passes it): the message's id, so a
+   * repeated send of the same message finds the first one's item (or its tombstone) and stores
+   * nothing. Standard queues only.
+   */
+  messageId?: string;
 }
 
 /** A message as the store keeps it. */

@@ -4,7 +4,7 @@ import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '.
 import { json, noContent } from '../http';
 import { inspectionOperations } from './inspection-operations';
 import { deleteOperations, receiveOperations, sendOperations } from './message-operations';
-import { openApiDocument } from './openapi';
+import { servedOpenApiDocument } from './openapi-file';
 import { check, parseBody } from './parse';
 import { redriveOperations } from './redrive-operations';
 import { queueRepresentation } from './representations';
@@ -23,7 +23,7 @@ export const restOperations: Record<string, RestOperation> = {
   ...sendOperations,
   ...receiveOperations,
   ...deleteOperations,
-  openApi: async () => json(200, openApiDocument()),
+  openApi: async () => json(200, await servedOpenApiDocument()),
 
   createQueue: async (event, runtime) => {
     const { name, shardCount, tags, fifo, ...settings } = parseBody(event, schemas.createQueueRequest);
