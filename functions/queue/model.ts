@@ -67,6 +67,8 @@ export type MessageAttributes = Record<string, MessageAttributeValue>;
 export interface OutgoingMessage {
   body: string;
   delaySeconds?: number;
+  /** ISO 8601 instant from which it is deliverable (scheduled delivery, shared/schedule.ts). */
+  deliverAt?: string;
   attributes?: MessageAttributes;
   /** AWS X-Ray trace header (SQS system attribute AWSTraceHeader). */
   traceHeader?: string;

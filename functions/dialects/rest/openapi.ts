@@ -73,6 +73,11 @@ export const documentedOperations: Record<string, DocumentedOperation> = {
     responses: { 200: replies.batchResponse },
   },
   deleteMessage: { summary: 'Delete a message by receipt handle', responses: { 204: null } },
+  cancelScheduled: {
+    summary:
+      'Cancel a scheduled message not yet deliverable (204); 409 MessageNotScheduled once deliverable or received',
+    responses: { 204: null },
+  },
   browseDeadLetters: {
     summary: 'Browse dead letters without leasing them, newest or oldest first',
     query: redrive.browseQuery,

@@ -5,6 +5,7 @@ import {
   deleteMessage,
   deleteMessageBatch,
 } from '../../queue/operations/acknowledge';
+import { cancelScheduledMessage } from '../../queue/operations/cancel-scheduled';
 import { describeQueueDepth, listQueuesWithDepth } from '../../queue/operations/depth';
 import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '../../queue/operations/queues';
 import { receiveMessages } from '../../queue/operations/receive';
@@ -18,6 +19,7 @@ import { redriveOperations } from './redrive-operations';
 import {
   attributesFromRest,
   batchRepresentation,
+  iso,
   messageRepresentation,
   queueRepresentation,
 } from './representations';
@@ -123,7 +125,8 @@ export const restOperations: Record<string, RestOperation> = {
           successful: result.successful.map(({ id, messageId, message }) => ({
             id,
             messageId,
-            ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+            ...(message.sequenceNumber ? { sequenceNumber: message.sequenceNumber } : {}),
+            deliverAt: iso(message.visibleAt),
           })),
           failed: result.failed,
         }),
@@ -139,7 +142,8 @@ export const restOperations: Record<string, RestOperation> = {
     const { sequenceNumber } = sent.message;
     return json(201, {
       messageId: sent.messageId,
-      ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+      ...(sequenceNumber ? { sequenceNumber } : {}),
+      deliverAt: iso(sent.message.visibleAt),
     });
   },
 
@@ -147,6 +151,11 @@ export const restOperations: Record<string, RestOperation> = {
     const input = parseBody(event, schemas.receiveRequest, { optional: true });
     const messages = await receiveMessages(runtime.queue, refOf(event, runtime), input);
     return json(200, { messages: messages.map(messageRepresentation) });
+  },
+
+  cancelScheduled: async (event, runtime) => {
+    await cancelScheduledMessage(runtime.queue, refOf(event, runtime), event.pathParameters?.messageId);
+    return noContent();
   },
 
   deleteMessage: async (event, runtime) => {

@@ -18,7 +18,7 @@ import type * as replies from './response-schemas';
  */
 type Reply<Schema extends z.ZodType> = z.output<Schema>;
 
-const iso = (ms: number) => new Date(ms).toISOString();
+export const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNothing = (ms: number | undefined) => (ms === undefined ? undefined : iso(ms));
 
 export function queueArn(queue: QueueRecord): string {
@@ -84,8 +84,9 @@ export function peekedRepresentation({
     receiveCount: message.receiveCount,
     state,
     visibleAt: iso(message.visibleAt),
+    ...(state === 'delayed' ? { deliverAt: iso(message.visibleAt) } : {}),
     ...(message.groupId === undefined ? {} : { groupId: message.groupId }),
-    ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+    ...(message.sequenceNumber ? { sequenceNumber: message.sequenceNumber } : {}),
   };
 }
 

@@ -64,7 +64,11 @@ export const listQueuesResponse = z.strictObject({
 
 export const sendMessageResponse = z.strictObject({
   messageId: z.string(),
-  sequenceNumber: z.string().optional().describe('FIFO only: increases within the message group'),
+  sequenceNumber: z
+    .string()
+    .optional()
+    .describe('FIFO only: increases within the message group (absent while a message is scheduled)'),
+  deliverAt: timestamp.describe('when it becomes deliverable (scheduled, delayed, or now)'),
 });
 
 export const batchFailureResponse = z.strictObject({
@@ -81,6 +85,7 @@ export const batchResponse = z.strictObject({
       id: z.string(),
       messageId: z.string().optional().describe('send batches only'),
       sequenceNumber: z.string().optional().describe('send batches to FIFO queues only'),
+      deliverAt: timestamp.optional().describe('send batches only: when it becomes deliverable'),
     }),
   ),
   failed: z.array(batchFailureResponse),
@@ -132,6 +137,7 @@ export const peekedMessageResponse = z.strictObject({
   receiveCount: z.int(),
   state: z.enum(messageStates),
   visibleAt: timestamp.describe('when it is (or became) visible: the lease end when in flight'),
+  deliverAt: timestamp.optional().describe('state delayed only: when it becomes deliverable (scheduled)'),
   groupId: z.string().optional(),
   sequenceNumber: z.string().optional(),
 });

@@ -24,7 +24,7 @@ const fifoId = z
 
 const settingsShape = {
   visibilityTimeoutSeconds: int(limits.visibilityTimeoutSeconds).optional(),
-  retentionSeconds: int(limits.retentionSeconds).optional(),
+  retentionSeconds: int(limits.queueRetentionSeconds).optional().describe('60 to 31,536,000 (365 days)'),
   delaySeconds: int(limits.delaySeconds).optional(),
   maxMessageBytes: int(limits.maxMessageBytes).optional(),
   receiveWaitSeconds: int(limits.receiveWaitSeconds).optional(),
@@ -79,9 +79,17 @@ export const messageAttributes = z.record(z.string(), attributeValue);
 
 const messageShape = {
   body: z.string().min(1).describe('UTF-8 text; with attributes at most the queue maxMessageBytes'),
-  delaySeconds: int(limits.delaySeconds)
+  delaySeconds: int({ min: 0, max: limits.queueRetentionSeconds.max })
     .optional()
-    .describe('Standard queues only (0 is accepted on FIFO queues)'),
+    .describe(
+      "Standard queues: up to the queue's retention (0 is accepted on FIFO queues); not with deliverAt",
+    ),
+  deliverAt: z
+    .string()
+    .optional()
+    .describe(
+      'ISO 8601 instant (with Z or an offset) when it becomes deliverable, up to the retention; not with delaySeconds',
+    ),
   attributes: messageAttributes.optional(),
   groupId: fifoId
     .optional()

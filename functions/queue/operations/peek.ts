@@ -1,5 +1,5 @@
 import type { QueueContext } from '../context';
-import { QueueError } from '../errors';
+import { invalidParameter, QueueError } from '../errors';
 import { kindOf } from '../kinds';
 import type { QueueRef, StoredMessage } from '../model';
 import { type MessageState, stateOf, undeliverable } from '../states';
@@ -26,15 +26,22 @@ const maxPeekBodyBytes = 4_000_000;
 export async function peekMessages(
   ctx: QueueContext,
   ref: QueueRef,
-  input: { limit?: unknown } = {},
+  input: { limit?: unknown; state?: unknown } = {},
 ): Promise<PeekedMessage[]> {
   const limit = integerInRange('limit', input.limit ?? peekLimits.default, peekLimits);
+  if (input.state !== undefined && input.state !== 'delayed') {
+    throw invalidParameter('state', input.state, 'delayed (or absent for every state)');
+  }
   const queue = await ctx.queues.require(ref);
   if (!ctx.inspection) {
     throw new QueueError('UnsupportedOperation', 'Peeking at messages is not available in this runtime');
   }
   const now = ctx.clock.now();
-  const found = await kindOf(queue).peek(ctx.inspection, queue, limit);
+  // `state: delayed` lists only scheduled (and delayed) messages, earliest first.
+  const found =
+    input.state === undefined
+      ? await kindOf(queue).peek(ctx.inspection, queue, limit)
+      : await ctx.inspection.peekScheduled(queue, now, limit);
   const peeked: PeekedMessage[] = [];
   let bytes = 0;
   for (const message of found) {

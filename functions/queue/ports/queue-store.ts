@@ -51,6 +51,8 @@ export interface QueueStore {
   deleteMessages(requests: DeleteRequest[]): Promise<DeleteOutcome[]>;
   changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome>;
   countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult>;
+  /** Cancels a message not yet deliverable and never received (shared/schedule.ts), in one write. */
+  cancelScheduled(queueId: string, messageId: string, now: number): Promise<CancelOutcome>;
   /**
    * Removes messages a purge cut off (sent at or before `queue.purgedAt`), within a time budget,
    * resuming where the last call stopped; `done` once none is left (the queue's purge is cleared).
@@ -122,3 +124,6 @@ export interface VisibilityRequest {
 export type VisibilityOutcome = 'changed' | 'gone' | 'stale' | 'notInFlight' | 'limit';
 
 export type MessageCountsResult = MessageCounts;
+
+/** `notScheduled`: deliverable already, or received; `notFound`: no such message (or gone). */
+export type CancelOutcome = 'cancelled' | 'notScheduled' | 'notFound';
