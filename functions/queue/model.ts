@@ -49,6 +49,11 @@ export interface QueueRecord extends QueueSettings {
   /** Where the background removal of purged messages resumes. */
   purgeCursor?: string;
   tags: Record<string, string>;
+  /**
+   * FIFO: set by the first scheduled send (fifo/schedule.ts); receives look for due scheduled
+   * messages only on queues that have it, so others pay nothing for scheduling.
+   */
+  scheduling?: boolean;
   /** SQS attributes the core stores but does not act on (Policy, KmsMasterKeyId, ...). */
   extraAttributes: Record<string, string>;
 }

@@ -177,6 +177,7 @@ export function queueToItem(q: QueueRecord): Item {
   if (q.purgePending !== undefined) item.purgePending = num(q.purgePending);
   if (q.purgeCursor !== undefined) item.purgeCursor = str(q.purgeCursor);
   if (q.fifo) item.fifo = { BOOL: true };
+  if (q.scheduling) item.sch = { BOOL: true };
   if (q.contentBasedDeduplication !== undefined) {
     item.contentBasedDeduplication = { BOOL: q.contentBasedDeduplication };
   }
@@ -210,6 +211,7 @@ export function itemToQueue(item: Item): QueueRecord {
   if (purgePending !== undefined) record.purgePending = purgePending;
   if (item.purgeCursor?.S) record.purgeCursor = item.purgeCursor.S;
   if (item.fifo?.BOOL) record.fifo = true;
+  if (item.sch?.BOOL) record.scheduling = true;
   if (item.contentBasedDeduplication?.BOOL !== undefined) {
     record.contentBasedDeduplication = item.contentBasedDeduplication.BOOL;
   }

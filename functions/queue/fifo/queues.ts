@@ -50,7 +50,10 @@ export async function peekFifo(
   queue: QueueRecord,
   limit: number,
 ): Promise<FifoMessage[]> {
-  return roundRobin(await inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit));
+  const groups = roundRobin(await inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit));
+  // Scheduled messages not yet in their groups (fifo/schedule.ts) come after the groups' messages.
+  if (!queue.scheduling || groups.length >= limit) return groups;
+  return [...groups, ...((await inspection.peekScheduled(queue, 0, limit - groups.length)) as FifoMessage[])];
 }
 
 function roundRobin(groups: FifoMessage[][]): FifoMessage[] {

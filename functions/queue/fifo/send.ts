@@ -7,7 +7,9 @@ import { contentDeduplicationId, requireGroupId, validateFifoId } from '../share
 import { pause } from '../shared/long-poll';
 import { prepare } from '../shared/prepare';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
+import { scheduledAhead } from '../shared/schedule';
 import { fifoStore, groupShard } from './groups';
+import { sendScheduledFifo } from './schedule';
 import { nextSequences } from './sequence';
 
 /**
@@ -34,7 +36,9 @@ export async function sendFifoMessage(
   sender: SendContext,
 ): Promise<Sent> {
   const prepared = prepareFifo(ctx, queue, message, sender, '');
-  const [outcome] = await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
+  const [outcome] = scheduledAhead(message, prepared)
+    ? [await sendScheduledFifo(ctx, queue, prepared)]
+    : await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
   if (isQueueError(outcome)) throw outcome;
   ctx.arrivals.notify(queue.id);
   const { message: stored, duplicate } = outcome!;
@@ -68,7 +72,22 @@ export async function sendFifoBatch(
       result.failed.push({ id: entry.id, code: error.code, message: error.message, senderFault: true });
     }
   });
-  const outcomes = await appendAll(ctx, queue, prepared);
+  // Scheduled entries wait outside their groups (fifo/schedule.ts), each in its own write.
+  const ahead = (p: Prepared) => scheduledAhead(entries[p.index]!, p.message);
+  const appended = await appendAll(
+    ctx,
+    queue,
+    prepared.filter((p) => !ahead(p)),
+  );
+  const scheduled = await Promise.all(
+    prepared.filter(ahead).map((p) =>
+      sendScheduledFifo(ctx, queue, p.message).catch((error: unknown) => {
+        if (!isQueueError(error)) throw error;
+        return error;
+      }),
+    ),
+  );
+  const outcomes = prepared.map((p) => (ahead(p) ? scheduled.shift()! : appended.shift()!));
   prepared.forEach(({ index }, n) => {
     const id = entries[index]!.id;
     const outcome = outcomes[n]!;

@@ -90,3 +90,12 @@ export function parseInstant(field: string, text: unknown): number {
   }
   return at;
 }
+
+/** Whether a prepared message was scheduled ahead (not merely delayed by the queue's setting). */
+export function scheduledAhead(message: OutgoingMessage, stored: { visibleAt: number; sentAt: number }) {
+  const explicit =
+    message.deliverAt !== undefined ||
+    message.attributes?.[deliverAtAttribute] !== undefined ||
+    (message.delaySeconds ?? 0) > 0;
+  return explicit && stored.visibleAt > stored.sentAt;
+}
