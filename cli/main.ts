@@ -4,6 +4,7 @@ import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerMessageCommands } from './commands/messages';
 import { registerUpdateCommand } from './commands/queue-settings';
 import { registerQueueCommands } from './commands/queues';
+import { registerScheduleCommands } from './commands/schedule';
 import { registerStatsCommand } from './commands/stats';
 import { registerTailCommand } from './commands/tail';
 import { defaultEndpoint } from './context';
@@ -39,6 +40,7 @@ ${exitCodeHelp}`,
   registerQueueCommands(program);
   registerUpdateCommand(program);
   registerMessageCommands(program);
+  registerScheduleCommands(program);
   registerTailCommand(program);
   registerDeadLetterCommands(program);
   registerStatsCommand(program);

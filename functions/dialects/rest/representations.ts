@@ -136,14 +136,15 @@ export function taskRepresentation(task: MoveTask): Reply<typeof replies.taskRes
 
 /** A batch reply: entries by the caller's ids, with the message id and sequence number of a send. */
 export function batchRepresentation(result: {
-  successful: { id: string; messageId?: string; sequenceNumber?: string }[];
+  successful: { id: string; messageId?: string; sequenceNumber?: string; deliverAt?: string }[];
   failed: BatchFailure[];
 }): Reply<typeof replies.batchResponse> {
   return {
-    successful: result.successful.map(({ id, messageId, sequenceNumber }) => ({
+    successful: result.successful.map(({ id, messageId, sequenceNumber, deliverAt }) => ({
       id,
       ...(messageId === undefined ? {} : { messageId }),
       ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+      ...(deliverAt === undefined ? {} : { deliverAt }),
     })),
     failed: result.failed.map(({ id, code, message, senderFault }) => ({ id, code, message, senderFault })),
   };
