@@ -2,6 +2,7 @@ import type { BundleResult } from './bundles';
 import type { CapacityResult, Units } from './capacity';
 import type { BenchOptions } from './options';
 import type { RowResult } from './rows';
+import { type ScheduleSpread, scheduleSpreadTable } from './schedule-spread';
 import type { ShardModel } from './shards';
 import { fixed, textTable } from './table';
 import type { TargetCheck } from './targets-check';
@@ -14,6 +15,8 @@ export interface BenchReport {
   rows: RowResult[];
   capacity: CapacityResult;
   shards: ShardModel;
+  /** On-time delivery of scheduled messages (bench/schedule-spread.ts). */
+  schedule?: ScheduleSpread;
   bundles?: BundleResult[];
   targets: TargetCheck[];
 }
@@ -194,6 +197,7 @@ export function fullText(report: BenchReport): string {
     capacityTable(report),
     shardTable(report.shards),
   ];
+  if (report.schedule) parts.push(scheduleSpreadTable(report.schedule));
   if (report.bundles) parts.push(bundleTable(report.bundles, report.options.initRuns));
   parts.push(targetTable(report.targets));
   parts.push(`Total bench time: ${report.durationSeconds.toFixed(0)} s`);

@@ -22,6 +22,7 @@ import {
   throughputTable,
 } from './report';
 import { runRows } from './rows';
+import { measureScheduleSpread, scheduleSpreadTable } from './schedule-spread';
 import { shardModel } from './shards';
 import { checkTargets } from './targets-check';
 
@@ -65,6 +66,16 @@ try {
     shards: options.shards,
     bodies: [800, 1024, 200 * 1024],
   });
+  log('on-time delivery of 1,000 messages due at the same second ...');
+  const scheduleTables = tableNames('bench-schedule-');
+  const scheduleSetup = createDynamoClient({ DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' });
+  await ensureTables(scheduleSetup, scheduleTables);
+  scheduleSetup.destroy();
+  const schedule = await measureScheduleSpread({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: scheduleTables,
+    shards: options.shards,
+  });
   await stopAll();
 
   log('shard model ...');
@@ -94,6 +105,7 @@ try {
     rows,
     capacity,
     shards,
+    schedule,
     ...(bundles ? { bundles } : {}),
     targets: checkTargets(rows, capacity, bundles),
   };
@@ -102,6 +114,7 @@ try {
   console.log(`${cpuTable(report)}\n`);
   console.log(`${capacityTable(report)}\n`);
   console.log(`${shardTable(shards)}\n`);
+  console.log(`${scheduleSpreadTable(schedule)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);
   console.log(`${targetTable(report.targets)}\n`);
 
