@@ -1,5 +1,7 @@
 import type { BundleResult } from './bundles';
 import type { CapacityResult, Units } from './capacity';
+import type { CostMeasurements } from './costs/measure';
+import { type CostRow, costTable } from './costs/table';
 import type { BenchOptions } from './options';
 import type { RowResult } from './rows';
 import { type ScheduleSpread, scheduleSpreadTable } from './schedule-spread';
@@ -14,6 +16,8 @@ export interface BenchReport {
   options: BenchOptions;
   rows: RowResult[];
   capacity: CapacityResult;
+  /** The cost table (costs/table.ts) and the work it priced. */
+  costs: { rows: CostRow[]; measured: CostMeasurements };
   shards: ShardModel;
   /** On-time delivery of scheduled messages (bench/schedule-spread.ts). */
   schedule?: ScheduleSpread;
@@ -195,6 +199,7 @@ export function fullText(report: BenchReport): string {
     throughputTable(report),
     cpuTable(report),
     capacityTable(report),
+    costTable(report.costs.rows),
     shardTable(report.shards),
   ];
   if (report.schedule) parts.push(scheduleSpreadTable(report.schedule));

@@ -10,6 +10,8 @@ import { ensureTables } from '../infra/local/tables';
 import { measureBundles } from './bundles';
 import { measureCapacity } from './capacity';
 import { shardsSvg, throughputSvg } from './chart';
+import { measureCostWork } from './costs/measure';
+import { costRows, costTable } from './costs/table';
 import { parseOptions } from './options';
 import {
   type BenchReport,
@@ -76,6 +78,15 @@ try {
     tables: scheduleTables,
     shards: options.shards,
   });
+  log('cost table: an idle 20-s long poll, console refreshes, a topic fan-out ...');
+  const costWork = await measureCostWork({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+    backlog: 2_000,
+    waitSeconds: 20,
+  });
+  const costs = costRows(capacity, costWork);
   await stopAll();
 
   log('shard model ...');
@@ -104,6 +115,7 @@ try {
     options,
     rows,
     capacity,
+    costs: { rows: costs, measured: costWork },
     shards,
     schedule,
     ...(bundles ? { bundles } : {}),
@@ -113,6 +125,7 @@ try {
   console.log(`\n${throughputTable(report)}\n`);
   console.log(`${cpuTable(report)}\n`);
   console.log(`${capacityTable(report)}\n`);
+  console.log(`${costTable(costs)}\n`);
   console.log(`${shardTable(shards)}\n`);
   console.log(`${scheduleSpreadTable(schedule)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);

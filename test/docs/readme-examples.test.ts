@@ -102,7 +102,9 @@ function run(example: Example): Promise<void> {
       `${example.file.replace(/\W/g, '-')}-${example.line}.${example.language === 'ts' ? 'mts' : 'mjs'}`,
     ),
     checkSeconds: 20,
-    nodeSeconds: 30,
+    // A bound for a hung example, not a speed check: the CDK example bundles nine functions with
+    // esbuild and took over 30 s on 2 busy cores.
+    nodeSeconds: 90,
   });
   for (const [path, content] of Object.entries(generated)) writeFileSync(path, content);
   // Its own process group, so whatever the block leaves running is stopped with it.

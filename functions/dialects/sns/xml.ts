@@ -1,26 +1,13 @@
-import { XMLBuilder } from 'fast-xml-parser';
 import type { HttpResult } from '../http';
+import { queryXml, type XmlNode } from '../query-xml';
 
-/** SNS's Query replies: `<Action>Response>` in SNS's namespace, text escaped here (CR kept as `&#xD;`). */
+export type { XmlNode, XmlValue } from '../query-xml';
+
+/** SNS's Query replies: `<Action>Response>` in SNS's namespace (escaping: ../query-xml.ts). */
 export const snsNamespace = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  processEntities: false,
-  suppressEmptyNode: false,
-  tagValueProcessor: (_name, value) => escapeText(String(value)),
-  attributeValueProcessor: (_name, value) => escapeText(String(value)),
-});
-
-export type XmlNode = { [name: string]: XmlValue };
-export type XmlValue = string | XmlNode | XmlValue[];
-
 export function snsXml(root: string, content: XmlNode): string {
-  return builder.build({
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    [root]: { '@_xmlns': snsNamespace, ...content },
-  });
+  return queryXml(snsNamespace, root, content);
 }
 
 /** A reply: `result` (when the action has one) inside <Action>Result, then the request id. */
@@ -33,19 +20,6 @@ export function snsResponse(action: string, result: XmlNode | undefined, request
     headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
     body: snsXml(`${action}Response`, content),
   };
-}
-
-const entities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-  '\r': '&#xD;',
-};
-
-function escapeText(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (char) => entities[char]!);
 }
 
 /** A map as SNS writes it: <entry><key/><value/></entry>. */

@@ -1,0 +1,155 @@
+import type { CapacityResult, CapacityScenario } from '../capacity';
+import { textTable } from '../table';
+import type { CostMeasurements, Work } from './measure';
+import { assumptions, prices } from './prices';
+
+/**
+ * Dollars for a unit of work: measured DynamoDB units and calls times list prices, next to what
+ * SQS (with SNS where it applies) charges for the same work. Lambda duration is an assumption
+ * (prices.ts); everything else is counted.
+ */
+export interface CostRow {
+  work: string;
+  /** What the dollars are for: per million messages, per month, per hour. */
+  per: string;
+  dynamodb: number;
+  lambda: number;
+  apiGateway: number;
+  total: number;
+  sqs: number;
+  sqsNote: string;
+  note?: string;
+}
+
+const million = 1e6;
+const dynamoDollars = (w: Pick<Work, 'readUnits' | 'writeUnits'>) =>
+  w.writeUnits * prices.dynamodb.writeUnit + w.readUnits * prices.dynamodb.readUnit;
+const lambdaDollars = (invocations: number, memoryMiB: number, seconds = assumptions.requestMs / 1000) =>
+  invocations * (prices.lambda.request + (memoryMiB / 1024) * seconds * prices.lambda.gbSecond);
+const apiDollars = (requests: number, bytes = 1) =>
+  requests * Math.ceil(bytes / prices.apiGatewayRequestBytes) * prices.apiGatewayRequest;
+/** SQS requests for a payload: one per started 64 KB chunk. */
+const sqsRequests = (bytes: number) => Math.max(1, Math.ceil(bytes / prices.sqs.chunkBytes));
+
+function lifecycleUnits(scenario: CapacityScenario) {
+  const l = scenario.perMessage.lifecycle;
+  return { readUnits: l.read, writeUnits: l.writeTable + l.writeIndex };
+}
+
+function row(work: string, per: string, parts: Omit<CostRow, 'work' | 'per' | 'total'>): CostRow {
+  return { work, per, ...parts, total: parts.dynamodb + parts.lambda + parts.apiGateway };
+}
+
+export function costRows(capacity: CapacityResult, measured: CostMeasurements): CostRow[] {
+  const find = (bodyBytes: number, batch: number) =>
+    capacity.scenarios.find((s) => s.subject === 'queue' && s.bodyBytes === bodyBytes && s.batch === batch);
+  const rows: CostRow[] = [];
+  const lifecycle = (work: string, scenario: CapacityScenario | undefined, batch: number) => {
+    if (!scenario) return;
+    const requests = million / batch; // per operation: one call carries `batch` messages
+    const bytes = scenario.bodyBytes * batch;
+    const sqsPerMessage = (2 * sqsRequests(bytes) + 1) / batch; // send and receive carry the bodies
+    rows.push(
+      row(work, 'per million messages', {
+        dynamodb: dynamoDollars(lifecycleUnits(scenario)) * million,
+        lambda:
+          lambdaDollars(requests, assumptions.sendMiB) +
+          lambdaDollars(requests, assumptions.receiveMiB) +
+          lambdaDollars(requests, assumptions.deleteMiB),
+        apiGateway: apiDollars(requests, bytes) * 2 + apiDollars(requests),
+        sqs: sqsPerMessage * million * prices.sqs.request,
+        sqsNote: `${sqsPerMessage.toFixed(2)} requests per message`,
+      }),
+    );
+  };
+  lifecycle('1 KB, one message per call', find(1024, 1), 1);
+  lifecycle('800 B, batches of 10', find(800, 10), 10);
+  lifecycle('200 KB, one message per call', find(200 * 1024, 1), 1);
+
+  const fan = measured.fanOutToThree;
+  rows.push(
+    row('topic fanning out to 3 queues (800 B), consumed', 'per million publishes', {
+      dynamodb: dynamoDollars(fan) * million,
+      lambda:
+        lambdaDollars(million, assumptions.topicsMiB) +
+        3 * (lambdaDollars(million, assumptions.receiveMiB) + lambdaDollars(million, assumptions.deleteMiB)),
+      apiGateway: apiDollars(million) * 7,
+      sqs: million * (prices.snsPublish + 6 * prices.sqs.request),
+      sqsNote: 'SNS publish + 3 x (receive + delete); delivery to SQS is free',
+    }),
+  );
+
+  rows.push({
+    work: 'push delivery',
+    per: 'per million messages',
+    dynamodb: Number.NaN,
+    lambda: Number.NaN,
+    apiGateway: Number.NaN,
+    total: Number.NaN,
+    sqs: Number.NaN,
+    sqsNote: 'the event source mapping polls SQS (billed as requests)',
+    note: 'not built yet (issue 19)',
+  });
+
+  const idle = measured.idleLongPoll;
+  const pollsPerMonth = (30 * 86_400) / idle.waitSeconds;
+  rows.push(
+    row('one idle receiver, 20-s long polls', 'per month', {
+      dynamodb: dynamoDollars(idle) * pollsPerMonth,
+      lambda: lambdaDollars(pollsPerMonth, assumptions.receiveMiB, idle.waitSeconds),
+      apiGateway: apiDollars(pollsPerMonth),
+      sqs: pollsPerMonth * prices.sqs.request,
+      sqsNote: `${Math.round(pollsPerMonth).toLocaleString('en-US')} empty receives`,
+      note: `${idle.calls.toFixed(0)} DynamoDB calls per poll over ${idle.shards} shards`,
+    }),
+  );
+
+  const refresh = measured.consoleRefresh;
+  const refreshesPerHour = 3_600 / 5;
+  // Counting reads the ready index, so its read units grow with the backlog: scaled to 100,000.
+  const scale = 100_000 / refresh.backlog;
+  rows.push(
+    row('console open on a 100,000-message queue', 'per hour', {
+      dynamodb:
+        dynamoDollars({ readUnits: refresh.readUnits * scale, writeUnits: refresh.writeUnits }) *
+        refreshesPerHour,
+      lambda: 2 * lambdaDollars(refreshesPerHour, assumptions.queuesMiB),
+      apiGateway: 2 * apiDollars(refreshesPerHour),
+      sqs: refreshesPerHour * prices.sqs.request,
+      sqsNote: 'one GetQueueAttributes per refresh',
+      note: `${(refresh.readUnits * scale).toFixed(0)} read units per refresh (measured at ${refresh.backlog.toLocaleString('en-US')} messages, scaled)`,
+    }),
+  );
+  return rows;
+}
+
+const dollars = (n: number) => (Number.isNaN(n) ? '-' : n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
+
+export function costTable(rows: CostRow[]): string {
+  const header = [
+    'work',
+    'per',
+    'DynamoDB',
+    'Lambda',
+    'API Gateway',
+    'this queue',
+    'SQS (+SNS)',
+    'ratio',
+    'notes',
+  ];
+  const lines = rows.map((r) => [
+    r.work,
+    r.per,
+    dollars(r.dynamodb),
+    dollars(r.lambda),
+    dollars(r.apiGateway),
+    dollars(r.total),
+    dollars(r.sqs),
+    Number.isNaN(r.total) ? '-' : `${(r.total / r.sqs).toFixed(1)}x`,
+    [r.note, r.sqsNote].filter(Boolean).join('; '),
+  ]);
+  return [
+    `Cost at us-east-1 list prices (bench/costs/prices.ts); Lambda billed ${assumptions.requestMs} ms per request (assumed), arm64`,
+    textTable(header, lines),
+  ].join('\n');
+}

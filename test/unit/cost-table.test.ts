@@ -1,0 +1,75 @@
+import { expect, test } from 'vitest';
+import type { CapacityResult, CapacityScenario, Units } from '../../bench/capacity';
+import type { CostMeasurements } from '../../bench/costs/measure';
+import { costRows, costTable } from '../../bench/costs/table';
+
+/** The bench's cost table is arithmetic over measured units: checked here against sums done by hand. */
+const units = (writeTable: number, writeIndex: number, read: number): Units => ({
+  writeTable,
+  writeIndex,
+  read,
+  readUnhooked: 0,
+  calls: 0,
+  commands: {},
+});
+
+const scenario = (bodyBytes: number, batch: number, lifecycle: Units): CapacityScenario => ({
+  subject: 'queue',
+  bodyBytes,
+  batch,
+  messages: batch,
+  perMessage: { send: lifecycle, receive: lifecycle, delete: lifecycle, lifecycle },
+  operationCalls: { send: 1, receive: 1, delete: 1 },
+  roundTripsPerCall: { send: 1, receive: 1, delete: 1 },
+  leaseWriteUnits: 3,
+  hookMismatch: 0,
+});
+
+const capacity: CapacityResult = {
+  scenarios: [
+    scenario(1024, 1, units(6, 4, 0.5)),
+    scenario(800, 10, units(3, 4, 0.05)),
+    scenario(200 * 1024, 1, units(405, 4, 0.5)),
+  ],
+  backlogReceive: { backlog: 100, shards: 4, received: 10, queries: 1, leaseWrites: 10 },
+  largestSevenUnitBody: 900,
+};
+
+const measured: CostMeasurements = {
+  idleLongPoll: { calls: 400, readUnits: 200, writeUnits: 0, waitSeconds: 20, shards: 4 },
+  consoleRefresh: { calls: 10, readUnits: 26, writeUnits: 0, backlog: 2_000 },
+  fanOutToThree: { calls: 20, readUnits: 2, writeUnits: 25 },
+};
+
+test('dollars per million messages: DynamoDB units times list prices, beside SQS requests', () => {
+  const rows = costRows(capacity, measured);
+  const oneKb = rows.find((r) => r.work.startsWith('1 KB'))!;
+  // 10 write units x $0.625/M + 0.5 read unit x $0.125/M, a million times.
+  expect(oneKb.dynamodb).toBeCloseTo(6.25 + 0.0625, 6);
+  // Three API Gateway requests at $1/M.
+  expect(oneKb.apiGateway).toBeCloseTo(3, 6);
+  // Three SQS requests at $0.40/M.
+  expect(oneKb.sqs).toBeCloseTo(1.2, 6);
+  // Send and receive carry 200 KB: 4 chunks of 64 KB each, plus the delete: 9 requests.
+  expect(rows.find((r) => r.work.startsWith('200 KB'))!.sqs).toBeCloseTo(3.6, 6);
+  // A batch of 10 is 0.3 SQS requests per message.
+  expect(rows.find((r) => r.work.startsWith('800 B'))!.sqs).toBeCloseTo(0.12, 6);
+  // SNS publish + 3 x (receive + delete).
+  expect(rows.find((r) => r.work.startsWith('topic'))!.sqs).toBeCloseTo(0.5 + 2.4, 6);
+});
+
+test('an idle receiver for a month and the console for an hour', () => {
+  const rows = costRows(capacity, measured);
+  const idle = rows.find((r) => r.work.startsWith('one idle receiver'))!;
+  const polls = (30 * 86_400) / 20;
+  expect(idle.dynamodb).toBeCloseTo(polls * 200 * 0.125e-6, 6);
+  // 20 s at 512 MB on arm64 per poll, plus the request.
+  expect(idle.lambda).toBeCloseTo(polls * (0.2e-6 + 0.5 * 20 * 0.0000133334), 6);
+  expect(idle.sqs).toBeCloseTo(polls * 0.4e-6, 9);
+  const consoleHour = rows.find((r) => r.work.startsWith('console'))!;
+  // 26 read units at 2,000 messages scale to 1,300 at 100,000; 720 refreshes an hour.
+  expect(consoleHour.dynamodb).toBeCloseTo(720 * 1_300 * 0.125e-6, 9);
+  const text = costTable(rows);
+  expect(text).toContain('push delivery');
+  expect(text.split('\n')).toHaveLength(3 + rows.length); // title, header, rule, rows;
+});
