@@ -19,7 +19,7 @@ import { redriveOperations } from './redrive-operations';
 import {
   attributesFromRest,
   batchRepresentation,
-  iso,
+  deliverAtOf,
   messageRepresentation,
   queueRepresentation,
 } from './representations';
@@ -126,7 +126,7 @@ export const restOperations: Record<string, RestOperation> = {
             id,
             messageId,
             ...(message.sequenceNumber ? { sequenceNumber: message.sequenceNumber } : {}),
-            deliverAt: iso(message.visibleAt),
+            ...deliverAtOf(message),
           })),
           failed: result.failed,
         }),
@@ -143,7 +143,7 @@ export const restOperations: Record<string, RestOperation> = {
     return json(201, {
       messageId: sent.messageId,
       ...(sequenceNumber ? { sequenceNumber } : {}),
-      deliverAt: iso(sent.message.visibleAt),
+      ...deliverAtOf(sent.message),
     });
   },
 

@@ -18,7 +18,7 @@ import type * as replies from './response-schemas';
  */
 type Reply<Schema extends z.ZodType> = z.output<Schema>;
 
-export const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNothing = (ms: number | undefined) => (ms === undefined ? undefined : iso(ms));
 
 export function queueArn(queue: QueueRecord): string {
@@ -148,6 +148,14 @@ export function batchRepresentation(result: {
     })),
     failed: result.failed.map(({ id, code, message, senderFault }) => ({ id, code, message, senderFault })),
   };
+}
+
+/**
+ * A send's `deliverAt`, when the message is not deliverable at once (scheduled or delayed). A
+ * message deliverable now has none, so a repeated FIFO send answers exactly as the first did.
+ */
+export function deliverAtOf(message: { visibleAt: number; sentAt: number }): { deliverAt?: string } {
+  return message.visibleAt > message.sentAt ? { deliverAt: iso(message.visibleAt) } : {};
 }
 
 /** REST accepts `"name": "text"` as shorthand for a String attribute. */

@@ -68,7 +68,9 @@ export const sendMessageResponse = z.strictObject({
     .string()
     .optional()
     .describe('FIFO only: increases within the message group (absent while a message is scheduled)'),
-  deliverAt: timestamp.describe('when it becomes deliverable (scheduled, delayed, or now)'),
+  deliverAt: timestamp
+    .optional()
+    .describe('when it becomes deliverable: present when scheduled or delayed, absent when deliverable now'),
 });
 
 export const batchFailureResponse = z.strictObject({
