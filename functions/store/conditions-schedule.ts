@@ -5,8 +5,8 @@
  */
 export const scheduleConditions = {
   /** Not yet deliverable, never received, still in the queue and within retention. */
-  stillScheduled: 'attribute_exists(pk) AND attribute_not_exists(z) AND v > :now AND rc = :zero AND x > :now',
+  stillScheduled: 'attribute_not_exists(z) AND v > :now AND rc = :zero AND x > :now',
   /** Due now and untouched: not cancelled, not moved into its group by someone else. */
-  dueAndWaiting: 'attribute_exists(pk) AND attribute_not_exists(z) AND v <= :now',
+  dueAndWaiting: 'attribute_not_exists(z) AND v <= :now',
   neverReceived: 'rc = :zero',
 } as const;

@@ -56,8 +56,8 @@ export async function putScheduled(base: DynamoBase, request: ScheduleRequest): 
       )
     ).size > 0
   ) {
-    await base.deleteParts('fifoDeleteParts', queue.id, [item]);
-    throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
+    // Parts written so far expire with their TTL.
+    throw unstored();
   }
   const windowEnd = now + limits.deduplicationWindowMs;
   const actions: TransactWriteItem[] = [
@@ -96,16 +96,14 @@ export async function putScheduled(base: DynamoBase, request: ScheduleRequest): 
   const result = await base.transact('fifoSchedule', actions);
   if (result.ok) return { status: 'stored' };
   await base.deleteParts('fifoDeleteParts', queue.id, [item]);
-  if (contended(result.reasons)) return { status: 'contention' };
   const dedup = result.reasons[1];
   if (conditionFailed(dedup) && dedup?.Item) {
     return { status: 'duplicate', messageId: dedup.Item.mi!.S!, sequenceNumber: dedup.Item.sn?.S ?? '' };
   }
-  if (conditionFailed(result.reasons[2])) {
-    throw new QueueError('QueueDoesNotExist', `The queue ${queue.ref.name} does not exist`);
-  }
-  throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
+  throw unstored();
 }
+
+const unstored = () => new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
 
 /** Scheduled messages due at `now`, earliest first (the index: eventually consistent). */
 export async function findDueScheduled(
@@ -150,8 +148,10 @@ export async function promoteScheduled(base: DynamoBase, request: PromoteRequest
   const groupId = item.gi!.S!;
   const sentAt = Number(item.s!.N);
   const expiresAt = Number(item.x!.N);
+  // Past retention or purged before it joined its group: it goes without joining.
   if (expiresAt <= now || (queue.purgedAt !== undefined && sentAt <= queue.purgedAt)) {
-    return { status: 'undeliverable', groupId };
+    await base.commit('fifoRemoveScheduled', [retire(base.messages, key, now)]);
+    return { status: 'gone' };
   }
   const { after: last, sequenceNumber, shard } = await request.place(groupId);
   const { pk: _pk, sk: _sk, g: _g, gi: _gi, ...attributes } = item;
@@ -160,18 +160,8 @@ export async function promoteScheduled(base: DynamoBase, request: PromoteRequest
     ...attributes,
     mi: S(messageId),
   };
-  const tombstone = tombstoneUpdate(Date.now());
   const actions: TransactWriteItem[] = [
-    {
-      Update: {
-        TableName: base.messages,
-        Key: key,
-        ConditionExpression: scheduleConditions.dueAndWaiting,
-        UpdateExpression: tombstone.UpdateExpression.replace('SET ', 'SET zp = :sequence, '),
-        ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
-        ExpressionAttributeValues: { ...tombstone.values, ':now': N(now), ':sequence': S(sequenceNumber) },
-      },
-    },
+    retire(base.messages, key, now, sequenceNumber),
     { Put: { TableName: base.messages, Item: moved, ConditionExpression: conditions.itemAbsent } },
     {
       Update: {
@@ -199,19 +189,24 @@ export async function promoteScheduled(base: DynamoBase, request: PromoteRequest
   return { status: 'retry', groupId, lastSequence: result.reasons[2]?.Item?.sn?.S ?? last };
 }
 
-/** Removes a scheduled message past retention or purged before it joined its group. */
-export async function removeScheduled(base: DynamoBase, queueId: string, messageId: string, now: number) {
+/** The scheduled item, if still due and untouched, becomes a tombstone (`zp`: it joined its group). */
+function retire(TableName: string, Key: Item, now: number, sequenceNumber?: string): TransactWriteItem {
   const tombstone = tombstoneUpdate(Date.now());
-  await base.commit('fifoRemoveScheduled', [
-    {
-      Update: {
-        TableName: base.messages,
-        Key: messageKey(queueId, messageId),
-        ConditionExpression: scheduleConditions.dueAndWaiting,
-        UpdateExpression: tombstone.UpdateExpression,
-        ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
-        ExpressionAttributeValues: { ...tombstone.values, ':now': N(now) },
+  return {
+    Update: {
+      TableName,
+      Key,
+      ConditionExpression: scheduleConditions.dueAndWaiting,
+      UpdateExpression:
+        sequenceNumber === undefined
+          ? tombstone.UpdateExpression
+          : tombstone.UpdateExpression.replace('SET ', 'SET zp = :sequence, '),
+      ExpressionAttributeNames: tombstone.ExpressionAttributeNames,
+      ExpressionAttributeValues: {
+        ...tombstone.values,
+        ':now': N(now),
+        ...(sequenceNumber === undefined ? {} : { ':sequence': S(sequenceNumber) }),
       },
     },
-  ]);
+  };
 }

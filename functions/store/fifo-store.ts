@@ -27,7 +27,7 @@ import { countedGroupsLimit, countFifoMessages } from './fifo-counts';
 import { fifoMessageKey, groupKey } from './fifo-items';
 import { purgeFifoMessages } from './fifo-purge';
 import { findAvailableGroups, findExpiringGroups, getMessage, peekGroup, readGroup } from './fifo-reads';
-import { findDueScheduled, promoteScheduled, putScheduled, removeScheduled } from './fifo-schedule';
+import { findDueScheduled, promoteScheduled, putScheduled } from './fifo-schedule';
 import { transferFifoMessage } from './fifo-transfers';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
@@ -55,10 +55,6 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
 
   promoteScheduled(request: PromoteRequest) {
     return promoteScheduled(this, request);
-  }
-
-  removeScheduled(queueId: string, messageId: string, now: number) {
-    return removeScheduled(this, queueId, messageId, now);
   }
 
   lastSequence(queueId: string, groupId: string) {

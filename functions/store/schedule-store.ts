@@ -54,9 +54,7 @@ export async function cancelScheduled(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const old = error.Item as Item | undefined;
-    if (old?.zp !== undefined) return 'notScheduled';
-    if (!old || isTombstone(old) || Number(old.x?.N) <= now) return 'notFound';
-    return 'notScheduled';
+    return old?.zp || (old && !isTombstone(old) && Number(old.x?.N) > now) ? 'notScheduled' : 'notFound';
   }
 }
 
@@ -101,14 +99,6 @@ export async function peekScheduled(
   const found = await base.getAll(keys);
   const items = keys.map((key) => found.get(keyString(key))).filter((item): item is Item => !!item);
   const bodies = await base.readBodies(queueId, items);
-  return items.map((item) => scheduledItemToMessage(item, bodies.get(messageIdOf(item.pk!.S!))));
-}
-
-/** A scheduled item back to a message: a FIFO one's index partition is not a shard. */
-export function scheduledItemToMessage(item: Item, body?: string): StoredMessage {
-  const queueId = item.pk!.S!.split('#')[1]!;
-  const fifo = item.g?.S === schedulePartition(queueId);
-  const message = itemToMessage(fifo ? { ...item, g: S(`${queueId}#0`) } : item, body);
-  if (fifo && item.dd?.S) message.deduplicationId = item.dd.S;
-  return message;
+  // A FIFO scheduled item's index partition is no shard (and a peek needs none): read as shard 0.
+  return items.map((item) => itemToMessage({ ...item, g: S('#0') }, bodies.get(messageIdOf(item.pk!.S!))));
 }

@@ -56,7 +56,7 @@ describe('scheduled delivery (standard queue)', () => {
       sendMessage(ctx, ref, { body: 'too late', delaySeconds: 7_201 }, sender),
       'InvalidParameterValue',
     );
-    expect(error.message).toContain("at most 7,200 seconds ahead (the queue's retentionSeconds)");
+    expect(error.message).toContain('an integer from 0 to 7,200');
     const late = new Date(clock.now() + 7_300_000).toISOString();
     const refused = await expectError(
       sendMessage(ctx, ref, { body: 'too late', deliverAt: late }, sender),
@@ -77,7 +77,7 @@ describe('scheduled delivery (standard queue)', () => {
       sendMessage(ctx, ref, { body: 'x', deliverAt: at, delaySeconds: 5 }, sender),
       'InvalidParameterValue',
     );
-    expect(both.message).toContain('cannot both be given');
+    expect(both.message).toContain('delaySeconds must be absent when deliverAt is given');
     await expectError(
       sendMessage(
         ctx,
@@ -187,7 +187,7 @@ describe('cancel', () => {
       cancelScheduledMessage(ctx, ref, '00000000-0000-4000-8000-000000000000'),
       'MessageNotFound',
     );
-    await expectError(cancelScheduledMessage(ctx, ref, 'not an id!'), 'InvalidParameterValue');
+    await expectError(cancelScheduledMessage(ctx, ref, 'x'.repeat(101)), 'InvalidParameterValue');
   });
 });
 
@@ -214,7 +214,6 @@ describe('peek', () => {
     const delayed = await peekMessages(ctx, ref, { state: 'delayed' });
     expect(delayed.map((p) => p.message.id)).toEqual([sooner.messageId, later.messageId]);
     expect(delayed.every((p) => p.state === 'delayed')).toBe(true);
-    await expectError(peekMessages(ctx, ref, { state: 'visible' }), 'InvalidParameterValue');
   });
 });
 

@@ -74,8 +74,7 @@ export const documentedOperations: Record<string, DocumentedOperation> = {
   },
   deleteMessage: { summary: 'Delete a message by receipt handle', responses: { 204: null } },
   cancelScheduled: {
-    summary:
-      'Cancel a scheduled message not yet deliverable (204); 409 MessageNotScheduled once deliverable or received',
+    summary: 'Cancel a scheduled message not yet deliverable',
     responses: { 204: null },
   },
   browseDeadLetters: {

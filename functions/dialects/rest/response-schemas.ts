@@ -64,13 +64,8 @@ export const listQueuesResponse = z.strictObject({
 
 export const sendMessageResponse = z.strictObject({
   messageId: z.string(),
-  sequenceNumber: z
-    .string()
-    .optional()
-    .describe('FIFO only: increases within the message group (absent while a message is scheduled)'),
-  deliverAt: timestamp
-    .optional()
-    .describe('when it becomes deliverable: present when scheduled or delayed, absent when deliverable now'),
+  sequenceNumber: z.string().optional().describe('FIFO only: increases within the message group'),
+  deliverAt: timestamp.optional().describe('present when not deliverable at once'),
 });
 
 export const batchFailureResponse = z.strictObject({
@@ -87,7 +82,7 @@ export const batchResponse = z.strictObject({
       id: z.string(),
       messageId: z.string().optional().describe('send batches only'),
       sequenceNumber: z.string().optional().describe('send batches to FIFO queues only'),
-      deliverAt: timestamp.optional().describe('send batches only: when it becomes deliverable'),
+      deliverAt: timestamp.optional(),
     }),
   ),
   failed: z.array(batchFailureResponse),
@@ -139,7 +134,7 @@ export const peekedMessageResponse = z.strictObject({
   receiveCount: z.int(),
   state: z.enum(messageStates),
   visibleAt: timestamp.describe('when it is (or became) visible: the lease end when in flight'),
-  deliverAt: timestamp.optional().describe('state delayed only: when it becomes deliverable (scheduled)'),
+  deliverAt: timestamp.optional().describe('state delayed only'),
   groupId: z.string().optional(),
   sequenceNumber: z.string().optional(),
 });

@@ -24,7 +24,7 @@ const fifoId = z
 
 const settingsShape = {
   visibilityTimeoutSeconds: int(limits.visibilityTimeoutSeconds).optional(),
-  retentionSeconds: int(limits.queueRetentionSeconds).optional().describe('60 to 31,536,000 (365 days)'),
+  retentionSeconds: int(limits.queueRetentionSeconds).optional(),
   delaySeconds: int(limits.delaySeconds).optional(),
   maxMessageBytes: int(limits.maxMessageBytes).optional(),
   receiveWaitSeconds: int(limits.receiveWaitSeconds).optional(),
@@ -84,12 +84,7 @@ const messageShape = {
     .describe(
       "Standard queues: up to the queue's retention (0 is accepted on FIFO queues); not with deliverAt",
     ),
-  deliverAt: z
-    .string()
-    .optional()
-    .describe(
-      'ISO 8601 instant (with Z or an offset) when it becomes deliverable, up to the retention; not with delaySeconds',
-    ),
+  deliverAt: z.string().optional().describe('ISO 8601 instant with a zone, up to the retention ahead'),
   attributes: messageAttributes.optional(),
   groupId: fifoId
     .optional()

@@ -50,10 +50,8 @@ export async function peekFifo(
   queue: QueueRecord,
   limit: number,
 ): Promise<FifoMessage[]> {
-  const groups = roundRobin(await inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit));
-  // Scheduled messages not yet in their groups (fifo/schedule.ts) come after the groups' messages.
-  if (!queue.scheduling || groups.length >= limit) return groups;
-  return [...groups, ...((await inspection.peekScheduled(queue, 0, limit - groups.length)) as FifoMessage[])];
+  // Scheduled messages not yet in their groups (fifo/schedule.ts) are listed by `state: delayed`.
+  return roundRobin(await inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit));
 }
 
 function roundRobin(groups: FifoMessage[][]): FifoMessage[] {

@@ -1,5 +1,4 @@
 import type { QueueContext } from '../context';
-import { QueueError } from '../errors';
 import type { QueueRecord } from '../model';
 import type { FifoMessage } from '../ports/fifo-store';
 import { pause } from '../shared/long-poll';
@@ -25,30 +24,24 @@ const parallelPromotions = 8;
 export async function sendScheduledFifo(
   ctx: QueueContext,
   queue: QueueRecord,
-  message: FifoMessage,
+  prepared: FifoMessage,
 ): Promise<{ message: FifoMessage; duplicate: boolean }> {
-  const store = fifoStore(ctx);
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const outcome = await store.putScheduled({
-      queue,
-      message: { ...message, sequenceNumber: '' },
-      deduplicationScope: queue.deduplicationScope ?? 'queue',
-      markQueue: !queue.scheduling,
-      now: ctx.clock.now(),
-    });
-    if (outcome.status === 'stored') {
-      if (!queue.scheduling) ctx.queues.remember(queue.ref, { ...queue, scheduling: true });
-      return { message: { ...message, sequenceNumber: '' }, duplicate: false };
-    }
-    if (outcome.status === 'duplicate') {
-      return {
-        message: { ...message, id: outcome.messageId, sequenceNumber: outcome.sequenceNumber },
-        duplicate: true,
-      };
-    }
-    await pause(Math.random() * 2 ** attempt);
+  const message = { ...prepared, sequenceNumber: '' };
+  const outcome = await fifoStore(ctx).putScheduled({
+    queue,
+    message,
+    deduplicationScope: queue.deduplicationScope ?? 'queue',
+    markQueue: !queue.scheduling,
+    now: ctx.clock.now(),
+  });
+  if (outcome.status === 'duplicate') {
+    return {
+      message: { ...message, id: outcome.messageId, sequenceNumber: outcome.sequenceNumber },
+      duplicate: true,
+    };
   }
-  throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
+  if (!queue.scheduling) ctx.queues.remember(queue.ref, { ...queue, scheduling: true });
+  return { message, duplicate: false };
 }
 
 /**
@@ -74,7 +67,8 @@ export async function promoteDue(
 
 async function promoteOne(ctx: QueueContext, queue: QueueRecord, messageId: string): Promise<boolean> {
   const store = fifoStore(ctx);
-  let known: { last: string | undefined } | undefined;
+  // The group's last number: read once, then as a lost race reports it.
+  let last: string | undefined | null = null;
   for (let attempt = 0; attempt < 8; attempt++) {
     const now = ctx.clock.now();
     const outcome = await store.promoteScheduled({
@@ -82,29 +76,18 @@ async function promoteOne(ctx: QueueContext, queue: QueueRecord, messageId: stri
       messageId,
       now,
       place: async (groupId) => {
-        if (!known) {
-          const guess = ctx.sequenceGuesses.get(queue.id, groupId);
-          known = { last: guess.known ? guess.last : await store.lastSequence(queue.id, groupId) };
-        }
-        const [sequenceNumber] = nextSequences(known.last, now, 1);
+        if (last === null) last = await store.lastSequence(queue.id, groupId);
         return {
-          after: known.last,
-          sequenceNumber: sequenceNumber!,
+          after: last,
+          sequenceNumber: nextSequences(last, now, 1)[0]!,
           shard: groupShard(groupId, queue.shardCount),
         };
       },
     });
-    if (outcome.status === 'promoted') {
+    if (outcome.status === 'promoted')
       ctx.sequenceGuesses.set(queue.id, outcome.groupId, outcome.sequenceNumber);
-      return true;
-    }
-    if (outcome.status === 'gone') return false;
-    if (outcome.status === 'undeliverable') {
-      await store.removeScheduled(queue.id, messageId, now);
-      return false;
-    }
-    known = { last: outcome.lastSequence };
-    ctx.sequenceGuesses.set(queue.id, outcome.groupId, outcome.lastSequence);
+    if (outcome.status !== 'retry') return outcome.status === 'promoted';
+    last = outcome.lastSequence;
     if (attempt >= 2) await pause(Math.random() * 2 ** attempt);
   }
   return false;

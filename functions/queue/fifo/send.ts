@@ -7,7 +7,6 @@ import { contentDeduplicationId, requireGroupId, validateFifoId } from '../share
 import { pause } from '../shared/long-poll';
 import { prepare } from '../shared/prepare';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
-import { scheduledAhead } from '../shared/schedule';
 import { fifoStore, groupShard } from './groups';
 import { sendScheduledFifo } from './schedule';
 import { nextSequences } from './sequence';
@@ -36,7 +35,7 @@ export async function sendFifoMessage(
   sender: SendContext,
 ): Promise<Sent> {
   const prepared = prepareFifo(ctx, queue, message, sender, '');
-  const [outcome] = scheduledAhead(message, prepared)
+  const [outcome] = scheduledAhead(queue, prepared)
     ? [await sendScheduledFifo(ctx, queue, prepared)]
     : await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
   if (isQueueError(outcome)) throw outcome;
@@ -73,7 +72,7 @@ export async function sendFifoBatch(
     }
   });
   // Scheduled entries wait outside their groups (fifo/schedule.ts), each in its own write.
-  const ahead = (p: Prepared) => scheduledAhead(entries[p.index]!, p.message);
+  const ahead = (p: Prepared) => scheduledAhead(queue, p.message);
   const appended = await appendAll(
     ctx,
     queue,
@@ -106,6 +105,10 @@ export async function sendFifoBatch(
   if (result.successful.length > 0) ctx.arrivals.notify(queue.id);
   return { result, duplicates };
 }
+
+/** Scheduled (deliverAt): not deliverable when the queue's own delay would make it. */
+const scheduledAhead = (queue: QueueRecord, m: FifoMessage) =>
+  m.visibleAt !== m.sentAt + queue.delaySeconds * 1000;
 
 function prepareFifo(
   ctx: QueueContext,

@@ -8,18 +8,15 @@ import type { QueueRef } from '../model';
  * cancel racing its delivery either wins (never delivered) or is refused (delivered).
  */
 export async function cancelScheduledMessage(ctx: QueueContext, ref: QueueRef, messageId: unknown) {
-  if (typeof messageId !== 'string' || !/^[A-Za-z0-9-]{1,100}$/.test(messageId)) {
-    throw invalidParameter('messageId', messageId, 'a message id as a send returned it');
+  if (typeof messageId !== 'string' || messageId.length > 100) {
+    throw invalidParameter('messageId', messageId, 'a message id');
   }
   const queue = await ctx.queues.require(ref);
   const outcome = await ctx.store.cancelScheduled(queue.id, messageId, ctx.clock.now());
   if (outcome === 'notFound') {
-    throw new QueueError('MessageNotFound', `The queue ${ref.name} has no message ${messageId}`);
+    throw new QueueError('MessageNotFound', `No message ${messageId} in ${ref.name}`);
   }
   if (outcome === 'notScheduled') {
-    throw new QueueError(
-      'MessageNotScheduled',
-      `The message ${messageId} is deliverable or was received already: it can no longer be cancelled`,
-    );
+    throw new QueueError('MessageNotScheduled', `${messageId} is deliverable or received`);
   }
 }

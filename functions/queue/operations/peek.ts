@@ -1,5 +1,5 @@
 import type { QueueContext } from '../context';
-import { invalidParameter, QueueError } from '../errors';
+import { QueueError } from '../errors';
 import { kindOf } from '../kinds';
 import type { QueueRef, StoredMessage } from '../model';
 import { type MessageState, stateOf, undeliverable } from '../states';
@@ -29,19 +29,16 @@ export async function peekMessages(
   input: { limit?: unknown; state?: unknown } = {},
 ): Promise<PeekedMessage[]> {
   const limit = integerInRange('limit', input.limit ?? peekLimits.default, peekLimits);
-  if (input.state !== undefined && input.state !== 'delayed') {
-    throw invalidParameter('state', input.state, 'delayed (or absent for every state)');
-  }
   const queue = await ctx.queues.require(ref);
   if (!ctx.inspection) {
     throw new QueueError('UnsupportedOperation', 'Peeking at messages is not available in this runtime');
   }
   const now = ctx.clock.now();
-  // `state: delayed` lists only scheduled (and delayed) messages, earliest first.
+  // `state: delayed` (the REST schema allows no other) lists only scheduled (and delayed) messages, earliest first.
   const found =
-    input.state === undefined
-      ? await kindOf(queue).peek(ctx.inspection, queue, limit)
-      : await ctx.inspection.peekScheduled(queue, now, limit);
+    input.state === 'delayed'
+      ? await ctx.inspection.peekScheduled(queue, now, limit)
+      : await kindOf(queue).peek(ctx.inspection, queue, limit);
   const peeked: PeekedMessage[] = [];
   let bytes = 0;
   for (const message of found) {

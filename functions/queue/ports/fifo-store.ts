@@ -79,8 +79,6 @@ export interface FifoStore {
   findDueScheduled(queueId: string, now: number, limit: number): Promise<DueScheduled[]>;
   /** Moves a due scheduled message to the end of its group, in one transaction. */
   promoteScheduled(request: PromoteRequest): Promise<PromoteOutcome>;
-  /** Removes a due scheduled message that expired or was purged before it joined its group. */
-  removeScheduled(queueId: string, messageId: string, now: number): Promise<void>;
   /** Counts from every group's partition, or from a sample of the groups scaled up (`approximate`). */
   /** Messages sent at or before `purgedAt` are purged: not counted. */
   countMessages(
@@ -258,12 +256,10 @@ export interface ScheduleRequest {
 export type ScheduleOutcome =
   | { status: 'stored' }
   /** The deduplication id was taken within the window: the original's id (and number, if it has one). */
-  | { status: 'duplicate'; messageId: string; sequenceNumber: string }
-  | { status: 'contention' };
+  | { status: 'duplicate'; messageId: string; sequenceNumber: string };
 
 export interface DueScheduled {
   messageId: string;
-  visibleAt: number;
 }
 
 export interface PromoteRequest {
@@ -276,8 +272,7 @@ export interface PromoteRequest {
 
 export type PromoteOutcome =
   | { status: 'promoted'; groupId: string; sequenceNumber: string }
-  /** Cancelled, or moved by someone else: nothing to do. */
+  /** Cancelled, moved by someone else, or removed here (expired or purged): nothing to do. */
   | { status: 'gone' }
-  | { status: 'undeliverable'; groupId: string }
   /** The group moved on meanwhile: try again after `lastSequence`. */
   | { status: 'retry'; groupId: string; lastSequence: string | undefined };

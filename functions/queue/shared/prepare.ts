@@ -37,7 +37,7 @@ export function prepare(
     );
   }
   const now = ctx.clock.now();
-  const { visibleAt } = scheduleOf(queue, message, now, prefix);
+  const visibleAt = scheduleOf(queue, message, now, prefix);
   const stored: StoredMessage = {
     id: randomUUID(),
     queueId: queue.id,
