@@ -48,6 +48,11 @@ export interface QueueRecord extends QueueSettings {
   purgePending?: number;
   /** Where the background removal of purged messages resumes. */
   purgeCursor?: string;
+  /**
+   * Standard queues: about when a message with a group id was last sent (kept to the minute, see
+   * shared/fairness.ts); absent on queues that never had one, which then pay nothing for fairness.
+   */
+  groupsSentAt?: number;
   tags: Record<string, string>;
   /**
    * FIFO: set by the first scheduled send (fifo/schedule.ts); receives look for due scheduled
@@ -81,6 +86,12 @@ export interface OutgoingMessage {
   groupId?: string;
   /** FIFO only (SQS MessageDeduplicationId): a second send with the same id within 5 minutes is not stored. */
   deduplicationId?: string;
+  /**
+   * Set by internal senders only (a topic's fan-out; no dialect passes it): the message's id, so a
+   * repeated send of the same message finds the first one's item (or its tombstone) and stores
+   * nothing. Standard queues only.
+   */
+  messageId?: string;
 }
 
 /** A message as the store keeps it. */

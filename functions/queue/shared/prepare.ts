@@ -39,7 +39,7 @@ export function prepare(
   const now = ctx.clock.now();
   const visibleAt = scheduleOf(queue, message, now, prefix);
   const stored: StoredMessage = {
-    id: randomUUID(),
+    id: message.messageId ?? randomUUID(),
     queueId: queue.id,
     shard: Math.floor(Math.random() * queue.shardCount),
     body,
