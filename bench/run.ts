@@ -26,6 +26,7 @@ import {
   throughputTable,
 } from './report';
 import { runRows } from './rows';
+import { measureScheduleSpread, scheduleSpreadTable } from './schedule-spread';
 import { shardModel } from './shards';
 import { checkTargets } from './targets-check';
 
@@ -75,6 +76,16 @@ try {
     tables: costTables,
     shards: options.shards,
   });
+  log('on-time delivery of 1,000 messages due at the same second ...');
+  const scheduleTables = tableNames('bench-schedule-');
+  const scheduleSetup = createDynamoClient({ DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' });
+  await ensureTables(scheduleSetup, scheduleTables);
+  scheduleSetup.destroy();
+  const schedule = await measureScheduleSpread({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: scheduleTables,
+    shards: options.shards,
+  });
   log('fair queues: calls per send and receive with and without group ids ...');
   const fairness = await measureFairness({
     dynamodbEndpoint: dynamo.endpoint,
@@ -121,6 +132,7 @@ try {
     fairness,
     costs: { rows: costs, measured: costWork },
     shards,
+    schedule,
     ...(bundles ? { bundles } : {}),
     targets: checkTargets(rows, capacity, bundles),
   };
@@ -132,6 +144,7 @@ try {
   console.log(`${costTable(costs)}\n`);
   console.log(`${priorityTable(priorities, options.shards)}\n`);
   console.log(`${shardTable(shards)}\n`);
+  console.log(`${scheduleSpreadTable(schedule)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);
   console.log(`${targetTable(report.targets)}\n`);
 

@@ -59,6 +59,11 @@ export interface QueueRecord extends QueueSettings {
    */
   groupsSentAt?: number;
   tags: Record<string, string>;
+  /**
+   * FIFO: set by the first scheduled send (fifo/schedule.ts); receives look for due scheduled
+   * messages only on queues that have it, so others pay nothing for scheduling.
+   */
+  scheduling?: boolean;
   /** SQS attributes the core stores but does not act on (Policy, KmsMasterKeyId, ...). */
   extraAttributes: Record<string, string>;
 }
@@ -77,6 +82,8 @@ export type MessageAttributes = Record<string, MessageAttributeValue>;
 export interface OutgoingMessage {
   body: string;
   delaySeconds?: number;
+  /** ISO 8601 instant from which it is deliverable (scheduled delivery, shared/schedule.ts). */
+  deliverAt?: string;
   attributes?: MessageAttributes;
   /** AWS X-Ray trace header (SQS system attribute AWSTraceHeader). */
   traceHeader?: string;

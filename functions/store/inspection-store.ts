@@ -1,11 +1,12 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import type { StoredMessage } from '../queue/model';
+import type { QueueRecord, StoredMessage } from '../queue/model';
 import type { FifoMessage } from '../queue/ports/fifo-store';
 import type { InspectionStore } from '../queue/ports/inspection-store';
 import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { groupIdOf, groupMessagesPartition, groupReadyPartition, itemToFifoMessage } from './fifo-items';
 import { type Item, itemToMessage, messageIdOf, messageKey, readyPartition } from './items';
+import { peekScheduled, schedulePartition } from './schedule-store';
 import { readyIndexName } from './table-layout';
 
 /**
@@ -56,6 +57,13 @@ export class DynamoInspectionStore extends DynamoBase implements InspectionStore
         return items.map((item) => itemToFifoMessage(item, queueId, bodies.get(item.mi!.S!)));
       }),
     );
+  }
+
+  peekScheduled(queue: QueueRecord, now: number, limit: number) {
+    const partitions = queue.fifo
+      ? [schedulePartition(queue.id)]
+      : Array.from({ length: queue.shardCount }, (_, shard) => readyPartition(queue.id, shard));
+    return peekScheduled(this, queue.id, partitions, now, limit);
   }
 
   async oldestAvailableGroupSince(queueId: string, shard: number, now: number) {

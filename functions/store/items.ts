@@ -179,6 +179,7 @@ export function queueToItem(q: QueueRecord): Item {
   if (q.priorities !== undefined && q.priorities.length > 0) item.pr = { NS: q.priorities.map(String) };
   if (q.groupsSentAt !== undefined) item.groupsSentAt = num(q.groupsSentAt);
   if (q.fifo) item.fifo = { BOOL: true };
+  if (q.scheduling) item.sch = { BOOL: true };
   if (q.contentBasedDeduplication !== undefined) {
     item.contentBasedDeduplication = { BOOL: q.contentBasedDeduplication };
   }
@@ -215,6 +216,7 @@ export function itemToQueue(item: Item): QueueRecord {
   const groupsSentAt = readNum(item.groupsSentAt);
   if (groupsSentAt !== undefined) record.groupsSentAt = groupsSentAt;
   if (item.fifo?.BOOL) record.fifo = true;
+  if (item.sch?.BOOL) record.scheduling = true;
   if (item.contentBasedDeduplication?.BOOL !== undefined) {
     record.contentBasedDeduplication = item.contentBasedDeduplication.BOOL;
   }

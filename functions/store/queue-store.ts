@@ -21,6 +21,7 @@ import { addPriorities } from './priority-records';
 import { recordPurgeProgress, removePurgedHidden, removePurgedMessages } from './purge-store';
 import { createQueue, deleteQueue, getQueue, listQueues, updateQueue } from './queue-records';
 import { countMessages, findVisible, oldestVisibleSince, purgeMessages } from './ready-index';
+import { cancelScheduled } from './schedule-store';
 import { isConditionFailure } from './sdk-errors';
 
 /**
@@ -195,6 +196,10 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
 
   async notePurgedRemoved(queue: QueueRecord, count: number) {
     await recordPurgeProgress(this, queue, null, count);
+  }
+
+  cancelScheduled(queueId: string, messageId: string, now: number) {
+    return cancelScheduled(this, queueId, messageId, now);
   }
 
   removePurgedMessages(queue: QueueRecord, budgetMs: number) {

@@ -118,6 +118,25 @@ describe('REST replies against their strict response schemas', () => {
     await api('purgeQueue', 'POST', `${fifo}/purge`);
   });
 
+  test('scheduled messages: send and batch with deliverAt, peek of delayed ones, cancel', async () => {
+    const queue = `/queues/shape-${tag}`;
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const one = await api('sendMessages', 'POST', `${queue}/messages`, { body: 's', deliverAt: at });
+    expect(one.body.deliverAt).toBe(at);
+    const batch = await api('sendMessages', 'POST', `${queue}/messages`, {
+      messages: [{ id: 's', body: 's2', deliverAt: at }],
+    });
+    expect(batch.body.successful[0].deliverAt).toBe(at);
+    const peeked = await api('peekMessages', 'GET', `${queue}/messages?state=delayed`);
+    expect(peeked.body.messages[0].deliverAt).toBe(at);
+    const cancelled = await api(
+      'cancelScheduled',
+      'DELETE',
+      `${queue}/messages/scheduled/${one.body.messageId}`,
+    );
+    expect(cancelled.status).toBe(204);
+  });
+
   test('dead letters and redrive tasks, with their history and filters', { timeout: 30_000 }, async () => {
     const queue = `/queues/shape-${tag}`;
     const dlq = `/queues/shape-dlq-${tag}`;

@@ -4,6 +4,7 @@ import {
   deleteMessage,
   deleteMessageBatch,
 } from '../../queue/operations/acknowledge';
+import { cancelScheduledMessage } from '../../queue/operations/cancel-scheduled';
 import { receiveMessages } from '../../queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
 import type { HttpEvent } from '../http';
@@ -11,7 +12,12 @@ import { json, noContent } from '../http';
 import type { Runtime } from '../runtime';
 import { check, parseBody } from './parse';
 import { checkPriorities } from './priority-field';
-import { attributesFromRest, batchRepresentation, messageRepresentation } from './representations';
+import {
+  attributesFromRest,
+  batchRepresentation,
+  deliverAtOf,
+  messageRepresentation,
+} from './representations';
 import { type RestOperation, refOf } from './rest-operation';
 import * as schemas from './schemas';
 
@@ -44,7 +50,8 @@ export const sendOperations: Record<string, RestOperation> = {
           successful: result.successful.map(({ id, messageId, message }) => ({
             id,
             messageId,
-            ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+            ...(message.sequenceNumber ? { sequenceNumber: message.sequenceNumber } : {}),
+            ...deliverAtOf(message),
           })),
           failed: result.failed,
         }),
@@ -60,7 +67,8 @@ export const sendOperations: Record<string, RestOperation> = {
     const { sequenceNumber } = sent.message;
     return json(201, {
       messageId: sent.messageId,
-      ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+      ...(sequenceNumber ? { sequenceNumber } : {}),
+      ...deliverAtOf(sent.message),
     });
   },
 };
@@ -83,6 +91,11 @@ export const receiveOperations: Record<string, RestOperation> = {
 };
 
 export const deleteOperations: Record<string, RestOperation> = {
+  cancelScheduled: async (event, runtime) => {
+    await cancelScheduledMessage(runtime.queue, refOf(event, runtime), event.pathParameters?.messageId);
+    return noContent();
+  },
+
   deleteMessage: async (event, runtime) => {
     await deleteMessage(runtime.queue, refOf(event, runtime), event.pathParameters?.receiptHandle);
     return noContent();

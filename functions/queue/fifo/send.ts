@@ -9,6 +9,7 @@ import { prepare } from '../shared/prepare';
 import { refusePriority } from '../shared/priority';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
 import { fifoStore, groupShard } from './groups';
+import { sendScheduledFifo } from './schedule';
 import { nextSequences } from './sequence';
 
 /**
@@ -35,7 +36,9 @@ export async function sendFifoMessage(
   sender: SendContext,
 ): Promise<Sent> {
   const prepared = prepareFifo(ctx, queue, message, sender, '');
-  const [outcome] = await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
+  const [outcome] = scheduledAhead(queue, prepared)
+    ? [await sendScheduledFifo(ctx, queue, prepared)]
+    : await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
   if (isQueueError(outcome)) throw outcome;
   ctx.arrivals.notify(queue.id);
   const { message: stored, duplicate } = outcome!;
@@ -69,7 +72,22 @@ export async function sendFifoBatch(
       result.failed.push({ id: entry.id, code: error.code, message: error.message, senderFault: true });
     }
   });
-  const outcomes = await appendAll(ctx, queue, prepared);
+  // Scheduled entries wait outside their groups (fifo/schedule.ts), each in its own write.
+  const ahead = (p: Prepared) => scheduledAhead(queue, p.message);
+  const appended = await appendAll(
+    ctx,
+    queue,
+    prepared.filter((p) => !ahead(p)),
+  );
+  const scheduled = await Promise.all(
+    prepared.filter(ahead).map((p) =>
+      sendScheduledFifo(ctx, queue, p.message).catch((error: unknown) => {
+        if (!isQueueError(error)) throw error;
+        return error;
+      }),
+    ),
+  );
+  const outcomes = prepared.map((p) => (ahead(p) ? scheduled.shift()! : appended.shift()!));
   prepared.forEach(({ index }, n) => {
     const id = entries[index]!.id;
     const outcome = outcomes[n]!;
@@ -88,6 +106,10 @@ export async function sendFifoBatch(
   if (result.successful.length > 0) ctx.arrivals.notify(queue.id);
   return { result, duplicates };
 }
+
+/** Scheduled (deliverAt): not deliverable when the queue's own delay would make it. */
+const scheduledAhead = (queue: QueueRecord, m: FifoMessage) =>
+  m.visibleAt !== m.sentAt + queue.delaySeconds * 1000;
 
 function prepareFifo(
   ctx: QueueContext,

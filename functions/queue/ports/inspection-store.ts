@@ -1,4 +1,4 @@
-import type { StoredMessage } from '../model';
+import type { QueueRecord, StoredMessage } from '../model';
 import type { FifoMessage } from './fifo-store';
 
 /**
@@ -21,6 +21,11 @@ export interface InspectionStore {
     limitGroups: number,
     perGroup: number,
   ): Promise<FifoMessage[][]>;
+  /**
+   * Scheduled messages (delayed, never received), earliest first: a standard queue's from its
+   * shards (`v > now`), a FIFO queue's from its schedule partition (those not yet in their group).
+   */
+  peekScheduled(queue: QueueRecord, now: number, limit: number): Promise<StoredMessage[]>;
   /** FIFO: when the longest-available group of a shard became available (undefined when none is). */
   oldestAvailableGroupSince(queueId: string, shard: number, now: number): Promise<number | undefined>;
 }

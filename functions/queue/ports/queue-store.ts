@@ -57,6 +57,8 @@ export interface QueueStore {
   changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome>;
   /** Counts over the given ready-index partitions (shared/priority.ts readyShards). */
   countMessages(queueId: string, shards: readonly number[], now: number): Promise<MessageCountsResult>;
+  /** Cancels a message not yet deliverable and never received (shared/schedule.ts), in one write. */
+  cancelScheduled(queueId: string, messageId: string, now: number): Promise<CancelOutcome>;
   /**
    * Removes messages a purge cut off (sent at or before `queue.purgedAt`), within a time budget,
    * resuming where the last call stopped; `done` once none is left (the queue's purge is cleared).
@@ -128,3 +130,6 @@ export interface VisibilityRequest {
 export type VisibilityOutcome = 'changed' | 'gone' | 'stale' | 'notInFlight' | 'limit';
 
 export type MessageCountsResult = MessageCounts;
+
+/** `notScheduled`: deliverable already, or received; `notFound`: no such message (or gone). */
+export type CancelOutcome = 'cancelled' | 'notScheduled' | 'notFound';

@@ -66,7 +66,7 @@ export const SendMessageBatch: SqsAction = async (call) => {
         Id: sent.id,
         MessageId: sent.messageId,
         ...digests(sent.message.body, sent.message.attributes, system),
-        ...(sent.message.sequenceNumber === undefined ? {} : { SequenceNumber: sent.message.sequenceNumber }),
+        ...(sent.message.sequenceNumber ? { SequenceNumber: sent.message.sequenceNumber } : {}),
       });
     }
     failed.push(...result.failed);

@@ -53,7 +53,7 @@ export const SendMessage: SqsAction = async (call) => {
   return {
     MessageId: sent.messageId,
     ...digests(sent.message.body, sent.message.attributes, system.attributes),
-    ...(sent.message.sequenceNumber === undefined ? {} : { SequenceNumber: sent.message.sequenceNumber }),
+    ...(sent.message.sequenceNumber ? { SequenceNumber: sent.message.sequenceNumber } : {}),
   };
 };
 
