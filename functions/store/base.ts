@@ -6,9 +6,19 @@ import {
   TransactWriteItemsCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import type { StoredMessage } from '../queue/model';
+import type { BodyRef, BodyStore } from '../queue/ports/body-store';
 import { getAll, keyString, writeAll } from './batch';
 import { type CapacityReport, isConditionCancellation, runCall } from './calls';
-import { type Item, messageIdOf, partCount, partKey } from './items';
+import {
+  bodyInObjectStore,
+  type Item,
+  type MessageItems,
+  messageIdOf,
+  messageToItems,
+  partCount,
+  partKey,
+} from './items';
 import { translateSdkError } from './sdk-errors';
 import type { TableNames } from './table-layout';
 
@@ -17,6 +27,8 @@ export interface DynamoStoreOptions {
   tables: TableNames;
   /** Called with the capacity each call consumed; turns on ReturnConsumedCapacity. */
   onConsumed?: CapacityReport;
+  /** Where bodies above its threshold go (deployed: S3); without it every body stays in DynamoDB. */
+  bodies?: BodyStore;
 }
 
 export type TransactResult = { ok: true } | { ok: false; reasons: CancellationReason[] };
@@ -34,16 +46,57 @@ export class DynamoBase {
   /** The dead-letters table: browse records, move tasks, the sweep cursor. */
   readonly deadLetters: string;
   private readonly report: CapacityReport | undefined;
+  /** The body store of large bodies, if any (large-bodies: see ports/body-store.ts). */
+  readonly bodies: BodyStore | undefined;
 
   constructor(options: {
     client: DynamoDBClient;
     tables: { messages: string; deadLetters?: string };
     onConsumed?: CapacityReport;
+    bodies?: BodyStore;
   }) {
     this.client = options.client;
     this.messages = options.tables.messages;
     this.deadLetters = options.tables.deadLetters ?? '';
     this.report = options.onConsumed;
+    this.bodies = options.bodies;
+  }
+
+  /** A message's items, its body inline, in parts, or bound for the body store by its size. */
+  toItems(message: StoredMessage): MessageItems {
+    return messageToItems(message, this.bodies?.thresholdBytes);
+  }
+
+  /**
+   * Writes the bodies bound for the body store (before their message items); returns the positions
+   * of those that could not be written. A body written for a message that is then not stored is
+   * removed by the bucket's lifecycle rule, or by the caller's deleteParts.
+   */
+  async putObjects(built: (MessageItems & { queueId: string; id: string })[]): Promise<Set<number>> {
+    const failed = new Set<number>();
+    const store = this.bodies;
+    const outcomes = await Promise.allSettled(
+      built.map((b) =>
+        b.object && store ? store.put({ queueId: b.queueId, messageId: b.id }, b.object) : undefined,
+      ),
+    );
+    outcomes.forEach((outcome, index) => {
+      if (outcome.status === 'rejected') failed.add(index);
+    });
+    // A single body: its caller hears why (throttled or unavailable).
+    const [only] = outcomes;
+    if (built.length === 1 && only?.status === 'rejected') throw only.reason;
+    return failed;
+  }
+
+  /** Removes the body-store objects of these message items (those marked as stored there). */
+  async deleteObjects(queueId: string, items: (Item | undefined)[]): Promise<void> {
+    const refs: BodyRef[] = items
+      .filter((item): item is Item => bodyInObjectStore(item))
+      .map((item) => ({ queueId, messageId: messageIdOfItem(item) }));
+    if (refs.length === 0) return;
+    if (!this.bodies) throw noBodyStore();
+    await this.bodies.delete(refs);
   }
 
   /** One DynamoDB call; `operation` names it in capacity reports and error messages. */
@@ -111,7 +164,7 @@ export class DynamoBase {
     options: { required?: boolean } = {},
   ): Promise<Map<string, string>> {
     const stored = items.filter((item) => partCount(item) > 0);
-    const bodies = new Map<string, string>();
+    const bodies = await this.readObjects(queueId, items, options);
     if (stored.length === 0) return bodies;
     const keys = stored.flatMap((item) => partKeys(queueId, item));
     const found = await this.getAll(keys);
@@ -128,22 +181,52 @@ export class DynamoBase {
     return bodies;
   }
 
-  /** The body of one message item: inline, or read back from its parts. */
+  /** The bodies of items whose body is in the body store, read in parallel. */
+  private async readObjects(
+    queueId: string,
+    items: Item[],
+    options: { required?: boolean },
+  ): Promise<Map<string, string>> {
+    const bodies = new Map<string, string>();
+    const stored = items.filter((item) => bodyInObjectStore(item));
+    if (stored.length === 0) return bodies;
+    const store = this.bodies;
+    if (!store) throw noBodyStore();
+    await Promise.all(
+      stored.map(async (item) => {
+        const messageId = messageIdOfItem(item);
+        const body = await store.get({ queueId, messageId });
+        if (options.required && body === undefined) {
+          throw translateSdkError(new Error('missing body object'), 'reading a message body');
+        }
+        bodies.set(messageId, Buffer.from(body ?? new Uint8Array()).toString('utf8'));
+      }),
+    );
+    return bodies;
+  }
+
+  /** The body of one message item: inline, or read back from its parts or the body store. */
   async readBody(
     queueId: string,
     item: Item,
     options: { required?: boolean } = {},
   ): Promise<string | undefined> {
-    if (partCount(item) === 0) return undefined;
+    if (partCount(item) === 0 && !bodyInObjectStore(item)) return undefined;
     return (await this.readBodies(queueId, [item], options)).get(messageIdOfItem(item));
   }
 
-  /** Deletes the body parts of message items; parts a failure leaves behind expire with their TTL. */
+  /**
+   * Deletes the bodies of message items, parts or body-store objects; parts a failure leaves
+   * behind expire with their TTL, objects with the bucket's lifecycle rule.
+   */
   async deleteParts(operation: string, queueId: string, items: (Item | undefined)[]): Promise<void> {
     const deletions = items.flatMap((item) =>
       item ? partKeys(queueId, item).map((Key) => ({ DeleteRequest: { Key } })) : [],
     );
-    if (deletions.length > 0) await this.writeAll(operation, deletions);
+    await Promise.all([
+      deletions.length > 0 ? this.writeAll(operation, deletions) : undefined,
+      this.deleteObjects(queueId, items),
+    ]);
   }
 }
 
@@ -154,6 +237,9 @@ function partKeys(queueId: string, item: Item): Item[] {
   const messageId = messageIdOfItem(item);
   return Array.from({ length: partCount(item) }, (_, n) => partKey(queueId, messageId, n));
 }
+
+const noBodyStore = () =>
+  translateSdkError(new Error('no body store configured'), 'reading a body kept in the body store');
 
 export const conditionFailed = (reason: CancellationReason | undefined) =>
   reason?.Code === 'ConditionalCheckFailed';

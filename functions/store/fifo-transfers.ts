@@ -16,11 +16,18 @@ const S = (s: string): AttributeValue => ({ S: s });
 /** One message from its group in one queue to the end of its group in another, atomically. */
 export async function transferFifoMessage(table: DynamoBase, request: FifoTransfer): Promise<MoveOutcome> {
   const { message, moved, now } = request;
-  const { item, parts } = fifoMessageItems(moved);
-  // Parts are written under the target queue's id first; a retry writes the same keys again.
+  const { item, parts, object } = fifoMessageItems(moved, table.bodies?.thresholdBytes);
+  // Parts (or the body-store object) are written under the target queue's id first; a retry
+  // writes the same keys again.
   const putParts = parts.map((Item) => ({ PutRequest: { Item } }));
   if (parts.length > 0 && (await table.writeAll('fifoTransferParts', putParts)).size > 0) {
     return { status: 'retry', lastSequence: request.after };
+  }
+  if (object) {
+    const placed = { message: item, parts, object, queueId: moved.queueId, id: moved.id };
+    if ((await table.putObjects([placed]).catch(() => new Set([0]))).size > 0) {
+      return { status: 'retry', lastSequence: request.after };
+    }
   }
   const result = await table.transact('fifoTransferMessage', [
     {
