@@ -90,18 +90,18 @@ export class S3BodyStore implements BodyStore {
 export const objectKey = (ref: BodyRef) => `${ref.queueId}/${ref.messageId}`;
 
 /**
- * Bodies above this many bytes go to S3 by default: the crossover measured by the bench (see the
- * README's "Large bodies"). A body in parts costs 2 write units per KB per lifecycle (written, then
- * deleted) at $0.625 per million, $1.25 per KB per million messages; in S3 it costs a PUT and a
- * GET ($5.40 per million, DELETE free) plus the part-item writes it no longer needs. The two meet
- * near 4-5 KB; 8 KB leaves S3 to the bodies where it clearly pays.
+ * Bodies above this many bytes go to S3 by default: the crossover the bench measures
+ * (bench/large-bodies.ts, README "Large bodies"). In DynamoDB body parts a lifecycle costs about 2
+ * write units per KB of body (written, then deleted: $1.25 per KB per million messages); in S3 a
+ * flat 7 write units for the item plus a PUT and a GET ($5.40 per million; DELETE is free). A 3 KB
+ * body is still cheaper in parts, a 4 KB one already in S3.
  */
-export const defaultBodyThresholdBytes = 8_192;
+export const defaultBodyThresholdBytes = 4_096;
 
 /**
  * The body store from the environment, or none (bodies stay in DynamoDB):
  *   BODY_BUCKET           the bucket (unset: no body store)
- *   BODY_THRESHOLD_BYTES  bodies above this go to the bucket (default 8192)
+ *   BODY_THRESHOLD_BYTES  bodies above this go to the bucket (default 4096)
  *   S3_ENDPOINT           a local S3-compatible server (unset on AWS; path-style, local credentials)
  */
 export function bodyStoreFromEnv(env: NodeJS.ProcessEnv): S3BodyStore | undefined {
