@@ -9,6 +9,7 @@ import { startLocalS3 } from '../infra/local/local-s3';
 import { benchQueueContext } from './context';
 import { prices } from './costs/prices';
 import { meterClient } from './dynamo-meter';
+import { meterS3Client } from './s3-meter';
 
 /**
  * Large bodies with and without S3 (issue 20): the DynamoDB units and S3 requests of one message's
@@ -45,7 +46,7 @@ export async function measureLargeBodies(options: {
   const s3Client = createS3Client({ S3_ENDPOINT: s3.endpoint });
   const client = createDynamoClient({ DYNAMODB_ENDPOINT: options.dynamodbEndpoint, AWS_REGION: 'us-east-1' });
   const meter = meterClient(client, { askCapacity: true });
-  const requests = { put: 0, get: 0, delete: 0 };
+  const requests = meterS3Client(s3Client);
   const lifecycles: BodyLifecycle[] = [];
   try {
     for (const where of ['DynamoDB', 'S3'] as const) {
@@ -57,9 +58,6 @@ export async function measureLargeBodies(options: {
               client: s3Client,
               bucket: 'bench-bodies',
               thresholdBytes: 1,
-              onRequest: (request, count) => {
-                requests[request] += count;
-              },
             })
           : undefined;
       const ctx = benchQueueContext({
@@ -77,7 +75,7 @@ export async function measureLargeBodies(options: {
         await createQueue(ctx, { ref });
         await receiveMessages(ctx, ref); // settings are cached: their read is not per message
         meter.clear();
-        Object.assign(requests, { put: 0, get: 0, delete: 0 });
+        requests.clear();
         for (let round = 0; round < rounds; round++) {
           await sendMessage(ctx, ref, { body: `${round}:`.padEnd(bodyBytes, 'x') }, { senderId: 'bench' });
           const [received] = await receiveMessages(ctx, ref);

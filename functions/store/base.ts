@@ -7,7 +7,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { StoredMessage } from '../queue/model';
-import type { BodyRef, BodyStore } from '../queue/ports/body-store';
+import type { BodyStore } from '../queue/ports/body-store';
 import { getAll, keyString, writeAll } from './batch';
 import { type CapacityReport, isConditionCancellation, runCall } from './calls';
 import {
@@ -68,35 +68,22 @@ export class DynamoBase {
   }
 
   /**
-   * Writes the bodies bound for the body store (before their message items); returns the positions
-   * of those that could not be written. A body written for a message that is then not stored is
-   * removed by the bucket's lifecycle rule, or by the caller's deleteParts.
+   * Writes the bodies bound for the body store, before their message items; fails if any fails
+   * (a batch is then sent again whole). A body written for a message that is then not stored is
+   * removed by the caller's deleteParts, or by the bucket's lifecycle rule.
    */
-  async putObjects(built: (MessageItems & { queueId: string; id: string })[]): Promise<Set<number>> {
-    const failed = new Set<number>();
-    const store = this.bodies;
-    const outcomes = await Promise.allSettled(
-      built.map((b) =>
-        b.object && store ? store.put({ queueId: b.queueId, messageId: b.id }, b.object) : undefined,
-      ),
+  async putObjects(built: (MessageItems & { queueId: string; id: string })[]): Promise<void> {
+    await Promise.all(
+      built.map((b) => b.object && this.bodies!.put({ queueId: b.queueId, messageId: b.id }, b.object)),
     );
-    outcomes.forEach((outcome, index) => {
-      if (outcome.status === 'rejected') failed.add(index);
-    });
-    // A single body: its caller hears why (throttled or unavailable).
-    const [only] = outcomes;
-    if (built.length === 1 && only?.status === 'rejected') throw only.reason;
-    return failed;
   }
 
   /** Removes the body-store objects of these message items (those marked as stored there). */
   async deleteObjects(queueId: string, items: (Item | undefined)[]): Promise<void> {
-    const refs: BodyRef[] = items
-      .filter((item): item is Item => bodyInObjectStore(item))
-      .map((item) => ({ queueId, messageId: messageIdOfItem(item) }));
-    if (refs.length === 0) return;
-    if (!this.bodies) throw noBodyStore();
-    await this.bodies.delete(refs);
+    const stored = items.filter(bodyInObjectStore) as Item[];
+    if (stored.length > 0) {
+      await this.objectStore().delete(stored.map((item) => ({ queueId, messageId: messageIdOfItem(item) })));
+    }
   }
 
   /** One DynamoDB call; `operation` names it in capacity reports and error messages. */
@@ -164,7 +151,7 @@ export class DynamoBase {
     options: { required?: boolean } = {},
   ): Promise<Map<string, string>> {
     const stored = items.filter((item) => partCount(item) > 0);
-    const bodies = await this.readObjects(queueId, items, options);
+    const bodies = await this.readObjects(queueId, items, options.required);
     if (stored.length === 0) return bodies;
     const keys = stored.flatMap((item) => partKeys(queueId, item));
     const found = await this.getAll(keys);
@@ -185,24 +172,24 @@ export class DynamoBase {
   private async readObjects(
     queueId: string,
     items: Item[],
-    options: { required?: boolean },
+    required?: boolean,
   ): Promise<Map<string, string>> {
     const bodies = new Map<string, string>();
-    const stored = items.filter((item) => bodyInObjectStore(item));
-    if (stored.length === 0) return bodies;
-    const store = this.bodies;
-    if (!store) throw noBodyStore();
     await Promise.all(
-      stored.map(async (item) => {
+      items.filter(bodyInObjectStore).map(async (item) => {
         const messageId = messageIdOfItem(item);
-        const body = await store.get({ queueId, messageId });
-        if (options.required && body === undefined) {
-          throw translateSdkError(new Error('missing body object'), 'reading a message body');
-        }
-        bodies.set(messageId, Buffer.from(body ?? new Uint8Array()).toString('utf8'));
+        const body = await this.objectStore().get({ queueId, messageId });
+        if (required && !body) throw translateSdkError(new Error('missing body'), 'reading a message body');
+        bodies.set(messageId, Buffer.from(body ?? []).toString('utf8'));
       }),
     );
     return bodies;
+  }
+
+  /** The body store, which items marked as stored there need (a runtime without one is misconfigured). */
+  private objectStore(): BodyStore {
+    if (!this.bodies) throw translateSdkError(new Error('no body store'), 'reaching the body store');
+    return this.bodies;
   }
 
   /** The body of one message item: inline, or read back from its parts or the body store. */
@@ -237,9 +224,6 @@ function partKeys(queueId: string, item: Item): Item[] {
   const messageId = messageIdOfItem(item);
   return Array.from({ length: partCount(item) }, (_, n) => partKey(queueId, messageId, n));
 }
-
-const noBodyStore = () =>
-  translateSdkError(new Error('no body store configured'), 'reading a body kept in the body store');
 
 export const conditionFailed = (reason: CancellationReason | undefined) =>
   reason?.Code === 'ConditionalCheckFailed';

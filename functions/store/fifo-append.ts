@@ -43,11 +43,8 @@ export async function append(base: DynamoBase, request: AppendRequest): Promise<
     queueId: queue.id,
     id: entries[n]!.message.id,
   }));
-  const [failedParts, failedObjects] = await Promise.all([
-    parts.length > 0 ? base.writeAll('fifoPutParts', parts) : new Set<string>(),
-    base.putObjects(objects).catch(() => new Set([0])),
-  ]);
-  if (failedParts.size > 0 || failedObjects.size > 0) {
+  await base.putObjects(objects);
+  if (parts.length > 0 && (await base.writeAll('fifoPutParts', parts)).size > 0) {
     await base.deleteParts('fifoDeleteParts', queue.id, withParts);
     throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
   }

@@ -23,11 +23,14 @@ export async function transferFifoMessage(table: DynamoBase, request: FifoTransf
   if (parts.length > 0 && (await table.writeAll('fifoTransferParts', putParts)).size > 0) {
     return { status: 'retry', lastSequence: request.after };
   }
-  if (object) {
-    const placed = { message: item, parts, object, queueId: moved.queueId, id: moved.id };
-    if ((await table.putObjects([placed]).catch(() => new Set([0]))).size > 0) {
-      return { status: 'retry', lastSequence: request.after };
-    }
+  const placed = { message: item, parts, object, queueId: moved.queueId, id: moved.id };
+  if (
+    !(await table.putObjects([placed]).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    return { status: 'retry', lastSequence: request.after };
   }
   const result = await table.transact('fifoTransferMessage', [
     {

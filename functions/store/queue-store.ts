@@ -75,15 +75,13 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
     // Body parts (and body-store objects) first: a message item is only ever visible with its
     // whole body in place.
     const partRequests = items.flatMap((m) => m.parts.map((Item) => ({ PutRequest: { Item } })));
-    const [failedParts, failedObjects] = await Promise.all([
-      partRequests.length > 0 ? this.writeAll('putParts', partRequests) : new Set<string>(),
-      this.putObjects(items),
-    ]);
+    await this.putObjects(items);
+    const failedParts =
+      partRequests.length > 0 ? await this.writeAll('putParts', partRequests) : new Set<string>();
     const failedIndexes: number[] = [];
     const ready: number[] = [];
     items.forEach((m, index) => {
-      if (failedObjects.has(index) || m.parts.some((part) => failedParts.has(keyString(part))))
-        failedIndexes.push(index);
+      if (m.parts.some((part) => failedParts.has(keyString(part)))) failedIndexes.push(index);
       else ready.push(index);
     });
     // One conditional PutItem per message, in parallel: if the SDK retries a put whose response

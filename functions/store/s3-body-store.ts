@@ -1,22 +1,12 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { BodyRef, BodyStore } from '../queue/ports/body-store';
 import { translateSdkError } from './sdk-errors';
-
-/** The S3 requests a body store makes, for the bench's cost rows (PUT and GET are billed; DELETE is free). */
-export type S3RequestReport = (request: 'put' | 'get' | 'delete', count: number) => void;
 
 export interface S3BodyStoreOptions {
   client: S3Client;
   bucket: string;
   thresholdBytes: number;
-  onRequest?: S3RequestReport;
 }
 
 /** Object deletes run this many at a time (a purge page removes up to 500 messages). */
@@ -34,55 +24,48 @@ export class S3BodyStore implements BodyStore {
   readonly thresholdBytes: number;
   private readonly client: S3Client;
   private readonly bucket: string;
-  private readonly report: S3RequestReport | undefined;
 
   constructor(options: S3BodyStoreOptions) {
     this.client = options.client;
     this.bucket = options.bucket;
     this.thresholdBytes = options.thresholdBytes;
-    this.report = options.onRequest;
   }
 
   async put(ref: BodyRef, body: Uint8Array): Promise<void> {
-    try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: objectKey(ref),
-          Body: body,
-          ContentType: 'application/octet-stream',
-        }),
-      );
-      this.report?.('put', 1);
-    } catch (error) {
-      throw translateSdkError(error, 'storing a message body');
-    }
+    await this.send(
+      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: objectKey(ref), Body: body })),
+    );
   }
 
   async get(ref: BodyRef): Promise<Uint8Array | undefined> {
-    try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey(ref) }));
-      this.report?.('get', 1);
-      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
-    } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string })?.name === 'NoSuchKey') return undefined;
-      throw translateSdkError(error, 'reading a message body');
-    }
+    const out = await this.send(
+      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey(ref) })),
+      true,
+    );
+    return out && (await out.Body!.transformToByteArray());
   }
 
   async delete(refs: BodyRef[]): Promise<void> {
     for (let start = 0; start < refs.length; start += deleteConcurrency) {
-      const chunk = refs.slice(start, start + deleteConcurrency);
-      try {
-        await Promise.all(
-          chunk.map((ref) =>
-            this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey(ref) })),
+      await Promise.all(
+        refs
+          .slice(start, start + deleteConcurrency)
+          .map((ref) =>
+            this.send(
+              this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey(ref) })),
+            ),
           ),
-        );
-        this.report?.('delete', chunk.length);
-      } catch (error) {
-        throw translateSdkError(error, 'removing message bodies');
-      }
+      );
+    }
+  }
+
+  /** One S3 call, its errors translated into queue errors; a missing key reads as undefined. */
+  private async send<O>(call: Promise<O>, missingIsUndefined?: boolean): Promise<O | undefined> {
+    try {
+      return await call;
+    } catch (error) {
+      if (missingIsUndefined && (error as { name?: string })?.name === 'NoSuchKey') return undefined;
+      throw translateSdkError(error, 'a call to the body store');
     }
   }
 }

@@ -20,7 +20,6 @@ import { freshTables, queueContext, queueRef } from '../support/queue-fixture';
 let tables: TableNames;
 let s3: LocalS3;
 const threshold = 8_192;
-const requests = { put: 0, get: 0, delete: 0 };
 beforeAll(async () => {
   [tables, s3] = await Promise.all([freshTables(), startLocalS3()]);
 });
@@ -30,7 +29,7 @@ afterAll(async () => {
 const sender = { senderId: 'tester' };
 const large = (n: number) => `${n}:${'€a😀'.repeat((200 * 1024) / 9)}`;
 
-const bodies = () => s3.bodyStore(threshold, (request, count) => (requests[request] += count));
+const bodies = () => s3.bodyStore(threshold);
 const fixture = () => queueContext(tables, { bodies: bodies() });
 
 async function objectKeys(): Promise<string[]> {
@@ -56,13 +55,13 @@ describe('bodies above the threshold live in S3', () => {
     const { ctx } = fixture();
     const ref = queueRef('s3-small');
     await createQueue(ctx, { ref });
-    const before = { ...requests };
+    const before = { ...s3.requests };
     const body = 'x'.repeat(threshold);
     await sendMessage(ctx, ref, { body }, sender);
     const [received] = await receiveMessages(ctx, ref);
     expect(received?.body).toBe(body);
     await deleteMessage(ctx, ref, received!.receiptHandle);
-    expect(requests).toEqual(before);
+    expect({ ...s3.requests }).toEqual(before);
   });
 
   test('batches: a batch send mixing sizes, a batch receive and a batch delete', async () => {
