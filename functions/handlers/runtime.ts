@@ -16,6 +16,7 @@ import { DynamoQueueStore } from '../store/queue-store';
 import { bodyStoreFromEnv } from '../store/s3-body-store';
 import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
+import { DynamoTopicStatsStore } from '../store/topic-stats-store';
 import { DynamoTopicStore } from '../store/topic-store';
 import { createTopicsContext } from '../topics/context';
 import { loadReceiptHandleSecret } from './secret';
@@ -89,6 +90,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const topics = createTopicsContext({
     store: new DynamoTopicStore({ client: options.client, table: options.tables.messages }),
+    statsStore: new DynamoTopicStatsStore({ client: options.client, table: options.tables.messages }),
     queue,
     endpoints: fetchEndpoints,
   });
