@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { QueueContext } from '../functions/queue/context';
+import type { BodyStore } from '../functions/queue/ports/body-store';
 import { createQueueContext } from '../functions/queue/service';
 import type { CapacityReport } from '../functions/store/calls';
 import { DynamoDeadLetterStore } from '../functions/store/dead-letter-store';
@@ -17,11 +18,14 @@ export function benchQueueContext(options: {
   tables: TableNames;
   shards: number;
   onConsumed?: CapacityReport;
+  /** Large bodies in S3 (a local s3rver in the bench); without it, in DynamoDB body parts. */
+  bodies?: BodyStore;
 }): QueueContext {
   const stores = {
     client: options.client,
     tables: options.tables,
     ...(options.onConsumed ? { onConsumed: options.onConsumed } : {}),
+    ...(options.bodies ? { bodies: options.bodies } : {}),
   };
   return createQueueContext({
     store: new DynamoQueueStore(stores),

@@ -3,6 +3,7 @@ import type { CapacityResult, Units } from './capacity';
 import type { CostMeasurements } from './costs/measure';
 import { type CostRow, costTable } from './costs/table';
 import { type FairnessRow, fairnessTable } from './fairness';
+import { type LargeBodyResult, largeBodyTable } from './large-bodies';
 import type { BenchOptions } from './options';
 import type { RowResult } from './rows';
 import { type ScheduleSpread, scheduleSpreadTable } from './schedule-spread';
@@ -22,6 +23,8 @@ export interface BenchReport {
   /** The cost table (costs/table.ts) and the work it priced. */
   costs: { rows: CostRow[]; measured: CostMeasurements };
   shards: ShardModel;
+  /** Large bodies in DynamoDB and in S3, and their cost crossover (bench/large-bodies.ts). */
+  largeBodies?: LargeBodyResult;
   /** On-time delivery of scheduled messages (bench/schedule-spread.ts). */
   schedule?: ScheduleSpread;
   bundles?: BundleResult[];
@@ -203,6 +206,7 @@ export function fullText(report: BenchReport): string {
     cpuTable(report),
     capacityTable(report),
     ...(report.fairness ? [fairnessTable(report.fairness)] : []),
+    ...(report.largeBodies ? [largeBodyTable(report.largeBodies)] : []),
     costTable(report.costs.rows),
     shardTable(report.shards),
   ];

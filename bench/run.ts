@@ -13,6 +13,7 @@ import { shardsSvg, throughputSvg } from './chart';
 import { measureCostWork } from './costs/measure';
 import { costRows, costTable } from './costs/table';
 import { fairnessTable, measureFairness } from './fairness';
+import { largeBodyTable, measureLargeBodies } from './large-bodies';
 import { parseOptions } from './options';
 import { measurePriorityCost, priorityTable } from './priorities';
 import {
@@ -100,7 +101,13 @@ try {
     backlog: 2_000,
     waitSeconds: 20,
   });
-  const costs = costRows(capacity, costWork);
+  log('large bodies in DynamoDB and in S3 (a local s3rver) ...');
+  const largeBodies = await measureLargeBodies({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+  });
+  const costs = costRows(capacity, costWork, largeBodies);
   await stopAll();
 
   log('shard model ...');
@@ -131,6 +138,7 @@ try {
     capacity,
     fairness,
     costs: { rows: costs, measured: costWork },
+    largeBodies,
     shards,
     schedule,
     ...(bundles ? { bundles } : {}),
@@ -141,6 +149,7 @@ try {
   console.log(`${cpuTable(report)}\n`);
   console.log(`${capacityTable(report)}\n`);
   console.log(`${fairnessTable(fairness)}\n`);
+  console.log(`${largeBodyTable(largeBodies)}\n`);
   console.log(`${costTable(costs)}\n`);
   console.log(`${priorityTable(priorities, options.shards)}\n`);
   console.log(`${shardTable(shards)}\n`);

@@ -1,4 +1,5 @@
 import type { CapacityResult, CapacityScenario } from '../capacity';
+import type { BodyLifecycle, LargeBodyResult } from '../large-bodies';
 import { textTable } from '../table';
 import type { CostMeasurements, Work } from './measure';
 import { assumptions, prices } from './prices';
@@ -15,6 +16,8 @@ export interface CostRow {
   dynamodb: number;
   lambda: number;
   apiGateway: number;
+  /** S3 requests (large bodies kept in S3); absent where no body goes there. */
+  s3?: number;
   total: number;
   sqs: number;
   sqsNote: string;
@@ -37,21 +40,31 @@ function lifecycleUnits(scenario: CapacityScenario) {
 }
 
 function row(work: string, per: string, parts: Omit<CostRow, 'work' | 'per' | 'total'>): CostRow {
-  return { work, per, ...parts, total: parts.dynamodb + parts.lambda + parts.apiGateway };
+  return { work, per, ...parts, total: parts.dynamodb + parts.lambda + parts.apiGateway + (parts.s3 ?? 0) };
 }
 
-export function costRows(capacity: CapacityResult, measured: CostMeasurements): CostRow[] {
+export function costRows(
+  capacity: CapacityResult,
+  measured: CostMeasurements,
+  largeBodies?: LargeBodyResult,
+): CostRow[] {
   const find = (bodyBytes: number, batch: number) =>
     capacity.scenarios.find((s) => s.subject === 'queue' && s.bodyBytes === bodyBytes && s.batch === batch);
   const rows: CostRow[] = [];
-  const lifecycle = (work: string, scenario: CapacityScenario | undefined, batch: number) => {
+  const lifecycle = (
+    work: string,
+    scenario: CapacityScenario | undefined,
+    batch: number,
+    inS3?: BodyLifecycle,
+  ) => {
     if (!scenario) return;
     const requests = million / batch; // per operation: one call carries `batch` messages
     const bytes = scenario.bodyBytes * batch;
     const sqsPerMessage = (2 * sqsRequests(bytes) + 1) / batch; // send and receive carry the bodies
     rows.push(
       row(work, 'per million messages', {
-        dynamodb: dynamoDollars(lifecycleUnits(scenario)) * million,
+        dynamodb: dynamoDollars(inS3 ?? lifecycleUnits(scenario)) * million,
+        ...(inS3 ? { s3: (inS3.s3.put * prices.s3.put + inS3.s3.get * prices.s3.get) * million } : {}),
         lambda:
           lambdaDollars(requests, assumptions.sendMiB) +
           lambdaDollars(requests, assumptions.receiveMiB) +
@@ -65,6 +78,8 @@ export function costRows(capacity: CapacityResult, measured: CostMeasurements): 
   lifecycle('1 KB, one message per call', find(1024, 1), 1);
   lifecycle('800 B, batches of 10', find(800, 10), 10);
   lifecycle('200 KB, one message per call', find(200 * 1024, 1), 1);
+  const inS3 = largeBodies?.lifecycles.find((l) => l.where === 'S3' && l.bodyBytes === 200 * 1024);
+  if (inS3) lifecycle('200 KB, one message per call, body in S3', find(200 * 1024, 1), 1, inS3);
 
   const fan = measured.fanOutToThree;
   rows.push(
@@ -132,6 +147,7 @@ export function costTable(rows: CostRow[]): string {
     'DynamoDB',
     'Lambda',
     'API Gateway',
+    'S3',
     'this queue',
     'SQS (+SNS)',
     'ratio',
@@ -143,6 +159,7 @@ export function costTable(rows: CostRow[]): string {
     dollars(r.dynamodb),
     dollars(r.lambda),
     dollars(r.apiGateway),
+    r.s3 === undefined ? '-' : dollars(r.s3),
     dollars(r.total),
     dollars(r.sqs),
     Number.isNaN(r.total) ? '-' : `${(r.total / r.sqs).toFixed(1)}x`,

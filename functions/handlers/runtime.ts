@@ -4,6 +4,7 @@ import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
 import type { QueueContext } from '../queue/context';
+import type { BodyStore } from '../queue/ports/body-store';
 import { createQueueContext } from '../queue/service';
 import { DynamoAccessKeyStore } from '../store/access-key-store';
 import { createDynamoClient } from '../store/client';
@@ -12,6 +13,7 @@ import { DynamoFairnessStore } from '../store/fairness-store';
 import { DynamoFifoStore } from '../store/fifo-store';
 import { DynamoInspectionStore } from '../store/inspection-store';
 import { DynamoQueueStore } from '../store/queue-store';
+import { bodyStoreFromEnv } from '../store/s3-body-store';
 import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
 import type { TopicsContext } from '../topics/context';
@@ -25,6 +27,8 @@ import { loadReceiptHandleSecret } from './secret';
  *   RECEIPT_HANDLE_SECRET_ARN           a Secrets Manager secret holding it (deployed stack)
  *   QUEUE_ACCOUNT_ID, AWS_REGION        the account and region queues live in
  *   QUEUE_SHARDS                        ready-index shards for new queues (default 4)
+ *   BODY_BUCKET, BODY_THRESHOLD_BYTES   large bodies in S3 (store/s3-body-store.ts; unset: all in
+ *   S3_ENDPOINT                         DynamoDB); S3_ENDPOINT names a local S3-compatible server
  *   SQS_AUTH                            `required`: every SQS request must be SigV4-signed with an
  *                                       active access key (the deployed stack sets it); unset: only
  *                                       once at least one key exists (local default)
@@ -64,18 +68,26 @@ export interface RuntimeOptions {
   queueCacheMs?: number;
   /** Defaults to SQS_AUTH from the environment. */
   sqsAuth?: SqsAuthMode;
+  /** Where bodies above its threshold go (S3); without it every body stays in DynamoDB. */
+  bodies?: BodyStore;
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const store = new DynamoQueueStore({ client: options.client, tables: options.tables });
-  const deadLetters = new DynamoDeadLetterStore({ client: options.client, tables: options.tables });
+  // Every adapter that writes, reads or removes message bodies shares the body store.
+  const stores = {
+    client: options.client,
+    tables: options.tables,
+    ...(options.bodies ? { bodies: options.bodies } : {}),
+  };
+  const store = new DynamoQueueStore(stores);
+  const deadLetters = new DynamoDeadLetterStore(stores);
   const accessKeys = new DynamoAccessKeyStore({ client: options.client, table: options.tables.messages });
   const queue = createQueueContext({
     store,
     deadLetters,
-    fifo: new DynamoFifoStore({ client: options.client, tables: options.tables }),
+    fifo: new DynamoFifoStore(stores),
     stats: new DynamoStatsStore({ client: options.client, tables: options.tables }),
-    inspection: new DynamoInspectionStore({ client: options.client, tables: options.tables }),
+    inspection: new DynamoInspectionStore(stores),
     fairness: new DynamoFairnessStore({ client: options.client, tables: options.tables }),
     receiptHandleSecret: options.receiptHandleSecret,
     defaultShardCount: options.defaultShardCount,
@@ -115,5 +127,8 @@ async function buildRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
     region: env.AWS_REGION,
     defaultShardCount: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
     sqsAuth: sqsAuthFrom(env),
+    ...withBodies(bodyStoreFromEnv(env)),
   });
 }
+
+const withBodies = (bodies: BodyStore | undefined) => (bodies ? { bodies } : {});

@@ -6,9 +6,19 @@ import {
   TransactWriteItemsCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import type { StoredMessage } from '../queue/model';
+import type { BodyStore } from '../queue/ports/body-store';
 import { getAll, keyString, writeAll } from './batch';
 import { type CapacityReport, isConditionCancellation, runCall } from './calls';
-import { type Item, messageIdOf, partCount, partKey } from './items';
+import {
+  bodyInObjectStore,
+  type Item,
+  type MessageItems,
+  messageIdOf,
+  messageToItems,
+  partCount,
+  partKey,
+} from './items';
 import { translateSdkError } from './sdk-errors';
 import type { TableNames } from './table-layout';
 
@@ -17,6 +27,8 @@ export interface DynamoStoreOptions {
   tables: TableNames;
   /** Called with the capacity each call consumed; turns on ReturnConsumedCapacity. */
   onConsumed?: CapacityReport;
+  /** Where bodies above its threshold go (deployed: S3); without it every body stays in DynamoDB. */
+  bodies?: BodyStore;
 }
 
 export type TransactResult = { ok: true } | { ok: false; reasons: CancellationReason[] };
@@ -34,16 +46,44 @@ export class DynamoBase {
   /** The dead-letters table: browse records, move tasks, the sweep cursor. */
   readonly deadLetters: string;
   private readonly report: CapacityReport | undefined;
+  /** The body store of large bodies, if any (large-bodies: see ports/body-store.ts). */
+  readonly bodies: BodyStore | undefined;
 
   constructor(options: {
     client: DynamoDBClient;
     tables: { messages: string; deadLetters?: string };
     onConsumed?: CapacityReport;
+    bodies?: BodyStore;
   }) {
     this.client = options.client;
     this.messages = options.tables.messages;
     this.deadLetters = options.tables.deadLetters ?? '';
     this.report = options.onConsumed;
+    this.bodies = options.bodies;
+  }
+
+  /** A message's items, its body inline, in parts, or bound for the body store by its size. */
+  toItems(message: StoredMessage): MessageItems {
+    return messageToItems(message, this.bodies?.thresholdBytes);
+  }
+
+  /**
+   * Writes the bodies bound for the body store, before their message items; fails if any fails
+   * (a batch is then sent again whole). A body written for a message that is then not stored is
+   * removed by the caller's deleteParts, or by the bucket's lifecycle rule.
+   */
+  async putObjects(built: (MessageItems & { queueId: string; id: string })[]): Promise<void> {
+    await Promise.all(
+      built.map((b) => b.object && this.bodies!.put({ queueId: b.queueId, messageId: b.id }, b.object)),
+    );
+  }
+
+  /** Removes the body-store objects of these message items (those marked as stored there). */
+  async deleteObjects(queueId: string, items: (Item | undefined)[]): Promise<void> {
+    const stored = items.filter(bodyInObjectStore) as Item[];
+    if (stored.length > 0) {
+      await this.objectStore().delete(stored.map((item) => ({ queueId, messageId: messageIdOfItem(item) })));
+    }
   }
 
   /** One DynamoDB call; `operation` names it in capacity reports and error messages. */
@@ -111,7 +151,7 @@ export class DynamoBase {
     options: { required?: boolean } = {},
   ): Promise<Map<string, string>> {
     const stored = items.filter((item) => partCount(item) > 0);
-    const bodies = new Map<string, string>();
+    const bodies = await this.readObjects(queueId, items, options.required);
     if (stored.length === 0) return bodies;
     const keys = stored.flatMap((item) => partKeys(queueId, item));
     const found = await this.getAll(keys);
@@ -128,22 +168,52 @@ export class DynamoBase {
     return bodies;
   }
 
-  /** The body of one message item: inline, or read back from its parts. */
+  /** The bodies of items whose body is in the body store, read in parallel. */
+  private async readObjects(
+    queueId: string,
+    items: Item[],
+    required?: boolean,
+  ): Promise<Map<string, string>> {
+    const bodies = new Map<string, string>();
+    await Promise.all(
+      items.filter(bodyInObjectStore).map(async (item) => {
+        const messageId = messageIdOfItem(item);
+        const body = await this.objectStore().get({ queueId, messageId });
+        if (required && !body) throw translateSdkError(new Error('missing body'), 'reading a message body');
+        bodies.set(messageId, Buffer.from(body ?? []).toString('utf8'));
+      }),
+    );
+    return bodies;
+  }
+
+  /** The body store, which items marked as stored there need (a runtime without one is misconfigured). */
+  private objectStore(): BodyStore {
+    if (!this.bodies) throw translateSdkError(new Error('no body store'), 'reaching the body store');
+    return this.bodies;
+  }
+
+  /** The body of one message item: inline, or read back from its parts or the body store. */
   async readBody(
     queueId: string,
     item: Item,
     options: { required?: boolean } = {},
   ): Promise<string | undefined> {
-    if (partCount(item) === 0) return undefined;
+    if (partCount(item) === 0 && !bodyInObjectStore(item)) return undefined;
     return (await this.readBodies(queueId, [item], options)).get(messageIdOfItem(item));
   }
 
-  /** Deletes the body parts of message items; parts a failure leaves behind expire with their TTL. */
+  /**
+   * Deletes the bodies of message items, parts or body-store objects; parts a failure leaves
+   * behind expire with their TTL, objects with the bucket's lifecycle rule.
+   */
   async deleteParts(operation: string, queueId: string, items: (Item | undefined)[]): Promise<void> {
     const deletions = items.flatMap((item) =>
       item ? partKeys(queueId, item).map((Key) => ({ DeleteRequest: { Key } })) : [],
     );
-    if (deletions.length > 0) await this.writeAll(operation, deletions);
+    await Promise.all([
+      deletions.length > 0 ? this.writeAll(operation, deletions) : undefined,
+      this.deleteObjects(queueId, items),
+    ]);
   }
 }
 

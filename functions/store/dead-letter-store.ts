@@ -19,9 +19,9 @@ import {
   type Item,
   isTombstone,
   itemToMessage,
+  type MessageItems,
   messageIdOf,
   messageKey,
-  messageToItems,
   partCount,
   partKey,
   tombstoneUpdate,
@@ -122,9 +122,10 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
     };
     delete deadLetter.firstReceivedAt;
     delete deadLetter.lastReceivedAt;
+    const placed = await this.placeBody(deadLetter);
     const actions = [
       ...this.removeUnchanged(item, source.id, message.id),
-      ...this.putNew(deadLetter),
+      ...this.putNew(placed),
       {
         Put: {
           TableName: this.deadLetters,
@@ -132,7 +133,13 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
         },
       },
     ];
-    return (await this.commit('moveToDeadLetterQueue', actions)) ? 'moved' : 'skipped';
+    const moved = await this.commit('moveToDeadLetterQueue', actions);
+    await this.settleBodies(
+      moved,
+      { queueId: source.id, item },
+      { queueId: target.id, item: placed.message },
+    );
+    return moved ? 'moved' : 'skipped';
   }
 
   async redriveMessage(request: RedriveMove): Promise<RedriveOutcome> {
@@ -159,9 +166,10 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
       receiveCount: 0,
       ...(message.traceHeader === undefined ? {} : { traceHeader: message.traceHeader }),
     };
+    const placed = await this.placeBody(fresh);
     const actions: TransactWriteItem[] = [
       ...this.removeUnchanged(item, dlq.id, message.id),
-      ...this.putNew(fresh),
+      ...this.putNew(placed),
     ];
     if (message.deadLetter) {
       actions.push({
@@ -171,7 +179,13 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
         },
       });
     }
-    return (await this.commit('redriveMessage', actions)) ? 'moved' : 'busy';
+    const moved = await this.commit('redriveMessage', actions);
+    await this.settleBodies(
+      moved,
+      { queueId: dlq.id, item },
+      { queueId: fresh.queueId, item: placed.message },
+    );
+    return moved ? 'moved' : 'busy';
   }
 
   async scanDeadLetterQueue(
@@ -266,13 +280,33 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
     ];
   }
 
-  private putNew(message: StoredMessage): TransactWriteItem[] {
-    const { message: item, parts } = messageToItems(message);
+  /**
+   * The moved message's items; a body bound for the body store is written there first, under the
+   * target queue, so the new item never points at a missing body.
+   */
+  private async placeBody(message: StoredMessage): Promise<MessageItems> {
+    const placed = this.toItems(message);
+    await this.putObjects([{ ...placed, queueId: message.queueId, id: message.id }]);
+    return placed;
+  }
+
+  /** After a move: the source's body-store object goes; if the move failed, the copy goes instead. */
+  private async settleBodies(moved: boolean, source: BodyHolder, target: BodyHolder): Promise<void> {
+    const doomed = moved ? source : target;
+    await this.deleteObjects(doomed.queueId, [doomed.item]);
+  }
+
+  private putNew({ message: item, parts }: MessageItems): TransactWriteItem[] {
     return [
       { Put: { TableName: this.messages, Item: item, ConditionExpression: conditions.itemAbsent } },
       ...parts.map((Item) => ({ Put: { TableName: this.messages, Item } })),
     ];
   }
+}
+
+interface BodyHolder {
+  queueId: string;
+  item: Item;
 }
 
 const encodeCursor = (position: { shard: number; key?: Item }) =>

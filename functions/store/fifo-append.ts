@@ -32,10 +32,18 @@ export async function lastSequence(base: DynamoBase, queueId: string, groupId: s
 
 export async function append(base: DynamoBase, request: AppendRequest): Promise<AppendOutcome> {
   const { queue, groupId, entries, now, after } = request;
-  const built = entries.map(({ message }) => fifoMessageItems(message));
-  const withParts = built.filter((b) => b.parts.length > 0).map((b) => b.item);
-  // Body parts first: a message item is only ever readable with its whole body in place.
+  const built = entries.map(({ message }) => fifoMessageItems(message, base.bodies?.thresholdBytes));
+  const withParts = built.filter((b) => b.parts.length > 0 || b.object).map((b) => b.item);
+  // Body parts (and body-store objects) first: a message item is only ever readable with its
+  // whole body in place.
   const parts = built.flatMap((b) => b.parts.map((Item) => ({ PutRequest: { Item } })));
+  const objects = built.map((b, n) => ({
+    ...b,
+    message: b.item,
+    queueId: queue.id,
+    id: entries[n]!.message.id,
+  }));
+  await base.putObjects(objects);
   if (parts.length > 0 && (await base.writeAll('fifoPutParts', parts)).size > 0) {
     await base.deleteParts('fifoDeleteParts', queue.id, withParts);
     throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');

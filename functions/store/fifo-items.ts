@@ -54,10 +54,13 @@ export function groupIdOf(pk: string): string {
 }
 
 /** The message item and its body parts; the body layout (inline or parts) is the standard one. */
-export function fifoMessageItems(message: FifoMessage): { item: Item; parts: Item[] } {
+export function fifoMessageItems(
+  message: FifoMessage,
+  objectThresholdBytes?: number,
+): { item: Item; parts: Item[]; object?: Uint8Array } {
   // The group id is in the key, the shard is the group's: neither is stored on the message.
   const { groupId, shard: _, ...rest } = message;
-  const { message: base, parts } = messageToItems({ ...rest, shard: 0 });
+  const { message: base, parts, object } = messageToItems({ ...rest, shard: 0 }, objectThresholdBytes);
   const { pk: _pk, sk: _sk, g: _g, ...attributes } = base;
   return {
     item: {
@@ -67,6 +70,7 @@ export function fifoMessageItems(message: FifoMessage): { item: Item; parts: Ite
       dd: S(message.deduplicationId),
     },
     parts,
+    ...(object ? { object } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ import { conditionFailed, contended, type DynamoBase } from './base';
 import { conditions, groupConditions, groupUpdates } from './conditions';
 import { scheduleConditions } from './conditions-schedule';
 import { dedupKey, fifoMessageKey, groupKey, groupReadyPartition } from './fifo-items';
-import { type Item, messageIdOf, messageKey, messageToItems, queueKey, tombstoneUpdate } from './items';
+import { type Item, messageIdOf, messageKey, queueKey, tombstoneUpdate } from './items';
 import { schedulePartition } from './schedule-store';
 import { readyIndexName } from './table-layout';
 
@@ -40,7 +40,8 @@ const S = (s: string): AttributeValue => ({ S: s });
  */
 export async function putScheduled(base: DynamoBase, request: ScheduleRequest): Promise<ScheduleOutcome> {
   const { queue, message, now } = request;
-  const { message: built, parts } = messageToItems({ ...message, shard: 0 });
+  const placed = base.toItems({ ...message, shard: 0 });
+  const { message: built, parts } = placed;
   const item: Item = {
     ...built,
     g: S(schedulePartition(queue.id)),
@@ -58,6 +59,9 @@ export async function putScheduled(base: DynamoBase, request: ScheduleRequest): 
   ) {
     // Parts written so far expire with their TTL.
     throw unstored();
+  }
+  if (placed.object) {
+    await base.putObjects([{ ...placed, queueId: queue.id, id: message.id }]);
   }
   const windowEnd = now + limits.deduplicationWindowMs;
   const actions: TransactWriteItem[] = [
@@ -150,7 +154,9 @@ export async function promoteScheduled(base: DynamoBase, request: PromoteRequest
   const expiresAt = Number(item.x!.N);
   // Past retention or purged before it joined its group: it goes without joining.
   if (expiresAt <= now || (queue.purgedAt !== undefined && sentAt <= queue.purgedAt)) {
-    await base.commit('fifoRemoveScheduled', [retire(base.messages, key, now)]);
+    if (await base.commit('fifoRemoveScheduled', [retire(base.messages, key, now)])) {
+      await base.deleteObjects(queue.id, [item]);
+    }
     return { status: 'gone' };
   }
   const { after: last, sequenceNumber, shard } = await request.place(groupId);

@@ -16,10 +16,20 @@ const S = (s: string): AttributeValue => ({ S: s });
 /** One message from its group in one queue to the end of its group in another, atomically. */
 export async function transferFifoMessage(table: DynamoBase, request: FifoTransfer): Promise<MoveOutcome> {
   const { message, moved, now } = request;
-  const { item, parts } = fifoMessageItems(moved);
-  // Parts are written under the target queue's id first; a retry writes the same keys again.
+  const { item, parts, object } = fifoMessageItems(moved, table.bodies?.thresholdBytes);
+  // Parts (or the body-store object) are written under the target queue's id first; a retry
+  // writes the same keys again.
   const putParts = parts.map((Item) => ({ PutRequest: { Item } }));
   if (parts.length > 0 && (await table.writeAll('fifoTransferParts', putParts)).size > 0) {
+    return { status: 'retry', lastSequence: request.after };
+  }
+  const placed = { message: item, parts, object, queueId: moved.queueId, id: moved.id };
+  if (
+    !(await table.putObjects([placed]).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     return { status: 'retry', lastSequence: request.after };
   }
   const result = await table.transact('fifoTransferMessage', [

@@ -51,9 +51,22 @@ export const partBytes = 300_000;
 export interface MessageItems {
   message: Item;
   parts: Item[];
+  /** The body, when it goes to the body store (S3) instead: written before the item. */
+  object?: Uint8Array;
 }
 
-export function messageToItems(m: StoredMessage): MessageItems {
+/**
+ * `p` of a message whose body is an object in the body store (S3), keyed by queue and message id
+ * (s3-body-store.ts); `p` > 0 counts body-part items. The mark lives in `p` because the ready
+ * index already projects it, so a purge that reads only the index still finds every body.
+ */
+export const inObjectStore = -1;
+
+/**
+ * A message's items. With `objectThresholdBytes` (a body store is configured), a body larger than
+ * that goes to the store rather than into parts; the item marks it (`p` = -1).
+ */
+export function messageToItems(m: StoredMessage, objectThresholdBytes?: number): MessageItems {
   const attributes = Object.keys(m.attributes).length > 0 ? JSON.stringify(m.attributes) : undefined;
   const item: Item = {
     ...messageKey(m.queueId, m.id),
@@ -76,6 +89,10 @@ export function messageToItems(m: StoredMessage): MessageItems {
     return { message: item, parts: [] };
   }
   const bytes = Buffer.from(m.body, 'utf8');
+  if (objectThresholdBytes !== undefined && bytes.length > objectThresholdBytes) {
+    item.p = num(inObjectStore);
+    return { message: item, parts: [], object: bytes };
+  }
   const parts: Item[] = [];
   for (let offset = 0, n = 0; offset < bytes.length; offset += partBytes, n++) {
     parts.push({
@@ -115,7 +132,9 @@ export function itemToMessage(item: Item, body?: string): StoredMessage {
   return message;
 }
 
-export const partCount = (item: Item | undefined): number => readNum(item?.p) ?? 0;
+export const partCount = (item: Item | undefined): number => Math.max(readNum(item?.p) ?? 0, 0);
+/** True when the item's body is an object in the body store (S3). */
+export const bodyInObjectStore = (item: Item | undefined): boolean => readNum(item?.p) === inObjectStore;
 
 /**
  * Deleting a message leaves a tombstone in place of its item rather than removing it: the key, the

@@ -165,6 +165,7 @@ async function deletePurged(
     return [messageKey(queue.id, messageId), ...parts].map((Key) => ({ DeleteRequest: { Key } }));
   });
   if (deletions.length > 0) await base.writeAll('purgeRemove', deletions);
+  await base.deleteObjects(queue.id, items);
   return items.length;
 }
 

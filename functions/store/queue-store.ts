@@ -16,7 +16,7 @@ import { undeliverable } from '../queue/states';
 import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { conditions, setVisibility, takeLease, visibilityFailure } from './conditions';
-import { type Item, isTombstone, itemToMessage, messageKey, messageToItems, tombstoneUpdate } from './items';
+import { type Item, isTombstone, itemToMessage, messageKey, tombstoneUpdate } from './items';
 import { addPriorities } from './priority-records';
 import { recordPurgeProgress, removePurgedHidden, removePurgedMessages } from './purge-store';
 import { createQueue, deleteQueue, getQueue, listQueues, updateQueue } from './queue-records';
@@ -71,9 +71,11 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
   }
 
   async putMessages(messages: StoredMessage[]) {
-    const items = messages.map(messageToItems);
-    // Body parts first: a message item is only ever visible with its whole body in place.
+    const items = messages.map((m) => ({ ...this.toItems(m), queueId: m.queueId, id: m.id }));
+    // Body parts (and body-store objects) first: a message item is only ever visible with its
+    // whole body in place.
     const partRequests = items.flatMap((m) => m.parts.map((Item) => ({ PutRequest: { Item } })));
+    await this.putObjects(items);
     const failedParts =
       partRequests.length > 0 ? await this.writeAll('putParts', partRequests) : new Set<string>();
     const failedIndexes: number[] = [];

@@ -116,6 +116,7 @@ export async function purgeMessages(
         return [messageKey(queueId, messageId), ...parts].map((Key) => ({ DeleteRequest: { Key } }));
       });
       await base.writeAll('purgeMessages', deletions);
+      await base.deleteObjects(queueId, out.Items ?? []);
       removed += out.Items?.length ?? 0;
       startKey = out.LastEvaluatedKey;
     } while (startKey);

@@ -10,6 +10,8 @@ const throttles = new Set([
   'ThrottlingException',
   'RequestLimitExceeded',
   'LimitExceededException',
+  // S3's answer to too many requests on a prefix.
+  'SlowDown',
 ]);
 
 export function translateSdkError(error: unknown, action: string): QueueError {

@@ -25,6 +25,9 @@ export type DynamoAction =
   | 'BatchGetItem'
   | 'BatchWriteItem';
 
+/** S3 actions on the objects of the body bucket (large bodies: functions/store/s3-body-store.ts). */
+export type BodyAction = 'PutObject' | 'GetObject' | 'DeleteObject';
+
 export interface FunctionSpec {
   /** The handler module, relative to the repository root; it exports `handler`. */
   entry: string;
@@ -37,6 +40,12 @@ export interface FunctionSpec {
     readyIndex?: DynamoAction[];
     deadLetters?: DynamoAction[];
   };
+  /**
+   * Actions on the body bucket's objects: PutObject where messages are written (send, a move to
+   * another queue), GetObject where bodies are read (receive, peek, browse, a move), DeleteObject
+   * where messages are removed. A missing key grants nothing there.
+   */
+  bodies?: BodyAction[];
   /**
    * How API Gateway authorizes the routes this function serves. `iam`: SigV4 for `execute-api`,
    * checked by API Gateway. `in-function`: SQS clients sign for service `sqs`, which API Gateway cannot
@@ -97,6 +106,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // The OpenAPI document goes into openapi.json beside the function's code (generated at synth
     // time), so the generator and zod's JSON Schema code stay out of the bundle.
     afterBundling: openApiCommands,
+    bodies: ['GetObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,
   },
@@ -107,6 +117,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     timeoutSeconds: apiTimeoutSeconds,
     // PutItem + UpdateItem: a FIFO send is one transaction with its group head.
     dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    bodies: ['PutObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,
   },
@@ -122,6 +133,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
       readyIndex: ['Query'],
       deadLetters: ['PutItem'],
     },
+    bodies: ['PutObject', 'GetObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,
   },
@@ -133,6 +145,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // Query + UpdateItem: deleting a FIFO message peeks at its group and releases or retires it.
     // Cancelling a scheduled message is one conditional UpdateItem (and BatchWriteItem for body parts).
     dynamo: { messages: ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'] },
+    bodies: ['GetObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,
   },
@@ -154,6 +167,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // SQS clients sign for the service `sqs`, which API Gateway's IAM check cannot verify: the handler
     // verifies every request against the service's access keys (SQS_AUTH=required, set by the stack),
     // and test/infra/in-function-auth.test.ts checks that it refuses unsigned requests.
+    bodies: ['PutObject', 'GetObject', 'DeleteObject'],
     routeAuthorization: 'in-function',
     enabled: true,
   },
@@ -170,6 +184,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
       readyIndex: ['Query'],
       deadLetters: ['GetItem', 'PutItem'],
     },
+    bodies: ['PutObject', 'GetObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,
   },
@@ -187,6 +202,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
       readyIndex: ['Query'],
       deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     },
+    bodies: ['PutObject', 'GetObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,
   },
@@ -200,6 +216,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // queue sends (GetItem of the queue record, PutItem of the message; FIFO: a transaction of
     // PutItem + UpdateItem, and BatchWriteItem of large bodies' parts).
     dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
+    bodies: ['PutObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,
   },

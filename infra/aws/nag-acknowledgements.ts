@@ -1,6 +1,8 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { Rule } from 'aws-cdk-lib/aws-events';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { bodyBucketReasons } from './body-bucket';
 import type { ServiceFunctionName } from './function-catalog';
 import type { QueueHttpApi } from './http-api';
 import type { ServiceFunction } from './service-function';
@@ -54,6 +56,7 @@ export const nagReasons = {
 /** The parts of the service the findings concern (what QueueService holds, without importing it). */
 export interface NagSubject {
   readonly functions: ReadonlyMap<ServiceFunctionName, ServiceFunction>;
+  readonly bodyBucket: Bucket | undefined;
   readonly schedules: ReadonlyMap<ServiceFunctionName, Rule>;
   readonly httpApi: QueueHttpApi;
   readonly receiptHandleSecret: ISecret;
@@ -76,6 +79,15 @@ export function acknowledgeNagFindings(service: NagSubject, options: { tracing: 
       Validations.of(fn.function).acknowledge({
         id: 'Serverless-LambdaAsyncFailureDestination',
         reason: nagReasons.scheduledFunctionDeadLetters,
+      });
+    }
+    if (service.bodyBucket && fn.spec.bodies && fn.spec.bodies.length > 0) {
+      const bucketId = Stack.of(service.bodyBucket).getLogicalId(
+        service.bodyBucket.node.defaultChild as CfnBucket,
+      );
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+        reason: bodyBucketReasons.objectWildcard,
       });
     }
     if (options.tracing) {

@@ -3,6 +3,7 @@ import type { Schedule } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { limits } from '../../functions/queue/limits';
+import { defaultBodyThresholdBytes } from '../../functions/store/s3-body-store';
 import { tableNames } from '../../functions/store/table-layout';
 
 export interface QueueServiceProps {
@@ -82,6 +83,17 @@ export interface QueueServiceProps {
    * package-lock.json when deployed from this repository's checkout)
    */
   readonly depsLockFilePath?: string;
+  /**
+   * Keep message bodies above `bodyThresholdBytes` in an S3 bucket of the stack instead of
+   * DynamoDB (README: "Large bodies"). Off, every body stays in DynamoDB body parts.
+   * @default true
+   */
+  readonly largeBodiesInS3?: boolean;
+  /**
+   * Bodies of more UTF-8 bytes than this go to S3 (BODY_THRESHOLD_BYTES).
+   * @default 4096 (the measured cost crossover, see the README)
+   */
+  readonly bodyThresholdBytes?: number;
 }
 
 /** The props with every default filled in. */
@@ -100,6 +112,8 @@ export interface ResolvedQueueServiceProps {
   readonly tracing: boolean;
   readonly oldestMessageAgeAlarm: Duration;
   readonly depsLockFilePath: string | undefined;
+  readonly largeBodiesInS3: boolean;
+  readonly bodyThresholdBytes: number;
 }
 
 export function resolveQueueServiceProps(props: QueueServiceProps): ResolvedQueueServiceProps {
@@ -118,6 +132,8 @@ export function resolveQueueServiceProps(props: QueueServiceProps): ResolvedQueu
     tracing: props.tracing ?? true,
     oldestMessageAgeAlarm: props.oldestMessageAgeAlarm ?? Duration.hours(1),
     depsLockFilePath: props.depsLockFilePath,
+    largeBodiesInS3: props.largeBodiesInS3 ?? true,
+    bodyThresholdBytes: props.bodyThresholdBytes ?? defaultBodyThresholdBytes,
   };
   const problems = validationRules.flatMap((rule) => {
     const problem = rule(resolved);
@@ -180,6 +196,13 @@ const validationRules: Rule[] = [
       ? 'removalPolicy DESTROY needs deletionProtection: false (CloudFormation cannot delete a protected ' +
         'table), but deletionProtection: true was provided'
       : undefined,
+  ({ bodyThresholdBytes }) =>
+    isInteger(bodyThresholdBytes) &&
+    bodyThresholdBytes >= 1 &&
+    bodyThresholdBytes <= limits.maxMessageBytes.max
+      ? undefined
+      : `bodyThresholdBytes must be an integer between 1 and ${limits.maxMessageBytes.max} bytes, ` +
+        `but ${bodyThresholdBytes} was provided`,
   ({ oldestMessageAgeAlarm }) =>
     oldestMessageAgeAlarm.toSeconds() >= 60
       ? undefined

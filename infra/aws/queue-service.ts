@@ -6,11 +6,13 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { routes, schedules as scheduleTable } from '../../functions/routes';
 import { deadLettersTable, messagesTable, tableNames } from '../../functions/store/table-layout';
 import { accessKeyActions, accessKeysPartition } from './access-key-grants';
+import { createBodyBucket } from './body-bucket';
 import { enabledFunctions, type FunctionSpec, type ServiceFunctionName } from './function-catalog';
 import { grantInvoke, type QueueGrantOptions, type RestAccess, routesFor } from './grants';
 import { QueueHttpApi } from './http-api';
@@ -46,6 +48,8 @@ export class QueueService extends Construct {
   /** The DynamoDB table holding dead letters and redrive tasks. */
   readonly deadLettersTableName: string;
   readonly messagesTable: Table;
+  /** The S3 bucket of large message bodies (undefined with `largeBodiesInS3: false`). */
+  readonly bodyBucket: Bucket | undefined;
   readonly deadLettersTable: Table;
   readonly receiptHandleSecret: Secret;
   readonly functions: ReadonlyMap<ServiceFunctionName, ServiceFunction>;
@@ -83,7 +87,12 @@ export class QueueService extends Construct {
       removalPolicy: config.removalPolicy,
     });
 
+    this.bodyBucket = config.largeBodiesInS3 ? createBodyBucket(this, config.removalPolicy) : undefined;
+
     const environment = {
+      ...(this.bodyBucket
+        ? { BODY_BUCKET: this.bodyBucket.bucketName, BODY_THRESHOLD_BYTES: String(config.bodyThresholdBytes) }
+        : {}),
       MESSAGES_TABLE: this.messagesTable.tableName,
       DEAD_LETTERS_TABLE: this.deadLettersTable.tableName,
       RECEIPT_HANDLE_SECRET_ARN: this.receiptHandleSecret.secretArn,
@@ -103,6 +112,7 @@ export class QueueService extends Construct {
           messagesTable: this.messagesTable,
           deadLettersTable: this.deadLettersTable,
           receiptHandleSecret: this.receiptHandleSecret,
+          bodyBucket: this.bodyBucket,
           encryptionKey: config.encryptionKey,
           environment,
           logRetention: config.logRetention,

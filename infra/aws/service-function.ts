@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { readyIndexName } from '../../functions/store/table-layout';
@@ -25,6 +26,8 @@ export interface ServiceFunctionProps {
   messagesTable: ITable;
   deadLettersTable: ITable;
   receiptHandleSecret: ISecret;
+  /** The bucket of large bodies, if the service keeps them in S3. */
+  bodyBucket: IBucket | undefined;
   encryptionKey: IKey | undefined;
   environment: Record<string, string>;
   logRetention: RetentionDays;
@@ -85,6 +88,15 @@ export class ServiceFunction extends Construct {
       `${props.messagesTable.tableArn}/index/${readyIndexName}`,
     );
     this.grantDynamo('DeadLettersTable', spec.dynamo.deadLetters, props.deadLettersTable.tableArn);
+    if (props.bodyBucket && spec.bodies && spec.bodies.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'MessageBodies',
+          actions: spec.bodies.map((action) => `s3:${action}`),
+          resources: [props.bodyBucket.arnForObjects('*')],
+        }),
+      );
+    }
     if (spec.readsReceiptHandleSecret !== false) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { defaultAccountId } from '../../functions/handlers/runtime';
+import { bodyStoreFromEnv } from '../../functions/store/s3-body-store';
 import { lockDataDir, requireFreePort } from './data-lock';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
+import { type RunningLocalS3, startLocalS3 } from './local-s3';
 import { persistentSecret, startLocalService } from './service';
 
 /**
@@ -33,7 +35,21 @@ async function main(): Promise<void> {
     );
     endpoint = dynamodb.endpoint;
   }
+  // Large bodies: in DynamoDB Local by default; in a local s3rver with QUEUE_LOCAL_S3=1, or in
+  // any S3-compatible server named by BODY_BUCKET and S3_ENDPOINT.
+  let localS3: RunningLocalS3 | undefined;
+  if (env.QUEUE_LOCAL_S3 === '1') {
+    env.BODY_BUCKET ??= 'queue-bodies';
+    localS3 = await startLocalS3({
+      bucket: env.BODY_BUCKET,
+      host,
+      ...(inMemory ? {} : { dataDir: join(dataDir, 's3') }),
+    });
+    env.S3_ENDPOINT = localS3.endpoint;
+  }
+  const bodies = bodyStoreFromEnv(env);
   const service = await startLocalService({
+    ...(bodies ? { bodies } : {}),
     dynamodbEndpoint: endpoint,
     port,
     host,
@@ -57,6 +73,11 @@ async function main(): Promise<void> {
   console.log(`  REST API: ${service.url}/queues   OpenAPI: ${service.url}/openapi.json`);
   console.log(`  Web console: ${service.url}/console`);
   console.log(`  Storage: ${storage}`);
+  if (bodies) {
+    console.log(
+      `  Bodies over ${bodies.thresholdBytes} bytes: bucket ${env.BODY_BUCKET} at ${env.S3_ENDPOINT ?? 'S3'}`,
+    );
+  }
   // `npm run keys` must reach this same DynamoDB: in memory, only through its (random) port.
   const account = accountId === defaultAccountId ? '' : ` --account ${accountId}`;
   console.log(`  DynamoDB endpoint: ${endpoint}`);
@@ -70,6 +91,7 @@ async function main(): Promise<void> {
     console.log(`\n${signal}: stopping...`);
     await service.close();
     await dynamodb?.stop();
+    await localS3?.stop();
     console.log('Stopped.');
     process.exit(0);
   };

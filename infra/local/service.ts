@@ -5,6 +5,7 @@ import { createRuntime, type Runtime, setRuntime } from '../../functions/handler
 // The local service serves every function in one process, topics included.
 import '../../functions/handlers/topics-runtime';
 import type { Clock } from '../../functions/queue/clock';
+import type { BodyStore } from '../../functions/queue/ports/body-store';
 import { createDynamoClient } from '../../functions/store/client';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { type HttpHost, startHttpHost } from './http-host';
@@ -25,6 +26,8 @@ export interface LocalServiceOptions {
   receiptHandleSecret?: string;
   defaultShardCount?: number;
   clock?: Clock;
+  /** Where large bodies go (an S3-compatible server); without it they stay in DynamoDB Local. */
+  bodies?: BodyStore;
   /** Run the scheduled functions (sweeper, redrive) on timers; off by default for tests. */
   schedules?: boolean | ScheduleOptions;
 }
@@ -50,6 +53,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     region: options.region,
     defaultShardCount: options.defaultShardCount,
     clock: options.clock,
+    ...(options.bodies ? { bodies: options.bodies } : {}),
   });
   // The handlers read their runtime from here instead of building one from the environment.
   setRuntime(runtime);

@@ -5,6 +5,7 @@ import type { QueueContext } from '../../functions/queue/context';
 import { QueueError } from '../../functions/queue/errors';
 import type { QueueRef } from '../../functions/queue/model';
 import { createQueue } from '../../functions/queue/operations/queues';
+import type { BodyStore } from '../../functions/queue/ports/body-store';
 import { createQueueContext } from '../../functions/queue/service';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
 import { DynamoFifoStore } from '../../functions/store/fifo-store';
@@ -15,12 +16,17 @@ import { capacityLog, dynamoClient, testSecret } from '../support/queue-fixture'
 /** A queue context with FIFO storage over DynamoDB Local and a hand-moved clock. */
 export function fifoContext(
   tables: TableNames,
-  options: { shards?: number; clock?: ManualClock; countedGroups?: number } = {},
+  options: { shards?: number; clock?: ManualClock; countedGroups?: number; bodies?: BodyStore } = {},
 ) {
   const clock = options.clock ?? new ManualClock(Date.now());
   const capacity = capacityLog();
   const client = dynamoClient();
-  const storeOptions = { client, tables, onConsumed: capacity.record };
+  const storeOptions = {
+    client,
+    tables,
+    onConsumed: capacity.record,
+    ...(options.bodies ? { bodies: options.bodies } : {}),
+  };
   const ctx: QueueContext = createQueueContext({
     store: new DynamoQueueStore(storeOptions),
     deadLetters: new DynamoDeadLetterStore(storeOptions),

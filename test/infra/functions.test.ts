@@ -44,6 +44,8 @@ describe('Lambda functions', () => {
       it('gets the runtime environment contract of functions/handlers/runtime.ts', () => {
         expect(props().Environment).toEqual({
           Variables: {
+            BODY_BUCKET: { Ref: logicalIdOf(stack, service.bodyBucket!) },
+            BODY_THRESHOLD_BYTES: '4096',
             MESSAGES_TABLE: { Ref: logicalIdOf(stack, service.messagesTable) },
             DEAD_LETTERS_TABLE: { Ref: logicalIdOf(stack, service.deadLettersTable) },
             RECEIPT_HANDLE_SECRET_ARN: { Ref: logicalIdOf(stack, service.receiptHandleSecret) },

@@ -11,34 +11,48 @@ import { type CfnResource, logicalIdOf, resourcesOf, synthQueueService, synthQue
  */
 const expectedDynamoActions: Record<
   ServiceFunctionName,
-  { messages?: string[]; readyIndex?: string[]; deadLetters?: string[] }
+  { messages?: string[]; readyIndex?: string[]; deadLetters?: string[]; bodies?: string[] }
 > = {
   queues: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
+    bodies: ['GetObject', 'DeleteObject'],
   },
-  send: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
-  topics: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
+  send: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    bodies: ['PutObject', 'DeleteObject'],
+  },
+  topics: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+    bodies: ['PutObject', 'DeleteObject'],
+  },
   receive: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
     deadLetters: ['PutItem'],
+    bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
-  delete: { messages: ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'] },
+  delete: {
+    messages: ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+    bodies: ['GetObject', 'DeleteObject'],
+  },
   sqs: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
     deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+    bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
   sweeper: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
     deadLetters: ['GetItem', 'PutItem'],
+    bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
   redrive: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
     deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+    bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
   // Static assets only: no table, no secret, no key.
   console: {},
@@ -116,6 +130,15 @@ function expectedStatements(stack: Stack, service: QueueService, name: ServiceFu
       resources: [tableArn(service.deadLettersTable)],
     });
   }
+  if (expected.bodies) {
+    statements.push({
+      sid: 'MessageBodies',
+      actions: expected.bodies.map((action) => `s3:${action}`).sort(),
+      resources: [
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(stack, service.bodyBucket!), 'Arn'] }, '/*']] },
+      ],
+    });
+  }
   if (!withoutData.has(name)) {
     statements.push({
       sid: 'ReadReceiptHandleSecret',
@@ -166,6 +189,11 @@ describe('IAM: least privilege per function', () => {
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements.map(normalize)) {
       for (const action of statement.actions) expect(action).not.toContain('*');
+      // The objects of the body bucket (keys are message ids): only the MessageBodies statement.
+      if (statement.sid === 'MessageBodies') {
+        expect(statement.actions.every((a) => /^s3:(Put|Get|Delete)Object$/.test(a))).toBe(true);
+        continue;
+      }
       if (statement.resources.some((resource) => JSON.stringify(resource).includes('*'))) {
         expect(statement.actions).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
         expect(statement.resources).toEqual(['*']);

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { ManualClock } from '../../functions/queue/clock';
 import type { QueueContext } from '../../functions/queue/context';
 import type { QueueRef } from '../../functions/queue/model';
+import type { BodyStore } from '../../functions/queue/ports/body-store';
 import { createQueueContext } from '../../functions/queue/service';
 import { createDynamoClient } from '../../functions/store/client';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
@@ -73,15 +74,22 @@ export interface Fixture {
 /** A queue context over the given tables, with a hand-moved clock. */
 export function queueContext(
   tables: TableNames,
-  options: { shards?: number; clock?: ManualClock } = {},
+  options: { shards?: number; clock?: ManualClock; bodies?: BodyStore } = {},
 ): Fixture {
   const clock = options.clock ?? new ManualClock(Date.now());
   const capacity = capacityLog();
-  const store = new DynamoQueueStore({ client: dynamoClient(), tables, onConsumed: capacity.record });
+  const bodies = options.bodies ? { bodies: options.bodies } : {};
+  const store = new DynamoQueueStore({
+    client: dynamoClient(),
+    tables,
+    onConsumed: capacity.record,
+    ...bodies,
+  });
   const deadLetters = new DynamoDeadLetterStore({
     client: dynamoClient(),
     tables,
     onConsumed: capacity.record,
+    ...bodies,
   });
   const ctx = createQueueContext({
     store,

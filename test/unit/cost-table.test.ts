@@ -73,3 +73,22 @@ test('an idle receiver for a month and the console for an hour', () => {
   expect(text).toContain('push delivery');
   expect(text.split('\n')).toHaveLength(3 + rows.length); // title, header, rule, rows;
 });
+
+test('a 200 KB body in S3: its DynamoDB units and S3 requests priced on a row of its own', () => {
+  const inS3 = {
+    bodyBytes: 200 * 1024,
+    where: 'S3' as const,
+    writeUnits: 7,
+    readUnits: 0.5,
+    s3: { put: 1, get: 1, delete: 1 },
+    dollarsPerMillion: 0,
+  };
+  const rows = costRows(capacity, measured, { threshold: 4_096, lifecycles: [inS3], crossoverBytes: 4_096 });
+  const row = rows.find((r) => r.work.includes('body in S3'))!;
+  // 7 write units x $0.625/M + 0.5 read unit x $0.125/M; a PUT ($5/M) and a GET ($0.40/M).
+  expect(row.dynamodb).toBeCloseTo(4.375 + 0.0625, 6);
+  expect(row.s3).toBeCloseTo(5.4, 6);
+  expect(row.total).toBeCloseTo(row.dynamodb + row.lambda + row.apiGateway + 5.4, 6);
+  expect(row.sqs).toBeCloseTo(3.6, 6);
+  expect(costTable(rows)).toContain('$5.40');
+});
