@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Runtime } from '../dialects/runtime';
+import { fetchEndpoints } from '../dialects/sns/http-endpoints';
 import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
@@ -13,6 +14,7 @@ import { DynamoInspectionStore } from '../store/inspection-store';
 import { DynamoQueueStore } from '../store/queue-store';
 import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
+import { DynamoTopicStatsStore } from '../store/topic-stats-store';
 import { DynamoTopicStore } from '../store/topic-store';
 import { createTopicsContext } from '../topics/context';
 import { loadReceiptHandleSecret } from './secret';
@@ -76,7 +78,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const topics = createTopicsContext({
     store: new DynamoTopicStore({ client: options.client, table: options.tables.messages }),
+    statsStore: new DynamoTopicStatsStore({ client: options.client, table: options.tables.messages }),
     queue,
+    endpoints: fetchEndpoints,
   });
   return {
     queue,
