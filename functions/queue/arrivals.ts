@@ -36,8 +36,8 @@ interface KnownEmpty {
 
 export const arrivalTiming = {
   /** How often a sending process bumps a tick, and how often a waiting receiver reads it: under a
-   * second, so that a message sent elsewhere is found within one (p95), and 23 reads in 20 s. */
-  tickIntervalMs: 900,
+   * second, so that a message sent elsewhere is found within one (p95), and at most 25 reads in 20 s. */
+  tickIntervalMs: 800,
   /** How long receivers keep looking after a tick moved: the pacing plus the index's lag. */
   hotMs: 3_000,
   /** A safety net: even with nothing seen moving, the shards are looked at again this often. */

@@ -36,7 +36,7 @@ describe('an idle long poll', () => {
     receiver.capacity.clear();
     expect(await receiveMessages(receiver.ctx, ref)).toEqual([]);
     expect(operations(receiver.capacity.entries)).toEqual(['readArrivalTick']);
-    // ...and a 20-s long poll reads it every 0.9 s: 23 calls, none a query of a shard.
+    // ...and a 20-s long poll reads it every 0.8 s: at most 25 calls, none a query of a shard.
     receiver.capacity.clear();
     expect(await receiveMessages(receiver.ctx, ref, { waitTimeSeconds: 20 })).toEqual([]);
     const calls = operations(receiver.capacity.entries);
@@ -75,7 +75,7 @@ describe('a waiting receiver finds what became visible during the wait', () => {
         at: performance.now(),
       }));
       // Sent once the receiver is idle again (past the 3-s hot window that follows a send), at
-      // different moments of its 0.9-s cycle of tick reads.
+      // different moments of its 0.8-s cycle of tick reads.
       await new Promise((resolve) => setTimeout(resolve, 3_100 + i * 113));
       await sendMessage(other.ctx, ref, { body: `wake ${i}` }, sender);
       const sentAt = performance.now();
