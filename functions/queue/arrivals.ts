@@ -1,16 +1,117 @@
+import { performance } from 'node:perf_hooks';
+
 /**
- * Wakes long-polling receivers in this process as soon as a message is sent here, so a local
- * service (or a warm Lambda that handles both) answers at once instead of at the next poll.
- * Receivers still poll the store, because senders in other processes cannot reach them.
+ * What this process knows about arrivals, per queue (shared/idle-poll.ts does the calls):
+ *
+ * - it wakes long-polling receivers here as soon as a message is sent here;
+ * - it paces this process's bumps of a queue's arrival tick (at most one a `tickIntervalMs`);
+ * - it remembers, per queue, that a receive here found no visible message in any shard as of a
+ *   tick value, and when the first hidden one (delayed, or leased) becomes visible: until the
+ *   tick moves or that time comes, another look at the shards would find nothing.
+ *
+ * Why a tick moved but the shards looked empty is covered by a "hot" window: a send whose bump
+ * was skipped (paced) happened within `tickIntervalMs` after a bump, and the index may lag the
+ * table, so after seeing a move receivers keep looking for `hotMs`.
  */
+export interface ScanSummary {
+  /** Entries a receive found visible (leased or not); 0 means every shard looked empty. */
+  found: number;
+  /** When the earliest hidden entry becomes visible, of the shards looked at. */
+  nextVisibleAt?: number;
+  /** False when the receive did not look at every shard the normal way (fair queues). */
+  complete: boolean;
+}
+
+export interface ArrivalTick {
+  value: string;
+  /** When it was last bumped (the bumper's clock, ms). */
+  at: number;
+}
+
+interface KnownEmpty {
+  tick: string | undefined;
+  nextVisibleAt: number;
+  since: number;
+}
+
+export const arrivalTiming = {
+  /** How often a sending process bumps a tick, and how often a waiting receiver reads it: under a
+   * second, so that a message sent elsewhere is found within one (p95), and at most 25 reads in 20 s. */
+  tickIntervalMs: 800,
+  /** How long receivers keep looking after a tick moved: the pacing plus the index's lag. */
+  hotMs: 3_000,
+  /** A safety net: even with nothing seen moving, the shards are looked at again this often. */
+  maxKnownEmptyMs: 5 * 60_000,
+} as const;
+
 export class Arrivals {
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly bumpedAt = new Map<string, number>();
+  private readonly seenTicks = new Map<string, string | undefined>();
+  private readonly hotUntil = new Map<string, number>();
+  private readonly knownEmpty = new Map<string, KnownEmpty>();
 
+  /** A message became visible here: wake this process's receivers, which look again. */
   notify(queueId: string): void {
+    this.knownEmpty.delete(queueId);
+    this.hotUntil.set(queueId, performance.now() + arrivalTiming.hotMs);
     const waiting = this.waiters.get(queueId);
     if (!waiting) return;
     this.waiters.delete(queueId);
     for (const wake of waiting) wake();
+  }
+
+  /** Whether this process should bump the queue's tick now (and then counts it as bumped). */
+  takeBumpTurn(queueId: string): boolean {
+    const now = performance.now();
+    const last = this.bumpedAt.get(queueId);
+    if (last !== undefined && now - last < arrivalTiming.tickIntervalMs) return false;
+    this.bumpedAt.set(queueId, now);
+    return true;
+  }
+
+  /** A bump failed: the next send bumps again instead of waiting out the interval. */
+  bumpFailed(queueId: string): void {
+    this.bumpedAt.delete(queueId);
+  }
+
+  /** A receiver read the tick; a move (or a recent bump, on first sight) makes the queue hot. */
+  observeTick(queueId: string, tick: ArrivalTick | undefined, clockNow: number): void {
+    const now = performance.now();
+    const value = tick?.value;
+    if (this.seenTicks.has(queueId)) {
+      if (this.seenTicks.get(queueId) !== value) this.heat(queueId, now + arrivalTiming.hotMs);
+    } else if (tick) {
+      // First sight in this process: only the bump's age says whether paced sends may follow.
+      const left = Math.min(arrivalTiming.hotMs, tick.at + arrivalTiming.hotMs - clockNow);
+      if (left > 0) this.heat(queueId, now + left);
+    }
+    this.seenTicks.set(queueId, value);
+  }
+
+  /** False only when a look at the shards is known to find nothing. */
+  mayHaveVisible(queueId: string, clockNow: number): boolean {
+    if ((this.hotUntil.get(queueId) ?? 0) > performance.now()) return true;
+    const known = this.knownEmpty.get(queueId);
+    return (
+      known === undefined ||
+      known.tick !== this.seenTicks.get(queueId) ||
+      clockNow >= known.nextVisibleAt ||
+      performance.now() - known.since > arrivalTiming.maxKnownEmptyMs
+    );
+  }
+
+  /** Remembers a look at the shards that found nothing (or forgets, when it found something). */
+  rememberScan(queueId: string, tick: string | undefined, scan: ScanSummary): void {
+    if (scan.found > 0 || !scan.complete) {
+      this.knownEmpty.delete(queueId);
+      return;
+    }
+    this.knownEmpty.set(queueId, {
+      tick,
+      nextVisibleAt: scan.nextVisibleAt ?? Number.POSITIVE_INFINITY,
+      since: performance.now(),
+    });
   }
 
   /** Resolves when a message arrives for the queue or after `ms`, whichever is first. */
@@ -29,5 +130,9 @@ export class Arrivals {
       const timer = setTimeout(wake, ms);
       waiting.add(wake);
     });
+  }
+
+  private heat(queueId: string, until: number): void {
+    if (until > (this.hotUntil.get(queueId) ?? 0)) this.hotUntil.set(queueId, until);
   }
 }

@@ -88,6 +88,18 @@ export function visibleInShard(queueId: string, shard: number, now: number) {
   };
 }
 
+/** Every entry of one ready-index partition, in `v` order (visible ones first). */
+export function readyInShard(queueId: string, shard: number) {
+  return {
+    IndexName: readyIndexName,
+    KeyConditionExpression: 'g = :g',
+    ExpressionAttributeValues: { ':g': { S: readyPartition(queueId, shard) } } as Record<
+      string,
+      AttributeValue
+    >,
+  };
+}
+
 /**
  * Why a visibility change's condition failed, told from the item as it was (ALL_OLD), for
  * standard messages and FIFO groups alike.

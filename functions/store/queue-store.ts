@@ -13,6 +13,7 @@ import type {
   VisibilityRequest,
 } from '../queue/ports/queue-store';
 import { undeliverable } from '../queue/states';
+import { bumpArrivalTick, findVisibleOrNext, readArrivalTick } from './arrival-ticks';
 import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { conditions, setVisibility, takeLease, visibilityFailure } from './conditions';
@@ -56,6 +57,18 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
 
   findVisible(queueId: string, shard: number, now: number, limit: number) {
     return findVisible(this, queueId, shard, now, limit);
+  }
+
+  findVisibleOrNext(queueId: string, shard: number, now: number, limit: number) {
+    return findVisibleOrNext(this, queueId, shard, now, limit);
+  }
+
+  readArrivalTick(queueId: string) {
+    return readArrivalTick(this, queueId);
+  }
+
+  bumpArrivalTick(queueId: string, now: number) {
+    return bumpArrivalTick(this, queueId, now);
   }
 
   oldestVisibleSince(queueId: string, shard: number, now: number) {

@@ -79,7 +79,9 @@ const scheduledTimeoutSeconds = 55;
 /*
  * Per-minute statistics (store/stats-store.ts) are items of the messages table: every function that
  * sends, receives, deletes, dead-letters or redrives adds its counts with UpdateItem, and the sweeper
- * sets depth samples with UpdateItem; all of them already hold UpdateItem there.
+ * sets depth samples with UpdateItem; all of them already hold UpdateItem there. The same holds for
+ * a queue's arrival tick (store/arrival-ticks.ts): bumped with UpdateItem by whatever makes messages
+ * visible, read with GetItem by receivers, which hold GetItem for queue records.
  *
  * Where the actions come from (functions/store): the queue cache and every queue lookup GetItem a
  * queue record; sending is BatchWriteItem; a lease is UpdateItem, then BatchGetItem for large bodies;

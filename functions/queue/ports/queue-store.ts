@@ -1,3 +1,4 @@
+import type { ArrivalTick } from '../arrivals';
 import type { QueueRecord, QueueRef, StoredMessage } from '../model';
 import type { MessageCounts } from '../states';
 
@@ -24,6 +25,20 @@ export interface QueueStore {
   putMessages(messages: StoredMessage[]): Promise<{ failedIndexes: number[] }>;
   /** Keys of messages that looked visible at `now` in one shard (eventually consistent). */
   findVisible(queueId: string, shard: number, now: number, limit: number): Promise<string[]>;
+  /**
+   * findVisible that also says, when fewer than `limit` are visible, when the shard's next entry
+   * becomes visible (same cost): what lets an idle receiver sleep until then.
+   */
+  findVisibleOrNext(
+    queueId: string,
+    shard: number,
+    now: number,
+    limit: number,
+  ): Promise<{ messageIds: string[]; nextVisibleAt?: number }>;
+  /** The queue's arrival tick (shared/idle-poll.ts): a value that changes when senders bump it. */
+  readArrivalTick(queueId: string): Promise<ArrivalTick | undefined>;
+  /** Moves the queue's arrival tick on (one small write). */
+  bumpArrivalTick(queueId: string, now: number): Promise<void>;
   /** When the longest-visible entry of a shard became visible (undefined when none is). */
   oldestVisibleSince(queueId: string, shard: number, now: number): Promise<number | undefined>;
   /** Tries to take a lease; only one concurrent caller can win a given message. */

@@ -3,6 +3,7 @@ import { isQueueError, type QueueError } from '../errors';
 import type { QueueRecord } from '../model';
 import type { DeleteOutcome, VisibilityOutcome } from '../ports/queue-store';
 import type { ReceiptHandleParts } from '../receipt-handle';
+import { announceArrival } from '../shared/idle-poll';
 
 /**
  * Deleting standard messages and changing their visibility: each acts on one message, and only
@@ -46,7 +47,7 @@ export async function deleteMessages(
   return decoded.map((parts) => (isQueueError(parts) ? parts : outcomes[next++]!));
 }
 
-export function changeVisibility(
+export async function changeVisibility(
   ctx: QueueContext,
   queue: QueueRecord,
   receiptHandle: unknown,
@@ -55,7 +56,7 @@ export function changeVisibility(
 ): Promise<VisibilityOutcome> {
   const parts = ctx.receiptHandles.decode(receiptHandle, queue.id);
   const now = ctx.clock.now();
-  return ctx.store.changeVisibility({
+  const outcome = await ctx.store.changeVisibility({
     queueId: queue.id,
     messageId: parts.messageId,
     leaseToken: parts.leaseToken,
@@ -63,6 +64,9 @@ export function changeVisibility(
     visibleAt: now + seconds * 1000,
     ...(anyLease ? { anyLease } : {}),
   });
+  // A lease cut short makes the message visible before idle receivers expect it (idle-poll.ts).
+  if (outcome === 'changed') await announceArrival(ctx, queue.id);
+  return outcome;
 }
 
 /** Messages of a standard queue are leased one by one: a batch's changes run in parallel. */

@@ -1,5 +1,6 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord } from '../model';
+import { announceArrival } from '../shared/idle-poll';
 
 /**
  * Dead letters of standard queues: an exhausted message moves to its queue's dead-letter queue
@@ -25,6 +26,7 @@ export async function moveExhausted(
     reason,
   });
   if (outcome !== 'moved') return false;
+  await announceArrival(ctx, target.id);
   // Written by the flush of the receive or sweep that moved it.
   ctx.stats.count(queue.id, 'deadLettered');
   return true;

@@ -1,9 +1,10 @@
+import type { ScanSummary } from '../arrivals';
 import type { QueueContext } from '../context';
 import type { QueueRecord, ReceivedMessage } from '../model';
 import { newLeaseToken } from '../receipt-handle';
 import { reasons } from '../shared/dead-letter-reasons';
 import { noisyGroupsNow } from '../shared/fairness';
-import { longPoll } from '../shared/long-poll';
+import { noteShardLook, watchedLongPoll } from '../shared/idle-poll';
 import { mayWait, receiveOrder } from '../shared/priority';
 import type { ReceiveOptions } from '../shared/queue-kind';
 import { shuffle } from '../shared/shuffle';
@@ -21,8 +22,8 @@ export function receive(
   queue: QueueRecord,
   options: ReceiveOptions,
 ): Promise<ReceivedMessage[]> {
-  return longPoll(ctx, queue.id, options.waitTimeSeconds, () =>
-    leaseAvailable(ctx, queue, options.maxMessages, options.visibilityTimeoutSeconds),
+  return watchedLongPoll(ctx, queue.id, options.waitTimeSeconds, (scan) =>
+    leaseAvailable(ctx, queue, options.maxMessages, options.visibilityTimeoutSeconds, scan),
   );
 }
 
@@ -31,10 +32,12 @@ async function leaseAvailable(
   queue: QueueRecord,
   maxMessages: number,
   visibilityTimeoutSeconds: number,
+  scan: ScanSummary,
 ): Promise<ReceivedMessage[]> {
   // Fair queues: with noisy groups, quiet groups' messages go first (no call unless groups sent lately).
   const noisy = await noisyGroupsNow(ctx, queue);
   if (noisy) {
+    scan.complete = false;
     return leaseQuietFirst(ctx, queue, noisy, maxMessages, (messageId, now, tally) =>
       leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds, tally),
     );
@@ -44,6 +47,7 @@ async function leaseAvailable(
   // Leftovers of this process's earlier receives first: when they suffice, no query at all.
   const cached = ctx.candidates.take(queue.id, maxMessages);
   const tried = new Set(cached);
+  scan.found += cached.length;
   if (cached.length > 0) {
     const now = ctx.clock.now();
     const leased = await Promise.all(
@@ -61,8 +65,10 @@ async function leaseAvailable(
     const wanted = maxMessages - received.length;
     // Read a wider window than needed and try it in random order: concurrent receivers then
     // rarely race for the same message, and a lost race costs a retry, not an empty answer.
-    const found = await ctx.store.findVisible(queue.id, shard, now, Math.min(100, wanted * 3 + 2));
-    const candidates = shuffle(found.filter((messageId) => !tried.has(messageId)));
+    // The same query as findVisible, which also says when the shard's next message is due.
+    const look = await ctx.store.findVisibleOrNext(queue.id, shard, now, Math.min(100, wanted * 3 + 2));
+    noteShardLook(scan, look);
+    const candidates = shuffle(look.messageIds.filter((messageId) => !tried.has(messageId)));
     while (candidates.length > 0 && received.length < maxMessages) {
       const attempt = candidates.splice(0, maxMessages - received.length);
       const leased = await Promise.all(

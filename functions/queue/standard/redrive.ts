@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
 import type { MoveTask, QueueRecord } from '../model';
+import { announceArrival } from '../shared/idle-poll';
 import { pause } from '../shared/long-poll';
 import { addSlice, emptySlice, progressed } from '../shared/move-progress';
 import { finishMoveTask, saveProgress } from '../shared/move-task';
@@ -21,6 +22,13 @@ export async function redriveSlice(
   { deadline, destinationOf }: RedriveSlice,
 ): Promise<MoveTask> {
   let task = initial;
+  // Where moved messages went, so that idle receivers there hear of them (idle-poll.ts).
+  const reached = new Set<string>();
+  const destination = async (message: Parameters<typeof destinationOf>[0]) => {
+    const queue = await destinationOf(message);
+    if (queue) reached.add(queue.id);
+    return queue;
+  };
   const msPerMove = 1000 / task.maxPerSecond;
   const batch = Math.min(100, Math.max(1, task.maxPerSecond));
   while (performance.now() < deadline) {
@@ -42,12 +50,13 @@ export async function redriveSlice(
             messageId,
             now: ctx.clock.now(),
             filter: task.filter,
-            destination: destinationOf,
+            destination,
             newMessageId: randomUUID(),
           }),
         ),
       );
       const movedNow = outcomes.filter((o) => o === 'moved').length;
+      if (movedNow > 0) await Promise.all([...reached].map((queueId) => announceArrival(ctx, queueId)));
       const unroutable = outcomes.filter((o) => o === 'noDestination').length;
       ctx.stats.count(source.id, 'redriven', movedNow);
       slice = addSlice(slice, {

@@ -2,6 +2,7 @@ import type { QueueContext } from '../context';
 import { invalidParameter, isQueueError, QueueError } from '../errors';
 import type { BatchResult, OutgoingMessage, QueueRecord, StoredMessage } from '../model';
 import { noteGroupSends } from '../shared/fairness';
+import { announceArrival } from '../shared/idle-poll';
 import { prepare } from '../shared/prepare';
 import { notePriorities, priorityShard, validatePriority } from '../shared/priority';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
@@ -22,7 +23,7 @@ export async function send(
   if (failedIndexes.length > 0) {
     throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
   }
-  ctx.arrivals.notify(queue.id);
+  await announceArrival(ctx, queue.id);
   return {
     sent: { messageId: stored.id, bodyBytes: Buffer.byteLength(stored.body), message: stored },
     duplicate: false,
@@ -69,7 +70,7 @@ export async function sendBatch(
         result.successful.push({ id: p.id, messageId: p.message.id, message: p.message });
       }
     });
-    if (result.successful.length > 0) ctx.arrivals.notify(queue.id);
+    if (result.successful.length > 0) await announceArrival(ctx, queue.id);
   }
   return { result, duplicates: [] };
 }
