@@ -5,6 +5,7 @@ import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
 import { createQueueContext } from '../queue/service';
 import { DynamoAccessKeyStore } from '../store/access-key-store';
+import { DynamoArchiveStore } from '../store/archive-store';
 import { createDynamoClient } from '../store/client';
 import { DynamoDeadLetterStore } from '../store/dead-letter-store';
 import { DynamoFairnessStore } from '../store/fairness-store';
@@ -68,6 +69,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     fifo: new DynamoFifoStore({ client: options.client, tables: options.tables }),
     stats: new DynamoStatsStore({ client: options.client, tables: options.tables }),
     inspection: new DynamoInspectionStore({ client: options.client, tables: options.tables }),
+    archive: new DynamoArchiveStore({ client: options.client, tables: options.tables }),
     fairness: new DynamoFairnessStore({ client: options.client, tables: options.tables }),
     receiptHandleSecret: options.receiptHandleSecret,
     defaultShardCount: options.defaultShardCount,

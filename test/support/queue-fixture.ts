@@ -5,6 +5,7 @@ import { ManualClock } from '../../functions/queue/clock';
 import type { QueueContext } from '../../functions/queue/context';
 import type { QueueRef } from '../../functions/queue/model';
 import { createQueueContext } from '../../functions/queue/service';
+import { DynamoArchiveStore } from '../../functions/store/archive-store';
 import { createDynamoClient } from '../../functions/store/client';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
 import { DynamoFairnessStore } from '../../functions/store/fairness-store';
@@ -87,6 +88,7 @@ export function queueContext(
     store,
     deadLetters,
     fairness: new DynamoFairnessStore({ client: dynamoClient(), tables, onConsumed: capacity.record }),
+    archive: new DynamoArchiveStore({ client: dynamoClient(), tables, onConsumed: capacity.record }),
     clock,
     receiptHandleSecret: testSecret,
     defaultShardCount: options.shards ?? 4,

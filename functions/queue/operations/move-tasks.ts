@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { replaySlice } from '../archive/replay-slice';
 import { type QueueContext, queueDoesNotExist } from '../context';
 import { invalidParameter, QueueError } from '../errors';
 import { kindOf } from '../kinds';
@@ -133,6 +134,7 @@ export async function runMoveTasks(
 
 /** Continues one task, out of its dead-letter queue by that queue's kind (standard/redrive.ts, fifo/redrive.ts). */
 async function runSlice(ctx: QueueContext, task: MoveTask, deadline: number): Promise<MoveTask> {
+  if (task.kind === 'replay') return replaySlice(ctx, task, deadline);
   const source = await ctx.queues.find(task.source);
   if (!source || source.id !== task.sourceQueueId) {
     return finishMoveTask(ctx, task, 'FAILED', 'The dead-letter queue was deleted');
