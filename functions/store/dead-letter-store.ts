@@ -171,7 +171,9 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
         },
       });
     }
-    return (await this.commit('redriveMessage', actions)) ? 'moved' : 'busy';
+    if (!(await this.commit('redriveMessage', actions))) return 'busy';
+    await request.moved?.(fresh, destination);
+    return 'moved';
   }
 
   async scanDeadLetterQueue(

@@ -105,8 +105,12 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     description: 'Sends messages (single and batch)',
     memoryMiB: 512,
     timeoutSeconds: apiTimeoutSeconds,
-    // PutItem + UpdateItem: a FIFO send is one transaction with its group head.
-    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    // PutItem + UpdateItem: a FIFO send is one transaction with its group head. BatchWriteItem on
+    // dead letters: the copies of sent messages in their queue's archive (queue/archive/).
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+      deadLetters: ['BatchWriteItem'],
+    },
     routeAuthorization: 'iam',
     enabled: true,
   },
@@ -149,7 +153,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     dynamo: {
       messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
-      deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+      deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
     },
     // SQS clients sign for the service `sqs`, which API Gateway's IAM check cannot verify: the handler
     // verifies every request against the service's access keys (SQS_AUTH=required, set by the stack),
@@ -164,11 +168,12 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     timeoutSeconds: scheduledTimeoutSeconds,
     // Query on the table pages through all queue records (and FIFO groups) and finds stale topic
     // outbox entries (claimed with UpdateItem, removed with DeleteItem, delivered with queue sends);
-    // GetItem/PutItem on dead letters keep the resumable sweep cursor. UpdateItem: FIFO group heads.
+    // GetItem/PutItem on dead letters keep the resumable sweep cursor; Query + BatchWriteItem there
+    // archive delivered messages and remove expired archive entries. UpdateItem: FIFO group heads.
     dynamo: {
       messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
-      deadLetters: ['GetItem', 'PutItem'],
+      deadLetters: ['GetItem', 'PutItem', 'Query', 'BatchWriteItem'],
     },
     routeAuthorization: 'iam',
     enabled: true,
@@ -199,7 +204,10 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // the messages table (GetItem, PutItem, UpdateItem, DeleteItem, Query); a publish delivers with
     // queue sends (GetItem of the queue record, PutItem of the message; FIFO: a transaction of
     // PutItem + UpdateItem, and BatchWriteItem of large bodies' parts).
-    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+      deadLetters: ['BatchWriteItem'],
+    },
     routeAuthorization: 'iam',
     enabled: true,
   },

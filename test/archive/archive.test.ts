@@ -4,7 +4,7 @@ import { cancelReplay, getReplay, startReplay } from '../../functions/queue/arch
 import { replayId } from '../../functions/queue/archive/replay-slice';
 import { sweepArchive } from '../../functions/queue/archive/sweep';
 import type { MoveTask } from '../../functions/queue/model';
-import { runMoveTasks } from '../../functions/queue/operations/move-tasks';
+import { runMoveTasks, startMoveTask } from '../../functions/queue/operations/move-tasks';
 import { createQueue, updateQueue } from '../../functions/queue/operations/queues';
 import { sendMessage, sendMessageBatch } from '../../functions/queue/operations/send';
 import type { TableNames } from '../../functions/store/table-layout';
@@ -62,7 +62,12 @@ describe('archiving', () => {
     // Oldest first; the batch's two share their sent time.
     expect(page.messages.map((m) => m.body)).toHaveLength(3);
     expect(page.messages[0]!.body).toBe('first');
-    expect(page.messages.slice(1).map((m) => m.body).sort()).toEqual(['second', 'third']);
+    expect(
+      page.messages
+        .slice(1)
+        .map((m) => m.body)
+        .sort(),
+    ).toEqual(['second', 'third']);
     expect(page.messages[0]).toMatchObject({ id: first.messageId, attributes: attr('a') });
     expect(page.messages.find((m) => m.body === 'third')!.attributes).toEqual(attr('c'));
     expect(page.messages[1]!.sentAt).toBe(page.messages[0]!.sentAt + 5);
@@ -85,6 +90,17 @@ describe('archiving', () => {
     ).join('');
     await sendMessage(ctx, ref, { body: random }, sender);
     expect(capacity.total((op) => op === 'archive')).toEqual({ table: 1, index: 0 });
+  });
+
+  test('a message redriven into the queue is archived there', async () => {
+    const { ctx } = archiveContext(tables);
+    const ref = await archivedQueue(ctx);
+    const dlq = queueRef('arc-dlq');
+    await createQueue(ctx, { ref: dlq });
+    await sendMessage(ctx, dlq, { body: 'back again' }, sender);
+    await startMoveTask(ctx, { source: dlq, destination: ref.name });
+    await finish(ctx);
+    expect((await browseArchive(ctx, ref)).messages.map((m) => m.body)).toEqual(['back again']);
   });
 
   test('a large body is archived whole', async () => {
@@ -139,7 +155,9 @@ describe('browsing', () => {
     clock.advance(2.5 * day * 1000);
     const queue = (await ctx.queues.find(ref))!;
     expect(await sweepArchive(ctx, queue)).toBe(1);
-    expect(await ctx.archive!.count({ queueId: queue.id, shards: 4, from: start, to: start, now: 0 })).toBe(0);
+    expect(await ctx.archive!.count({ queueId: queue.id, shards: 4, from: start, to: start, now: 0 })).toBe(
+      0,
+    );
   });
 
   test('turning the archive off stops archiving; on again, it resumes', async () => {

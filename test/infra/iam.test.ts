@@ -17,8 +17,11 @@ const expectedDynamoActions: Record<
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
   },
-  send: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
-  topics: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
+  send: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'], deadLetters: ['BatchWriteItem'] },
+  topics: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+    deadLetters: ['BatchWriteItem'],
+  },
   receive: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
@@ -28,12 +31,12 @@ const expectedDynamoActions: Record<
   sqs: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
-    deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+    deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
   },
   sweeper: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
-    deadLetters: ['GetItem', 'PutItem'],
+    deadLetters: ['GetItem', 'PutItem', 'Query', 'BatchWriteItem'],
   },
   redrive: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],

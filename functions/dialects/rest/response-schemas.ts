@@ -55,6 +55,7 @@ export const queueResponse = z.strictObject({
   delaySeconds: z.int(),
   maxMessageBytes: z.int(),
   receiveWaitSeconds: z.int(),
+  archiveRetentionSeconds: z.int().describe('0: no archive'),
   maxReceiveCount: z.int().optional(),
   deadLetterQueue: z.string().optional(),
   shardCount: z.int(),
@@ -110,6 +111,8 @@ export const receivedMessageResponse = z.strictObject({
   sequenceNumber: z.string().optional(),
   deduplicationId: z.string().optional(),
   priority: z.int().optional().describe('0 to 9; absent when 0 (the default)'),
+  replayOf: z.string().optional().describe('a replayed message: the id of the archived original'),
+  originalSentAt: timestamp.optional().describe('a replayed message: when the original was sent'),
   attributes,
 });
 
@@ -201,6 +204,41 @@ export const taskResponse = z.strictObject({
 });
 
 export const taskListResponse = z.strictObject({ tasks: z.array(taskResponse) });
+
+export const archivedMessageResponse = z.strictObject({
+  messageId: z.string(),
+  body: z.string(),
+  attributes,
+  groupId: z.string().optional(),
+  sentAt: timestamp,
+  archivedUntil: timestamp.describe('when it leaves the archive'),
+});
+
+export const archiveResponse = z.strictObject({
+  messages: z.array(archivedMessageResponse).describe('oldest first'),
+  nextToken: z.string().optional().describe('present when the range may hold more'),
+});
+
+export const replayResponse = z.strictObject({
+  taskId: z.string(),
+  status: z.enum(['RUNNING', 'COMPLETED', 'CANCELLING', 'CANCELLED', 'FAILED']),
+  source: z.string().describe('the queue whose archive is replayed'),
+  destination: z.string(),
+  from: timestamp,
+  to: timestamp,
+  attributeName: z.string().optional(),
+  attributeValue: z.string().optional(),
+  maxMessagesPerSecond: z.int(),
+  replayed: z.int(),
+  toReplay: z
+    .int()
+    .describe('archived messages the replay selects: an upper bound while it runs, exact once it completed'),
+  startedAt: timestamp,
+  updatedAt: timestamp,
+  failureReason: z.string().optional(),
+});
+
+export const replayListResponse = z.strictObject({ replays: z.array(replayResponse) });
 
 /** An RFC 9457 problem body, as the service sends it with every 4xx and 5xx it answers itself. */
 export const problemResponse = z.strictObject({

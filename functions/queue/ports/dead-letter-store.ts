@@ -62,6 +62,8 @@ export interface RedriveMove {
   /** The destination queue, or a lookup of each message's own source queue by name. */
   destination: (message: StoredMessage) => Promise<QueueRecord | undefined>;
   newMessageId: string;
+  /** Called with the new message once it is stored (its queue's archive keeps a copy). */
+  moved?: (message: StoredMessage, destination: QueueRecord) => Promise<void>;
 }
 
 export type RedriveOutcome = 'moved' | 'filtered' | 'busy' | 'gone' | 'noDestination';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { archiveMessages } from '../archive/archive';
 import type { QueueContext } from '../context';
 import type { MoveTask, QueueRecord } from '../model';
 import { pause } from '../shared/long-poll';
@@ -44,6 +45,7 @@ export async function redriveSlice(
             filter: task.filter,
             destination: destinationOf,
             newMessageId: randomUUID(),
+            moved: (message, destination) => archiveMessages(ctx, destination, [message]),
           }),
         ),
       );
