@@ -3,9 +3,9 @@ import type { Runtime } from '../dialects/runtime';
 import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
+import type { ArchiveStore } from '../queue/ports/archive-store';
 import { createQueueContext } from '../queue/service';
 import { DynamoAccessKeyStore } from '../store/access-key-store';
-import { DynamoArchiveStore } from '../store/archive-store';
 import { createDynamoClient } from '../store/client';
 import { DynamoDeadLetterStore } from '../store/dead-letter-store';
 import { DynamoFairnessStore } from '../store/fairness-store';
@@ -59,6 +59,18 @@ export interface RuntimeOptions {
   sqsAuth?: SqsAuthMode;
 }
 
+type ArchiveFactory = (options: { client: DynamoDBClient; tables: TableNames }) => ArchiveStore;
+let archiveFactory: ArchiveFactory | undefined;
+
+/**
+ * Functions that accept messages (send, sqs, topics, sweeper, redrive) register the archive's
+ * storage (./with-archive.ts) before their runtime is built, so the others (queues, receive,
+ * delete) do not bundle it.
+ */
+export function registerArchive(factory: ArchiveFactory): void {
+  archiveFactory = factory;
+}
+
 export function createRuntime(options: RuntimeOptions): Runtime {
   const store = new DynamoQueueStore({ client: options.client, tables: options.tables });
   const deadLetters = new DynamoDeadLetterStore({ client: options.client, tables: options.tables });
@@ -69,7 +81,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     fifo: new DynamoFifoStore({ client: options.client, tables: options.tables }),
     stats: new DynamoStatsStore({ client: options.client, tables: options.tables }),
     inspection: new DynamoInspectionStore({ client: options.client, tables: options.tables }),
-    archive: new DynamoArchiveStore({ client: options.client, tables: options.tables }),
+    ...(archiveFactory
+      ? { archive: archiveFactory({ client: options.client, tables: options.tables }) }
+      : {}),
     fairness: new DynamoFairnessStore({ client: options.client, tables: options.tables }),
     receiptHandleSecret: options.receiptHandleSecret,
     defaultShardCount: options.defaultShardCount,

@@ -1,3 +1,4 @@
+import './with-archive';
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../dialects/http';
 import { handleSnsRequest, isSnsRequest } from '../dialects/sns/dispatch';

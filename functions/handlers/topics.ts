@@ -1,3 +1,4 @@
+import './with-archive';
 import { topicOperations } from '../dialects/rest/topic-operations';
 import { restHandlerOf } from './rest-chain';
 

@@ -6,7 +6,6 @@ import type { ArchivedMessage } from '../../queue/ports/archive-store';
 import { json } from '../http';
 import * as schemas from './archive-schemas';
 import { check, parseBody } from './parse';
-import type * as replies from './response-schemas';
 import { type RestOperation, refOf } from './rest-operation';
 
 /**
@@ -28,7 +27,7 @@ export const archiveOperations: Record<string, RestOperation> = {
       ...(query.attributeName === undefined ? {} : { attributeName: query.attributeName }),
       ...(query.attributeValue === undefined ? {} : { attributeValue: query.attributeValue }),
     });
-    const reply: Reply<typeof replies.archiveResponse> = {
+    const reply: Reply<typeof schemas.archiveResponse> = {
       messages: page.messages.map(archivedRepresentation),
       ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     };
@@ -53,7 +52,7 @@ export const archiveOperations: Record<string, RestOperation> = {
 
   listReplays: async (event, runtime) => {
     const tasks = await listReplays(runtime.queue, refOf(event, runtime));
-    const reply: Reply<typeof replies.replayListResponse> = { replays: tasks.map(replayRepresentation) };
+    const reply: Reply<typeof schemas.replayListResponse> = { replays: tasks.map(replayRepresentation) };
     return json(200, reply);
   },
 
@@ -68,7 +67,7 @@ export const archiveOperations: Record<string, RestOperation> = {
   },
 };
 
-export function archivedRepresentation(m: ArchivedMessage): Reply<typeof replies.archivedMessageResponse> {
+export function archivedRepresentation(m: ArchivedMessage): Reply<typeof schemas.archivedMessageResponse> {
   return {
     messageId: m.id,
     body: m.body,
@@ -79,7 +78,7 @@ export function archivedRepresentation(m: ArchivedMessage): Reply<typeof replies
   };
 }
 
-export function replayRepresentation(task: MoveTask): Reply<typeof replies.replayResponse> {
+export function replayRepresentation(task: MoveTask): Reply<typeof schemas.replayResponse> {
   const attribute = task.filter.attribute;
   return {
     taskId: task.taskId,

@@ -1,10 +1,51 @@
 import * as z from 'zod';
 import type { DocumentedOperation } from './openapi';
 import { queryInteger } from './query-params';
-import * as replies from './response-schemas';
+import { attributeValueResponse } from './response-schemas';
 
-/** Request shapes of the archive and replay routes (validation and OpenAPI, as in schemas.ts). */
+/**
+ * Request and reply shapes of the archive and replay routes (validation and OpenAPI, as in
+ * schemas.ts and response-schemas.ts). The replies live here, not in response-schemas.ts, so the
+ * functions that do not serve these routes do not bundle them.
+ */
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
+const replyTime = z.iso.datetime().describe('ISO 8601 time (UTC)');
+const attributes = z.record(z.string(), attributeValueResponse);
+
+export const archivedMessageResponse = z.strictObject({
+  messageId: z.string(),
+  body: z.string(),
+  attributes,
+  groupId: z.string().optional(),
+  sentAt: replyTime,
+  archivedUntil: replyTime.describe('when it leaves the archive'),
+});
+
+export const archiveResponse = z.strictObject({
+  messages: z.array(archivedMessageResponse).describe('oldest first'),
+  nextToken: z.string().optional().describe('present when the range may hold more'),
+});
+
+export const replayResponse = z.strictObject({
+  taskId: z.string(),
+  status: z.enum(['RUNNING', 'COMPLETED', 'CANCELLING', 'CANCELLED', 'FAILED']),
+  source: z.string().describe('the queue whose archive is replayed'),
+  destination: z.string(),
+  from: replyTime,
+  to: replyTime,
+  attributeName: z.string().optional(),
+  attributeValue: z.string().optional(),
+  maxMessagesPerSecond: z.int(),
+  replayed: z.int(),
+  toReplay: z
+    .int()
+    .describe('archived messages the replay selects: an upper bound while it runs, exact once it completed'),
+  startedAt: replyTime,
+  updatedAt: replyTime,
+  failureReason: z.string().optional(),
+});
+
+export const replayListResponse = z.strictObject({ replays: z.array(replayResponse) });
 
 export const browseArchiveQuery = z.strictObject({
   from: timestamp.optional().describe('sent at or after; default: as far back as the archive keeps'),
@@ -34,17 +75,17 @@ export const archiveOpenApi: Record<string, DocumentedOperation> = {
   browseArchive: {
     summary: "Browse the queue's archive by sent time, oldest first (archiveRetentionSeconds > 0)",
     query: browseArchiveQuery,
-    responses: { 200: replies.archiveResponse },
+    responses: { 200: archiveResponse },
   },
   startReplay: {
     summary: 'Replay a sent-time range of the archive into this queue or another one, as new messages',
     request: startReplayRequest,
-    responses: { 202: replies.replayResponse },
+    responses: { 202: replayResponse },
   },
   listReplays: {
     summary: "The 10 most recent replays of this queue's archive",
-    responses: { 200: replies.replayListResponse },
+    responses: { 200: replayListResponse },
   },
-  getReplay: { summary: 'Progress of a replay', responses: { 200: replies.replayResponse } },
-  cancelReplay: { summary: 'Cancel a running replay', responses: { 200: replies.replayResponse } },
+  getReplay: { summary: 'Progress of a replay', responses: { 200: replayResponse } },
+  cancelReplay: { summary: 'Cancel a running replay', responses: { 200: replayResponse } },
 };

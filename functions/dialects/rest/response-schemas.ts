@@ -205,41 +205,6 @@ export const taskResponse = z.strictObject({
 
 export const taskListResponse = z.strictObject({ tasks: z.array(taskResponse) });
 
-export const archivedMessageResponse = z.strictObject({
-  messageId: z.string(),
-  body: z.string(),
-  attributes,
-  groupId: z.string().optional(),
-  sentAt: timestamp,
-  archivedUntil: timestamp.describe('when it leaves the archive'),
-});
-
-export const archiveResponse = z.strictObject({
-  messages: z.array(archivedMessageResponse).describe('oldest first'),
-  nextToken: z.string().optional().describe('present when the range may hold more'),
-});
-
-export const replayResponse = z.strictObject({
-  taskId: z.string(),
-  status: z.enum(['RUNNING', 'COMPLETED', 'CANCELLING', 'CANCELLED', 'FAILED']),
-  source: z.string().describe('the queue whose archive is replayed'),
-  destination: z.string(),
-  from: timestamp,
-  to: timestamp,
-  attributeName: z.string().optional(),
-  attributeValue: z.string().optional(),
-  maxMessagesPerSecond: z.int(),
-  replayed: z.int(),
-  toReplay: z
-    .int()
-    .describe('archived messages the replay selects: an upper bound while it runs, exact once it completed'),
-  startedAt: timestamp,
-  updatedAt: timestamp,
-  failureReason: z.string().optional(),
-});
-
-export const replayListResponse = z.strictObject({ replays: z.array(replayResponse) });
-
 /** An RFC 9457 problem body, as the service sends it with every 4xx and 5xx it answers itself. */
 export const problemResponse = z.strictObject({
   type: z.string(),
