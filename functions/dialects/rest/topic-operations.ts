@@ -116,6 +116,7 @@ export const topicOperations: Record<string, Operation> = {
       endpoint,
       attributes,
       owner: runtime.account,
+      baseUrl: baseUrlOf(event),
     });
     return json(201, subscriptionRepresentation(subscription));
   },
