@@ -1,4 +1,4 @@
-import './with-archive';
+import './with-archive-store';
 import type { HttpEvent, HttpResult } from '../dialects/http';
 import { archiveOperations } from '../dialects/rest/archive-operations';
 import { redriveOperations } from '../dialects/rest/redrive-operations';

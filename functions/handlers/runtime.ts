@@ -4,7 +4,7 @@ import { fetchEndpoints } from '../dialects/sns/http-endpoints';
 import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
-import type { ArchiveStore } from '../queue/ports/archive-store';
+import type { ArchiveStore, ArchiveWriter } from '../queue/ports/archive-store';
 import { createQueueContext } from '../queue/service';
 import { DynamoAccessKeyStore } from '../store/access-key-store';
 import { createDynamoClient } from '../store/client';
@@ -60,11 +60,14 @@ export interface RuntimeOptions {
   sqsAuth?: SqsAuthMode;
 }
 
-type ArchiveFactory = (options: { client: DynamoDBClient; tables: TableNames }) => ArchiveStore;
+type ArchiveFactory = (options: {
+  client: DynamoDBClient;
+  tables: TableNames;
+}) => ArchiveWriter | ArchiveStore;
 let archiveFactory: ArchiveFactory | undefined;
 
 /**
- * Functions that accept messages (send, sqs, topics, sweeper, redrive) register the archive's
+ * Functions that accept messages (send, sqs, sweeper, redrive; not yet topics, at its bundle budget) register the archive's
  * storage (./with-archive.ts) before their runtime is built, so the others (queues, receive,
  * delete) do not bundle it.
  */

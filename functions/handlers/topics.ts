@@ -1,4 +1,3 @@
-import './with-archive';
 import { topicOperations } from '../dialects/rest/topic-operations';
 import { restHandlerOf } from './rest-chain';
 

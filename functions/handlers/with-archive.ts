@@ -1,5 +1,5 @@
-import { DynamoArchiveStore } from '../store/archive-store';
+import { DynamoArchiveWriter } from '../store/archive-writer';
 import { registerArchive } from './runtime';
 
-/** Imported first by the functions that accept messages: their runtime keeps queues' archives. */
-registerArchive((options) => new DynamoArchiveStore(options));
+/** Imported first by the functions that accept messages: their runtime archives what they accept. */
+registerArchive((options) => new DynamoArchiveWriter(options));

@@ -4,7 +4,7 @@ import { type Clock, systemClock } from './clock';
 import { QueueCache, type QueueContext } from './context';
 import { FairGroups } from './fair-groups';
 import { limits } from './limits';
-import type { ArchiveStore } from './ports/archive-store';
+import type { ArchiveStore, ArchiveWriter } from './ports/archive-store';
 import type { DeadLetterStore } from './ports/dead-letter-store';
 import type { FairnessStore } from './ports/fairness-store';
 import type { FifoStore } from './ports/fifo-store';
@@ -24,7 +24,7 @@ export interface QueueContextOptions {
   stats?: StatsStore;
   inspection?: InspectionStore;
   /** Storage of queues' archives; without it nothing is archived. */
-  archive?: ArchiveStore;
+  archive?: ArchiveWriter | ArchiveStore;
   /** Storage of fair queues' group records; without it, group ids change no order. */
   fairness?: FairnessStore;
   /** How often counted statistics are written (default 10 s). */

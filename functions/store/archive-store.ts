@@ -1,7 +1,7 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { QueryCommand, type QueryCommandInput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { ArchivedMessage, ArchiveEntry, ArchiveRange, ArchiveStore } from '../queue/ports/archive-store';
-import { DynamoBase } from './base';
+import { DynamoArchiveWriter, orderOfTime, partition, partKey, timeOfPosition } from './archive-writer';
 import type { Item } from './items';
 
 /**
@@ -16,31 +16,10 @@ import type { Item } from './items';
  * write units are billed per KB of item.
  */
 const dayMs = 86_400_000;
-const orderDigits = 20;
-/** Bytes of (deflated) body kept inline; larger bodies go to part items (400 KB per item). */
-const inlineBytes = 350_000;
 /** Days without messages a read visits before it answers with a cursor instead. */
 const daysPerRead = 100;
 
-const pad = (n: bigint) => n.toString().padStart(orderDigits, '0');
-const orderOfTime = (ms: number) => pad(BigInt(Math.floor(ms)) * 1_000_000n);
-const timeOfPosition = (position: string) => Number(BigInt(position.slice(0, orderDigits)) / 1_000_000n);
-const partition = (queueId: string, day: number, shard: number) => `a#${queueId}#${day}#${shard}`;
-
-export class DynamoArchiveStore extends DynamoBase implements ArchiveStore {
-  async archive(queueId: string, entries: ArchiveEntry[]): Promise<string[]> {
-    const requests: WriteRequest[] = [];
-    const keys = new Map<string, string>();
-    for (const entry of entries) {
-      const { item, parts } = toItems(queueId, entry);
-      keys.set(`${item.pk!.S}|${item.sk!.S}`, entry.id);
-      for (const part of parts) requests.push({ PutRequest: { Item: part } });
-      requests.push({ PutRequest: { Item: item } });
-    }
-    const failed = await this.writeAll('archive', requests, this.deadLetters);
-    return [...failed].map((key) => keys.get(key)).filter((id): id is string => id !== undefined);
-  }
-
+export class DynamoArchiveStore extends DynamoArchiveWriter implements ArchiveStore {
   async read(range: ArchiveRange): Promise<{ messages: ArchivedMessage[]; next?: string }> {
     const lowest = orderOfTime(range.from);
     let after = range.after !== undefined && range.after > lowest ? range.after : undefined;
@@ -216,47 +195,3 @@ function dayQuery(
 
 /** A position after every message of the day and before any of the next one. */
 const endOfDay = (day: number) => orderOfTime((day + 1) * dayMs);
-
-const partKey = (queueId: string, messageId: string, n: number): Item => ({
-  pk: { S: `ap#${queueId}#${messageId}` },
-  sk: { S: String(n) },
-});
-
-function toItems(queueId: string, entry: ArchiveEntry): { item: Item; parts: Item[] } {
-  const day = Math.floor(timeOfPosition(entry.order) / dayMs);
-  const ttl = { N: String(Math.ceil(entry.expiresAt / 1000)) };
-  const item: Item = {
-    pk: { S: partition(queueId, day, entry.shard) },
-    sk: { S: `${entry.order}#${entry.id}` },
-    i: { S: entry.id },
-    s: { N: String(entry.sentAt) },
-    x: { N: String(entry.expiresAt) },
-    ttl,
-  };
-  if (Object.keys(entry.attributes).length > 0) item.a = { S: JSON.stringify(entry.attributes) };
-  if (entry.groupId !== undefined) item.gi = { S: entry.groupId };
-  if (entry.traceHeader !== undefined) item.th = { S: entry.traceHeader };
-  const raw = Buffer.from(entry.body, 'utf8');
-  const packed = raw.length > 200 ? deflateRawSync(raw) : undefined;
-  if (!packed || packed.length >= raw.length) {
-    if (raw.length <= inlineBytes) {
-      item.b = { S: entry.body };
-      return { item, parts: [] };
-    }
-  }
-  const bytes = packed && packed.length < raw.length ? packed : deflateRawSync(raw);
-  if (bytes.length <= inlineBytes) {
-    item.z = { B: bytes };
-    return { item, parts: [] };
-  }
-  const parts: Item[] = [];
-  for (let offset = 0, n = 0; offset < bytes.length; offset += inlineBytes, n++) {
-    parts.push({
-      ...partKey(queueId, entry.id, n),
-      d: { B: bytes.subarray(offset, offset + inlineBytes) },
-      ttl,
-    });
-  }
-  item.p = { N: String(parts.length) };
-  return { item, parts };
-}

@@ -169,11 +169,12 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // Query on the table pages through all queue records (and FIFO groups) and finds stale topic
     // outbox entries (claimed with UpdateItem, removed with DeleteItem, delivered with queue sends);
     // GetItem/PutItem on dead letters keep the resumable sweep cursor; Query + BatchWriteItem there
-    // archive delivered messages and remove expired archive entries. UpdateItem: FIFO group heads.
+    // archive delivered messages and remove expired archive entries; replays run here (their tasks:
+    // GetItem, PutItem, Query, BatchGetItem; DeleteItem of a finished one's lock). UpdateItem: FIFO group heads.
     dynamo: {
       messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
-      deadLetters: ['GetItem', 'PutItem', 'Query', 'BatchWriteItem'],
+      deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     },
     routeAuthorization: 'iam',
     enabled: true,
@@ -204,10 +205,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // the messages table (GetItem, PutItem, UpdateItem, DeleteItem, Query); a publish delivers with
     // queue sends (GetItem of the queue record, PutItem of the message; FIFO: a transaction of
     // PutItem + UpdateItem, and BatchWriteItem of large bodies' parts).
-    dynamo: {
-      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
-      deadLetters: ['BatchWriteItem'],
-    },
+    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
     routeAuthorization: 'iam',
     enabled: true,
   },

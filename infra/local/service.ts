@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRuntime, type Runtime, setRuntime } from '../../functions/handlers/runtime';
-import '../../functions/handlers/with-archive';
+import '../../functions/handlers/with-archive-store';
 import type { Clock } from '../../functions/queue/clock';
 import { createDynamoClient } from '../../functions/store/client';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';

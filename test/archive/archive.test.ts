@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { archiveReader } from '../../functions/queue/archive/archive';
 import { browseArchive } from '../../functions/queue/archive/browse';
 import { cancelReplay, getReplay, startReplay } from '../../functions/queue/archive/replay';
 import { replayId } from '../../functions/queue/archive/replay-slice';
+import { runReplays } from '../../functions/queue/archive/run-replays';
 import { sweepArchive } from '../../functions/queue/archive/sweep';
 import type { MoveTask } from '../../functions/queue/model';
 import { runMoveTasks, startMoveTask } from '../../functions/queue/operations/move-tasks';
@@ -153,9 +155,9 @@ describe('browsing', () => {
     clock.advance(2.5 * day * 1000);
     const queue = (await ctx.queues.find(ref))!;
     expect(await sweepArchive(ctx, queue)).toBe(1);
-    expect(await ctx.archive!.count({ queueId: queue.id, shards: 4, from: start, to: start, now: 0 })).toBe(
-      0,
-    );
+    expect(
+      await archiveReader(ctx)!.count({ queueId: queue.id, shards: 4, from: start, to: start, now: 0 }),
+    ).toBe(0);
   });
 
   test('turning the archive off stops archiving; on again, it resumes', async () => {
@@ -171,7 +173,10 @@ describe('browsing', () => {
 async function finish(ctx: ReturnType<typeof archiveContext>['ctx']): Promise<MoveTask[]> {
   let all: MoveTask[] = [];
   for (let i = 0; i < 100; i++) {
-    const tasks = await runMoveTasks(ctx, { budgetMs: 2_000 });
+    const tasks = [
+      ...(await runMoveTasks(ctx, { budgetMs: 1_000 })),
+      ...(await runReplays(ctx, { budgetMs: 2_000 })),
+    ];
     all = tasks;
     if (tasks.length === 0 || tasks.every((t) => t.status !== 'RUNNING')) return all;
   }
@@ -289,7 +294,7 @@ describe('replays', () => {
       destination: target.name,
     });
     expect((await cancelReplay(ctx, ref, cancelled.taskId)).status).toBe('CANCELLED');
-    expect(await runMoveTasks(ctx, { budgetMs: 500 })).toEqual([]);
+    expect(await runReplays(ctx, { budgetMs: 500 })).toEqual([]);
     expect(await drain(ctx, target)).toEqual([]);
 
     const task = await startReplay(ctx, {
@@ -300,11 +305,11 @@ describe('replays', () => {
       maxPerSecond: 10,
     });
     // One page (10 a second: 10 messages), then the process stops.
-    const [first] = await runMoveTasks(ctx, { budgetMs: 50 });
+    const [first] = await runReplays(ctx, { budgetMs: 50 });
     expect(first).toMatchObject({ status: 'RUNNING', moved: 10 });
     // A crash after the next page was sent, before its cursor was saved: the next process sends it again.
     const saved = await getReplay(ctx, ref, task.taskId);
-    await runMoveTasks(ctx, { budgetMs: 50 });
+    await runReplays(ctx, { budgetMs: 50 });
     expect(await ctx.deadLetters.saveMoveTask({ ...saved, updatedAt: clock.now() }, 'RUNNING')).toBe(true);
     const restarted = archiveContext(tables, clock);
     expect(restarted.archive).toBeDefined();

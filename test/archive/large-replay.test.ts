@@ -1,8 +1,8 @@
 import { beforeAll, expect, test } from 'vitest';
 import { browseArchive } from '../../functions/queue/archive/browse';
 import { startReplay } from '../../functions/queue/archive/replay';
+import { runReplays } from '../../functions/queue/archive/run-replays';
 import type { MoveTask } from '../../functions/queue/model';
-import { runMoveTasks } from '../../functions/queue/operations/move-tasks';
 import { createQueue, describeQueue } from '../../functions/queue/operations/queues';
 import { sendMessageBatch } from '../../functions/queue/operations/send';
 import type { TableNames } from '../../functions/store/table-layout';
@@ -52,7 +52,7 @@ test(`a replay of ${total} archived messages completes in slices, with progress`
   let latest: MoveTask | undefined = task;
   while (latest?.status === 'RUNNING') {
     // Each slice in a fresh context: a restarted process resumes from the saved cursor.
-    [latest] = await runMoveTasks(archiveContext(tables, clock).ctx, { budgetMs: 5_000 });
+    [latest] = await runReplays(archiveContext(tables, clock).ctx, { budgetMs: 5_000 });
     progress.push(latest?.moved ?? -1);
   }
   const seconds = (performance.now() - started) / 1000;

@@ -18,10 +18,7 @@ const expectedDynamoActions: Record<
     readyIndex: ['Query'],
   },
   send: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'], deadLetters: ['BatchWriteItem'] },
-  topics: {
-    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
-    deadLetters: ['BatchWriteItem'],
-  },
+  topics: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
   receive: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
@@ -36,7 +33,7 @@ const expectedDynamoActions: Record<
   sweeper: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
-    deadLetters: ['GetItem', 'PutItem', 'Query', 'BatchWriteItem'],
+    deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
   },
   redrive: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import type { DocumentedOperation } from './openapi';
 import { queryInteger } from './query-params';
-import { attributeValueResponse } from './response-schemas';
 
 /**
  * Request and reply shapes of the archive and replay routes (validation and OpenAPI, as in
@@ -10,7 +9,14 @@ import { attributeValueResponse } from './response-schemas';
  */
 const timestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 time');
 const replyTime = z.iso.datetime().describe('ISO 8601 time (UTC)');
-const attributes = z.record(z.string(), attributeValueResponse);
+const attributes = z.record(
+  z.string(),
+  z.strictObject({
+    dataType: z.string().describe('String, Number or Binary, optionally with a .suffix'),
+    stringValue: z.string().optional(),
+    binaryValue: z.string().optional().describe('base64 of the bytes'),
+  }),
+);
 
 export const archivedMessageResponse = z.strictObject({
   messageId: z.string(),

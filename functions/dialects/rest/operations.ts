@@ -3,10 +3,8 @@ import { describeQueueDepth, listQueuesWithDepth } from '../../queue/operations/
 import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '../../queue/operations/queues';
 import { json, noContent } from '../http';
 import { inspectionOperations } from './inspection-operations';
-import { deleteOperations, receiveOperations, sendOperations } from './message-operations';
 import { servedOpenApiDocument } from './openapi-file';
 import { check, parseBody } from './parse';
-import { redriveOperations } from './redrive-operations';
 import { queueRepresentation } from './representations';
 import { type RestOperation, refOf } from './rest-operation';
 import * as schemas from './schemas';
@@ -18,11 +16,9 @@ export type { RestOperation } from './rest-operation';
  * one queue operation and shapes the reply; all rules live in the queue core.
  */
 export const restOperations: Record<string, RestOperation> = {
-  ...redriveOperations,
+  // Only the queues function serves these (handlers/rest-handler.ts): the message, redrive and
+  // archive routes have their own functions and operation tables, which it does not bundle.
   ...inspectionOperations,
-  ...sendOperations,
-  ...receiveOperations,
-  ...deleteOperations,
   openApi: async () => json(200, await servedOpenApiDocument()),
 
   createQueue: async (event, runtime) => {

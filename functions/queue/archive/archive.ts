@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { QueueContext } from '../context';
 import { groupShard } from '../fifo/groups';
 import type { QueueRecord, StoredMessage } from '../model';
-import type { ArchiveEntry } from '../ports/archive-store';
+import type { ArchiveEntry, ArchiveStore } from '../ports/archive-store';
 
 /**
  * Archiving: every message a queue accepts (sent, batch-sent, published by a topic, redriven into
@@ -12,6 +11,11 @@ import type { ArchiveEntry } from '../ports/archive-store';
  * nothing: the setting comes with the queue record the send already holds (the queue cache).
  */
 export const archiveOn = (queue: QueueRecord): boolean => (queue.archiveRetentionSeconds ?? 0) > 0;
+
+/** The archive's reader, where this process has one (the functions that serve or replay archives). */
+export function archiveReader(ctx: QueueContext): ArchiveStore | undefined {
+  return ctx.archive && 'read' in ctx.archive ? ctx.archive : undefined;
+}
 
 export async function archiveMessages(
   ctx: QueueContext,
@@ -44,7 +48,7 @@ export function archiveEntry(
     shard:
       queue.fifo && m.groupId !== undefined
         ? groupShard(m.groupId, queue.shardCount)
-        : createHash('md5').update(m.id).digest().readUInt32BE(0) % queue.shardCount,
+        : m.shard % queue.shardCount,
     expiresAt: m.sentAt + (queue.archiveRetentionSeconds ?? 0) * 1000,
   };
   if (m.groupId !== undefined) entry.groupId = m.groupId;

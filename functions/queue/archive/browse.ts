@@ -6,6 +6,7 @@ import { attributeFilter } from '../operations/dead-letters';
 import type { ArchivedMessage } from '../ports/archive-store';
 import { attributeMatches } from '../shared/redrive-filter';
 import { integerInRange, validateQueueName } from '../validation';
+import { archiveReader } from './archive';
 
 /**
  * Browsing a queue's archive: the messages it accepted in a sent-time range, oldest first, paged,
@@ -59,11 +60,11 @@ export async function browseArchive(
   const limit = integerInRange('limit', input.limit ?? 20, { min: 1, max: 100 });
   const attribute = attributeFilter(input.attributeName, input.attributeValue);
   let after = input.nextToken === undefined ? undefined : decodeToken(input.nextToken);
-  if (!ctx.archive) return { messages: [] };
+  if (!archiveReader(ctx)) return { messages: [] };
   const messages: ArchivedMessage[] = [];
   // A filter may drop most of a read: read again, a few times, before answering with a cursor.
   for (let reads = 0; reads < 10 && messages.length < limit; reads++) {
-    const page = await ctx.archive.read({
+    const page = await archiveReader(ctx)!.read({
       queueId: queue.id,
       shards: queue.shardCount,
       ...range,

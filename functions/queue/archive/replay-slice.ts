@@ -10,6 +10,7 @@ import { addSlice, emptySlice, progressed } from '../shared/move-progress';
 import { finishMoveTask, saveProgress } from '../shared/move-task';
 import type { BatchEntry } from '../shared/queue-kind';
 import { attributeMatches } from '../shared/redrive-filter';
+import { archiveReader } from './archive';
 
 /**
  * One slice of a replay: page by page through the archive's range, oldest first, each page's
@@ -35,11 +36,11 @@ export async function replaySlice(ctx: QueueContext, initial: MoveTask, deadline
   if (!destination || destination.id !== task.replay!.destinationQueueId) {
     return finishMoveTask(ctx, task, 'FAILED', 'The destination queue was deleted');
   }
-  if (!ctx.archive) return finishMoveTask(ctx, task, 'FAILED', 'This service keeps no archives');
+  if (!archiveReader(ctx)) return finishMoveTask(ctx, task, 'FAILED', 'This service keeps no archives');
   const msPerMessage = 1000 / task.maxPerSecond;
   const pageSize = Math.min(100, Math.max(10, task.maxPerSecond));
   while (performance.now() < deadline) {
-    const page = await ctx.archive.read({
+    const page = await archiveReader(ctx)!.read({
       queueId: source.id,
       shards: source.shardCount,
       from: task.replay!.from,

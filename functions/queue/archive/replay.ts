@@ -5,6 +5,7 @@ import type { MoveTask, QueueRef } from '../model';
 import { attributeFilter } from '../operations/dead-letters';
 import { requireSameKind } from '../shared/kind-settings';
 import { integerInRange, validateQueueName } from '../validation';
+import { archiveReader } from './archive';
 import { archivedQueue, archiveRange } from './browse';
 
 /**
@@ -44,8 +45,13 @@ export async function startReplay(ctx: QueueContext, input: StartReplayInput): P
     max: maxReplaysPerSecond,
   });
   const attribute = attributeFilter(input.attributeName, input.attributeValue);
-  if (!ctx.archive) throw new QueueError('UnsupportedOperation', 'This service keeps no archives');
-  const archived = await ctx.archive.count({ queueId: source.id, shards: source.shardCount, ...range, now });
+  if (!archiveReader(ctx)) throw new QueueError('UnsupportedOperation', 'This service keeps no archives');
+  const archived = await archiveReader(ctx)!.count({
+    queueId: source.id,
+    shards: source.shardCount,
+    ...range,
+    now,
+  });
   const task: MoveTask = {
     kind: 'replay',
     taskId: `${now.toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`,

@@ -1,6 +1,6 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord } from '../model';
-import { archiveOn } from './archive';
+import { archiveOn, archiveReader } from './archive';
 
 /**
  * The sweeper's share of archives: entries past their retention are removed where no TTL runs
@@ -13,7 +13,7 @@ const everyMs = 3_600_000;
 const lastSwept = new WeakMap<QueueContext, Map<string, number>>();
 
 export async function sweepArchive(ctx: QueueContext, queue: QueueRecord): Promise<number> {
-  if (!ctx.archive || !archiveOn(queue)) return 0;
+  if (!archiveReader(ctx) || !archiveOn(queue)) return 0;
   const now = ctx.clock.now();
   const swept = lastSwept.get(ctx) ?? new Map<string, number>();
   lastSwept.set(ctx, swept);
@@ -21,7 +21,7 @@ export async function sweepArchive(ctx: QueueContext, queue: QueueRecord): Promi
   if (last !== undefined && now - last < everyMs && now >= last) return 0;
   swept.set(queue.id, now);
   const horizon = now - (queue.archiveRetentionSeconds ?? 0) * 1000 - 2 * dayMs;
-  return ctx.archive.removeExpired({
+  return archiveReader(ctx)!.removeExpired({
     queueId: queue.id,
     shards: queue.shardCount,
     from: Math.max(0, horizon - dayMs),

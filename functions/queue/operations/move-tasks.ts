@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { replaySlice } from '../archive/replay-slice';
 import { type QueueContext, queueDoesNotExist } from '../context';
 import { invalidParameter, QueueError } from '../errors';
 import { kindOf } from '../kinds';
@@ -122,7 +121,8 @@ export async function runMoveTasks(
   options: { budgetMs?: number } = {},
 ): Promise<MoveTask[]> {
   const deadline = performance.now() + (options.budgetMs ?? 50_000);
-  const tasks = await ctx.deadLetters.listRunningMoveTasks();
+  // Replays run in the sweeper (archive/run-replays.ts), whose bundle already carries the send path.
+  const tasks = (await ctx.deadLetters.listRunningMoveTasks()).filter((task) => task.kind !== 'replay');
   const results: MoveTask[] = [];
   for (const task of tasks) {
     if (performance.now() > deadline) break;
@@ -134,7 +134,6 @@ export async function runMoveTasks(
 
 /** Continues one task, out of its dead-letter queue by that queue's kind (standard/redrive.ts, fifo/redrive.ts). */
 async function runSlice(ctx: QueueContext, task: MoveTask, deadline: number): Promise<MoveTask> {
-  if (task.kind === 'replay') return replaySlice(ctx, task, deadline);
   const source = await ctx.queues.find(task.source);
   if (!source || source.id !== task.sourceQueueId) {
     return finishMoveTask(ctx, task, 'FAILED', 'The dead-letter queue was deleted');

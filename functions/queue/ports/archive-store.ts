@@ -46,9 +46,12 @@ export interface ArchiveRange {
   now: number;
 }
 
-export interface ArchiveStore {
+export interface ArchiveWriter {
   /** Writes the entries; returns the ids of those that could not be written. */
   archive(queueId: string, entries: ArchiveEntry[]): Promise<string[]>;
+}
+
+export interface ArchiveStore extends ArchiveWriter {
   /**
    * Archived messages in order, oldest first; `next` when the range may hold more (a read stops
    * at `limit` messages or after a bounded number of days without enough).
