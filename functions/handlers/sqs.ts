@@ -1,4 +1,5 @@
 import './with-archive';
+import './topics-runtime';
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../dialects/http';
 import { certificateResponse, isCertificateRequest } from '../dialects/sns/certificate';

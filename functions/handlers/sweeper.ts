@@ -1,5 +1,6 @@
 import './with-archive-store';
 import { runReplays } from '../queue/archive/run-replays';
+import './topics-runtime';
 import { measureGauges } from '../queue/operations/gauges';
 import { sweep } from '../queue/operations/sweep';
 import { sweepOutbox } from '../topics/sweep';

@@ -21,7 +21,10 @@ export const defaultRetryPolicy: RetryPolicy = {
 /** SNS's cap on retries of an http(s) delivery. */
 const maxRetries = 100;
 
-export function targetOf(subscription: SubscriptionRecord, topic: TopicRecord): DeliveryTarget {
+export function targetOf(
+  subscription: SubscriptionRecord,
+  topic: Pick<TopicRecord, 'attributes'>,
+): DeliveryTarget {
   const target: DeliveryTarget = {
     subscriptionId: subscription.id,
     protocol: subscription.protocol,

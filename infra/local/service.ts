@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRuntime, type Runtime, setRuntime } from '../../functions/handlers/runtime';
 import '../../functions/handlers/with-archive-store';
+// The local service serves every function in one process, topics included.
+import '../../functions/handlers/topics-runtime';
 import type { Clock } from '../../functions/queue/clock';
 import { createDynamoClient } from '../../functions/store/client';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';

@@ -1,3 +1,4 @@
+import { defaultRetryPolicy, targetOf } from '../../topics/delivery-policy';
 import type { SubscriptionRecord, TopicRecord, TopicRef } from '../../topics/model';
 import { subscriptionArn, topicArn } from '../../topics/model';
 import { publish, publishBatch } from '../../topics/publish';
@@ -51,10 +52,62 @@ function subscriptionRepresentation(s: SubscriptionRecord) {
     filterPolicyScope: s.filterPolicyScope === 'MessageBody' ? 'body' : 'attributes',
     rawDelivery: s.rawMessageDelivery,
     pendingConfirmation: s.pendingConfirmation,
+    ...deliveryPoliciesOf(s),
+  };
+}
+
+/** REST's deadLetterQueue (a queue name or ARN) as SNS's RedrivePolicy. */
+function redrivePolicy(queue: string, runtime: Runtime): string {
+  const arn = queue.startsWith('arn:') ? queue : `arn:aws:sqs:${runtime.region}:${runtime.account}:${queue}`;
+  return JSON.stringify({ deadLetterTargetArn: arn });
+}
+
+/** REST's retryPolicy as SNS's DeliveryPolicy (its healthyRetryPolicy; delays in seconds). */
+function deliveryPolicy(policy: {
+  numRetries: number;
+  minDelaySeconds?: number | undefined;
+  maxDelaySeconds?: number | undefined;
+  backoff?: 'linear' | 'exponential' | undefined;
+}): string {
+  const minDelayTarget = policy.minDelaySeconds ?? defaultRetryPolicy.minDelayTarget;
+  return JSON.stringify({
+    healthyRetryPolicy: {
+      numRetries: policy.numRetries,
+      minDelayTarget,
+      maxDelayTarget: Math.max(minDelayTarget, policy.maxDelaySeconds ?? defaultRetryPolicy.maxDelayTarget),
+      backoffFunction: policy.backoff ?? 'linear',
+    },
+  });
+}
+
+/**
+ * The subscription's policies as REST shows them, read as deliveries read them (a topic-wide
+ * DeliveryPolicy, set through SNS, is not shown here).
+ */
+function deliveryPoliciesOf(s: SubscriptionRecord) {
+  const target = targetOf(s, { attributes: {} });
+  return {
+    ...(target.deadLetterQueue ? { deadLetterQueue: target.deadLetterQueue } : {}),
+    ...(target.retries
+      ? {
+          retryPolicy: {
+            numRetries: target.retries.numRetries,
+            minDelaySeconds: target.retries.minDelayTarget,
+            maxDelaySeconds: target.retries.maxDelayTarget,
+            backoff: target.retries.backoffFunction,
+          },
+        }
+      : {}),
   };
 }
 
 const scopeName = (scope: 'attributes' | 'body') => (scope === 'body' ? 'MessageBody' : 'MessageAttributes');
+
+/** A topic's counts, this process's pending ones written first so that they show. */
+async function countsOf(runtime: Runtime, topicId: string) {
+  await runtime.topics.stats.flush();
+  return runtime.topics.statsStore.readTopicCounts(topicId);
+}
 
 /** A subscription of the named topic, by id. */
 async function subscriptionOf(event: HttpEvent, runtime: Runtime) {
@@ -90,8 +143,14 @@ export const topicOperations: Record<string, Operation> = {
     });
   },
 
-  getTopic: async (event, runtime) =>
-    json(200, topicRepresentation(await requireTopic(runtime.topics, topicOf(event, runtime)))),
+  getTopic: async (event, runtime) => {
+    const topic = await requireTopic(runtime.topics, topicOf(event, runtime));
+    const { topic: counts } = await countsOf(runtime, topic.id);
+    return json(200, {
+      ...topicRepresentation(topic),
+      statistics: { published: counts.published ?? 0, unmatched: counts.unmatched ?? 0 },
+    });
+  },
 
   deleteTopic: async (event, runtime) => {
     const ref = topicOf(event, runtime);
@@ -107,6 +166,8 @@ export const topicOperations: Record<string, Operation> = {
     if (body.filterPolicyScope) attributes.FilterPolicyScope = scopeName(body.filterPolicyScope);
     if (body.filterPolicy) attributes.FilterPolicy = JSON.stringify(body.filterPolicy);
     if (body.rawDelivery !== undefined) attributes.RawMessageDelivery = String(body.rawDelivery);
+    if (body.deadLetterQueue) attributes.RedrivePolicy = redrivePolicy(body.deadLetterQueue, runtime);
+    if (body.retryPolicy) attributes.DeliveryPolicy = deliveryPolicy(body.retryPolicy);
     const endpoint =
       body.protocol === 'queue' && !body.endpoint.startsWith('arn:')
         ? `arn:aws:sqs:${runtime.region}:${runtime.account}:${body.endpoint}`
@@ -123,11 +184,23 @@ export const topicOperations: Record<string, Operation> = {
 
   listSubscriptions: async (event, runtime) => {
     const ref = topicOf(event, runtime);
-    await requireTopic(runtime.topics, ref);
+    const topic = await requireTopic(runtime.topics, ref);
     const { nextToken } = check(schemas.listQuery, event.queryStringParameters ?? {});
     const page = await listSubscriptions(runtime.topics, { ...caller(runtime), topic: ref.name }, nextToken);
+    const { subscriptions: counts } = await countsOf(runtime, topic.id);
     return json(200, {
-      subscriptions: page.items.map(subscriptionRepresentation),
+      subscriptions: page.items.map((s) => {
+        const one = counts[s.id] ?? {};
+        return {
+          ...subscriptionRepresentation(s),
+          statistics: {
+            matched: one.matched ?? 0,
+            delivered: one.delivered ?? 0,
+            filteredOut: one.filteredOut ?? 0,
+            dropped: one.dropped ?? 0,
+          },
+        };
+      }),
       ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     });
   },
@@ -153,6 +226,14 @@ export const topicOperations: Record<string, Operation> = {
     }
     if (body.rawDelivery !== undefined) {
       applyAttribute(subscription, 'RawMessageDelivery', String(body.rawDelivery), 'Invalid parameter: ');
+    }
+    if (body.deadLetterQueue !== undefined) {
+      const value = body.deadLetterQueue === null ? '' : redrivePolicy(body.deadLetterQueue, runtime);
+      applyAttribute(subscription, 'RedrivePolicy', value, 'Invalid parameter: ');
+    }
+    if (body.retryPolicy !== undefined) {
+      const value = body.retryPolicy === null ? '' : deliveryPolicy(body.retryPolicy);
+      applyAttribute(subscription, 'DeliveryPolicy', value, 'Invalid parameter: ');
     }
     await runtime.topics.store.putSubscription(subscription);
     runtime.topics.cache.forget(subscription.topic);

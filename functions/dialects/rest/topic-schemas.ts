@@ -23,11 +23,24 @@ export const topicResponse = z.object({
   contentBasedDeduplication: z.boolean(),
   tags: z.record(z.string(), z.string()),
   createdAt: z.string(),
+  statistics: z
+    .object({ published: z.number().int(), unmatched: z.number().int() })
+    .optional()
+    .describe(
+      'GET /topics/{name} only: messages published since the topic was created, and those that matched no subscription (approximate: counted per process, written every 10 s)',
+    ),
 });
 
 export const listTopicsResponse = z.object({
   topics: z.array(topicResponse),
   nextToken: z.string().optional(),
+});
+
+const retryPolicy = z.strictObject({
+  numRetries: z.number().int().min(0).max(100),
+  minDelaySeconds: z.number().int().min(0).max(3600).optional(),
+  maxDelaySeconds: z.number().int().min(0).max(3600).optional(),
+  backoff: z.enum(['linear', 'exponential']).optional(),
 });
 
 export const createSubscriptionRequest = z.strictObject({
@@ -41,12 +54,21 @@ export const createSubscriptionRequest = z.strictObject({
     .optional()
     .describe('what the policy looks at (default attributes)'),
   rawDelivery: z.boolean().optional().describe('deliver the body itself rather than the SNS JSON envelope'),
+  deadLetterQueue: z
+    .string()
+    .optional()
+    .describe('queue name or ARN that gets deliveries that never succeed (SNS RedrivePolicy)'),
+  retryPolicy: retryPolicy
+    .optional()
+    .describe('http(s): how failed deliveries are tried again (SNS DeliveryPolicy healthyRetryPolicy)'),
 });
 
 export const updateSubscriptionRequest = z.strictObject({
   filterPolicy: z.record(z.string(), z.unknown()).nullable().optional().describe('null removes the policy'),
   filterPolicyScope: z.enum(['attributes', 'body']).optional(),
   rawDelivery: z.boolean().optional(),
+  deadLetterQueue: z.string().nullable().optional().describe('null removes it'),
+  retryPolicy: retryPolicy.nullable().optional(),
 });
 
 export const subscriptionResponse = z.object({
@@ -59,6 +81,26 @@ export const subscriptionResponse = z.object({
   filterPolicyScope: z.enum(['attributes', 'body']),
   rawDelivery: z.boolean(),
   pendingConfirmation: z.boolean(),
+  deadLetterQueue: z.string().optional().describe('its ARN'),
+  retryPolicy: z
+    .object({
+      numRetries: z.number(),
+      minDelaySeconds: z.number(),
+      maxDelaySeconds: z.number(),
+      backoff: z.string(),
+    })
+    .optional(),
+  statistics: z
+    .object({
+      matched: z.number().int(),
+      delivered: z.number().int(),
+      filteredOut: z.number().int(),
+      dropped: z.number().int(),
+    })
+    .optional()
+    .describe(
+      'GET /topics/{name}/subscriptions only: messages this subscription matched, delivered, filtered out, and deliveries given up (approximate, as the topic statistics)',
+    ),
 });
 
 export const listSubscriptionsResponse = z.object({

@@ -12,12 +12,10 @@ import * as schemas from './schemas';
 export type { RestOperation } from './rest-operation';
 
 /**
- * The REST operations, by the name the route table gives them. Each decodes the request, calls
- * one queue operation and shapes the reply; all rules live in the queue core.
+ * The queues function's own operations (queue administration, statistics, peek, the OpenAPI
+ * document): its bundle then carries none of the message, redrive or topic routes' code.
  */
-export const restOperations: Record<string, RestOperation> = {
-  // Only the queues function serves these (handlers/rest-handler.ts): the message, redrive and
-  // archive routes have their own functions and operation tables, which it does not bundle.
+export const queueOperations: Record<string, RestOperation> = {
   ...inspectionOperations,
   openApi: async () => json(200, await servedOpenApiDocument()),
 
