@@ -69,6 +69,16 @@ export const routes: RouteDefinition[] = [
   },
   { method: 'GET', path: '/queues/{name}/dead-letters', function: 'redrive', operation: 'browseDeadLetters' },
   { method: 'POST', path: '/queues/{name}/redrive', function: 'redrive', operation: 'startRedrive' },
+  { method: 'GET', path: '/queues/{name}/archive', function: 'redrive', operation: 'browseArchive' },
+  { method: 'POST', path: '/queues/{name}/replays', function: 'redrive', operation: 'startReplay' },
+  { method: 'GET', path: '/queues/{name}/replays', function: 'redrive', operation: 'listReplays' },
+  { method: 'GET', path: '/queues/{name}/replays/{taskId}', function: 'redrive', operation: 'getReplay' },
+  {
+    method: 'DELETE',
+    path: '/queues/{name}/replays/{taskId}',
+    function: 'redrive',
+    operation: 'cancelReplay',
+  },
   { method: 'GET', path: '/queues/{name}/redrive', function: 'redrive', operation: 'listRedrives' },
   { method: 'GET', path: '/queues/{name}/redrive/{taskId}', function: 'redrive', operation: 'getRedrive' },
   {

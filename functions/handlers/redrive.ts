@@ -1,4 +1,6 @@
+import './with-archive-store';
 import type { HttpEvent, HttpResult } from '../dialects/http';
+import { archiveOperations } from '../dialects/rest/archive-operations';
 import { redriveOperations } from '../dialects/rest/redrive-operations';
 import { runMoveTasks } from '../queue/operations/move-tasks';
 import { logError } from './log';
@@ -10,7 +12,7 @@ import { getRuntime } from './runtime';
  * its schedule, a slice of every running move task (within the function's remaining time).
  */
 // Only the dead-letter operations: the bundle carries neither queue administration nor topics.
-const http = restHandlerOf('redrive', redriveOperations);
+const http = restHandlerOf('redrive', { ...redriveOperations, ...archiveOperations });
 
 export async function handler(
   event: HttpEvent | { source?: string },

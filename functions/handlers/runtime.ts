@@ -4,6 +4,7 @@ import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
 import type { QueueContext } from '../queue/context';
+import type { ArchiveStore, ArchiveWriter } from '../queue/ports/archive-store';
 import type { BodyStore } from '../queue/ports/body-store';
 import { createQueueContext } from '../queue/service';
 import { DynamoAccessKeyStore } from '../store/access-key-store';
@@ -72,6 +73,21 @@ export interface RuntimeOptions {
   bodies?: BodyStore;
 }
 
+type ArchiveFactory = (options: {
+  client: DynamoDBClient;
+  tables: TableNames;
+}) => ArchiveWriter | ArchiveStore;
+let archiveFactory: ArchiveFactory | undefined;
+
+/**
+ * Functions that accept messages (send, sqs, topics, sweeper, redrive) register the archive's
+ * storage (./with-archive.ts) before their runtime is built, so the others (queues, receive,
+ * delete) do not bundle it.
+ */
+export function registerArchive(factory: ArchiveFactory): void {
+  archiveFactory = factory;
+}
+
 export function createRuntime(options: RuntimeOptions): Runtime {
   // Every adapter that writes, reads or removes message bodies shares the body store.
   const stores = {
@@ -88,6 +104,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     fifo: new DynamoFifoStore(stores),
     stats: new DynamoStatsStore({ client: options.client, tables: options.tables }),
     inspection: new DynamoInspectionStore(stores),
+    ...(archiveFactory
+      ? { archive: archiveFactory({ client: options.client, tables: options.tables }) }
+      : {}),
     fairness: new DynamoFairnessStore({ client: options.client, tables: options.tables }),
     receiptHandleSecret: options.receiptHandleSecret,
     defaultShardCount: options.defaultShardCount,

@@ -1,3 +1,4 @@
+import './with-archive';
 import { sendOperations } from '../dialects/rest/message-operations';
 import { restHandlerOf } from './rest-chain';
 

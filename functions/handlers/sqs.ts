@@ -1,3 +1,4 @@
+import './with-archive';
 import './topics-runtime';
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../dialects/http';

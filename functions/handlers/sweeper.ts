@@ -1,3 +1,5 @@
+import './with-archive-store';
+import { runReplays } from '../queue/archive/run-replays';
 import './topics-runtime';
 import { measureGauges } from '../queue/operations/gauges';
 import { sweep } from '../queue/operations/sweep';
@@ -24,6 +26,16 @@ export async function handler(_event: unknown, context?: { getRemainingTimeInMil
     const outbox = await sweepOutbox(topics, { budgetMs: Math.max(500, budgetMs - (Date.now() - started)) });
     if (outbox.entries > 0 || !outbox.complete) {
       console.log(JSON.stringify({ level: 'INFO', message: 'topic outbox sweep', ...outbox }));
+    }
+    const replays = await runReplays(queue, { budgetMs: Math.max(500, budgetMs - (Date.now() - started)) });
+    if (replays.length > 0) {
+      const summary = replays.map((t) => ({
+        taskId: t.taskId,
+        status: t.status,
+        replayed: t.moved,
+        toReplay: t.toMove,
+      }));
+      console.log(JSON.stringify({ level: 'INFO', message: 'replay slice', replays: summary }));
     }
     // On Lambda, the gauges the alarms watch (locally nothing reads them, so nothing is printed).
     if (report.complete && process.env.AWS_LAMBDA_FUNCTION_NAME) {

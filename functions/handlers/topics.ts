@@ -1,4 +1,5 @@
 import './topics-runtime';
+import './with-archive';
 import { topicOperations } from '../dialects/rest/topic-operations';
 import { restHandlerOf } from './rest-chain';
 

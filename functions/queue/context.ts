@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import { QueueError } from './errors';
 import type { FairGroups } from './fair-groups';
 import type { QueueRecord, QueueRef } from './model';
+import type { ArchiveStore, ArchiveWriter } from './ports/archive-store';
 import type { DeadLetterStore } from './ports/dead-letter-store';
 import type { FifoStore } from './ports/fifo-store';
 import type { InspectionStore } from './ports/inspection-store';
@@ -34,6 +35,8 @@ export interface QueueContext {
   stats: StatsRecorder;
   /** Fair queues (group ids on standard queues); without it, group ids are kept and change no order. */
   fairness?: FairGroups;
+  /** Queues' archives (archive/); without it nothing is archived and archives read empty. */
+  archive?: ArchiveWriter | ArchiveStore;
   /** Peeking at messages; without it, peeking is refused. */
   inspection?: InspectionStore;
   /** Shards of the ready index for new queues. */

@@ -10,6 +10,8 @@ export const limits = {
   /** What the queue itself (and the REST API) allows: up to 365 days (see shared/schedule.ts). */
   queueRetentionSeconds: { min: 60, max: 31_536_000, default: 345_600 },
   delaySeconds: { min: 0, max: 900, default: 0 },
+  /** How long a queue's archive keeps each message after it was sent; 0 = no archive (archive/). */
+  archiveRetentionSeconds: { min: 0, max: 31_536_000, default: 0 },
   maxMessageBytes: { min: 1_024, max: 1_048_576, default: 1_048_576 },
   receiveWaitSeconds: { min: 0, max: 20, default: 0 },
   maxReceiveCount: { min: 1, max: 1_000 },

@@ -27,6 +27,8 @@ export interface QueueSettings {
   deduplicationScope?: 'queue' | 'messageGroup';
   /** FIFO only: stored and reported as SQS does; this service does not throttle either way. */
   fifoThroughputLimit?: 'perQueue' | 'perMessageGroupId';
+  /** Seconds each accepted message stays in the queue's archive after it was sent; absent or 0: off. */
+  archiveRetentionSeconds?: number;
 }
 
 export interface QueueRecord extends QueueSettings {
@@ -99,6 +101,11 @@ export interface OutgoingMessage {
    * nothing. Standard queues only.
    */
   messageId?: string;
+  /**
+   * Set by internal senders only (a replay: `dq.ReplayOf`, `dq.OriginalSentAt`): attributes added
+   * after validation, beyond the sender's own 10 and not counted in the size limit.
+   */
+  systemAttributes?: MessageAttributes;
 }
 
 /** A message as the store keeps it. */
@@ -196,6 +203,12 @@ export interface MoveTask {
   /** Selected ones that had no destination queue and stayed. */
   unroutable?: number;
   failureReason?: string;
-  /** Where the task resumes in the dead-letter queue's index. */
+  /** Where the task resumes in the dead-letter queue's index (a replay: in the archive's order). */
   cursor?: string;
+  /**
+   * 'replay': the task replays the source queue's archive into `destination` (queue/archive/
+   * replay.ts); the same progress, cancel and pacing as a redrive, `moved` counting replayed messages.
+   */
+  kind?: 'replay';
+  replay?: { from: number; to: number; destinationQueueId: string };
 }

@@ -4,6 +4,7 @@ import { type Clock, systemClock } from './clock';
 import { QueueCache, type QueueContext } from './context';
 import { FairGroups } from './fair-groups';
 import { limits } from './limits';
+import type { ArchiveStore, ArchiveWriter } from './ports/archive-store';
 import type { DeadLetterStore } from './ports/dead-letter-store';
 import type { FairnessStore } from './ports/fairness-store';
 import type { FifoStore } from './ports/fifo-store';
@@ -22,6 +23,8 @@ export interface QueueContextOptions {
   /** Where per-minute statistics go; without it nothing is counted. */
   stats?: StatsStore;
   inspection?: InspectionStore;
+  /** Storage of queues' archives; without it nothing is archived. */
+  archive?: ArchiveWriter | ArchiveStore;
   /** Storage of fair queues' group records; without it, group ids change no order. */
   fairness?: FairnessStore;
   /** How often counted statistics are written (default 10 s). */
@@ -57,6 +60,7 @@ export function createQueueContext(options: QueueContextOptions): QueueContext {
       ...(options.warn ? { warn: options.warn } : {}),
     }),
     ...(options.inspection ? { inspection: options.inspection } : {}),
+    ...(options.archive ? { archive: options.archive } : {}),
     ...(options.fairness ? { fairness: new FairGroups(options.fairness) } : {}),
     defaultShardCount: options.defaultShardCount ?? limits.shardCount.default,
     pollIntervalMs: options.pollIntervalMs ?? 200,

@@ -55,6 +55,11 @@ export function validateSettings(settings: QueueSettings): QueueSettings {
   integerInRange('maxMessageBytes', settings.maxMessageBytes, limits.maxMessageBytes);
   integerInRange('receiveWaitSeconds', settings.receiveWaitSeconds, limits.receiveWaitSeconds);
   optionalInteger('maxReceiveCount', settings.maxReceiveCount, limits.maxReceiveCount);
+  optionalInteger(
+    'archiveRetentionSeconds',
+    settings.archiveRetentionSeconds,
+    limits.archiveRetentionSeconds,
+  );
   if (settings.deadLetterQueue !== undefined) validateQueueName(settings.deadLetterQueue, 'deadLetterQueue');
   if ((settings.maxReceiveCount === undefined) !== (settings.deadLetterQueue === undefined)) {
     throw invalidParameter(

@@ -62,12 +62,12 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
     return createMoveTask(this, task);
   }
 
-  getMoveTask(sourceQueueId: string, taskId: string) {
-    return getMoveTask(this, sourceQueueId, taskId);
+  getMoveTask(sourceQueueId: string, taskId: string, kind?: MoveTask['kind']) {
+    return getMoveTask(this, sourceQueueId, taskId, kind);
   }
 
-  listMoveTasks(sourceQueueId: string, limit: number) {
-    return listMoveTasks(this, sourceQueueId, limit);
+  listMoveTasks(sourceQueueId: string, limit: number, kind?: MoveTask['kind']) {
+    return listMoveTasks(this, sourceQueueId, limit, kind);
   }
 
   listRunningMoveTasks() {
@@ -185,7 +185,9 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
       { queueId: dlq.id, item },
       { queueId: fresh.queueId, item: placed.message },
     );
-    return moved ? 'moved' : 'busy';
+    if (!moved) return 'busy';
+    await request.moved?.(fresh, destination);
+    return 'moved';
   }
 
   async scanDeadLetterQueue(

@@ -204,6 +204,7 @@ export function queueToItem(q: QueueRecord): Item {
   }
   if (q.deduplicationScope !== undefined) item.deduplicationScope = str(q.deduplicationScope);
   if (q.fifoThroughputLimit !== undefined) item.fifoThroughputLimit = str(q.fifoThroughputLimit);
+  if (q.archiveRetentionSeconds) item.arc = num(q.archiveRetentionSeconds);
   return item;
 }
 
@@ -244,5 +245,7 @@ export function itemToQueue(item: Item): QueueRecord {
   const throughput = item.fifoThroughputLimit?.S;
   if (throughput === 'perQueue' || throughput === 'perMessageGroupId')
     record.fifoThroughputLimit = throughput;
+  const archive = readNum(item.arc);
+  if (archive) record.archiveRetentionSeconds = archive;
   return record;
 }

@@ -13,12 +13,22 @@ import { isConditionFailure } from './sdk-errors';
 /**
  * Redrive tasks (SQS message move tasks) in the dead-letters table:
  *   move task    pk = `t#<dead-letter queue id>`  sk = <task id> (time-ordered)
- *   running      pk = `running`  sk = <dead-letter queue id>: one active task per queue, and the
- *                list of tasks the scheduler continues
+ *   replay task  pk = `r#<archived queue id>`  sk = <task id> (queue/archive/replay.ts)
+ *   running      pk = `running`  sk = <dead-letter queue id>, or `r#<destination queue id>` for a
+ *                replay: one active task per queue (per destination for replays), and the list of
+ *                tasks the scheduler continues; `tp` names the task's partition
  */
+type TaskKind = MoveTask['kind'];
 
-const taskKey = (queueId: string, taskId: string): Item => ({ pk: { S: `t#${queueId}` }, sk: { S: taskId } });
-const lockKey = (queueId: string): Item => ({ pk: { S: 'running' }, sk: { S: queueId } });
+const taskPartition = (queueId: string, kind: TaskKind) => `${kind === 'replay' ? 'r' : 't'}#${queueId}`;
+const taskKey = (queueId: string, taskId: string, kind?: TaskKind): Item => ({
+  pk: { S: taskPartition(queueId, kind) },
+  sk: { S: taskId },
+});
+const lockKey = (task: MoveTask): Item => ({
+  pk: { S: 'running' },
+  sk: { S: task.kind === 'replay' ? `r#${task.replay!.destinationQueueId}` : task.sourceQueueId },
+});
 const terminal = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 export async function createMoveTask(base: DynamoBase, task: MoveTask): Promise<'created' | 'busy'> {
@@ -26,7 +36,11 @@ export async function createMoveTask(base: DynamoBase, task: MoveTask): Promise<
     {
       Put: {
         TableName: base.deadLetters,
-        Item: { ...lockKey(task.sourceQueueId), taskId: { S: task.taskId } },
+        Item: {
+          ...lockKey(task),
+          taskId: { S: task.taskId },
+          tp: { S: taskPartition(task.sourceQueueId, task.kind) },
+        },
         ConditionExpression: conditions.itemAbsent,
       },
     },
@@ -35,13 +49,13 @@ export async function createMoveTask(base: DynamoBase, task: MoveTask): Promise<
   return created ? 'created' : 'busy';
 }
 
-export async function getMoveTask(base: DynamoBase, sourceQueueId: string, taskId: string) {
+export async function getMoveTask(base: DynamoBase, sourceQueueId: string, taskId: string, kind?: TaskKind) {
   const out = await base.run('getMoveTask', (c) =>
     base.client.send(
       new GetItemCommand({
         ...c,
         TableName: base.deadLetters,
-        Key: taskKey(sourceQueueId, taskId),
+        Key: taskKey(sourceQueueId, taskId, kind),
         ConsistentRead: true,
       }),
     ),
@@ -49,14 +63,14 @@ export async function getMoveTask(base: DynamoBase, sourceQueueId: string, taskI
   return out.Item ? itemToTask(out.Item) : undefined;
 }
 
-export async function listMoveTasks(base: DynamoBase, sourceQueueId: string, limit: number) {
+export async function listMoveTasks(base: DynamoBase, sourceQueueId: string, limit: number, kind?: TaskKind) {
   const out = await base.run('listMoveTasks', (c) =>
     base.client.send(
       new QueryCommand({
         ...c,
         TableName: base.deadLetters,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: `t#${sourceQueueId}` } },
+        ExpressionAttributeValues: { ':pk': { S: taskPartition(sourceQueueId, kind) } },
         ScanIndexForward: false,
         Limit: limit,
       }),
@@ -76,7 +90,10 @@ export async function listRunningMoveTasks(base: DynamoBase) {
       }),
     ),
   );
-  const keys = (out.Items ?? []).map((lock) => taskKey(lock.sk!.S!, lock.taskId!.S!));
+  const keys = (out.Items ?? []).map((lock) => ({
+    pk: lock.tp ?? { S: `t#${lock.sk!.S!}` },
+    sk: lock.taskId!,
+  }));
   const found = await base.getAll(keys, base.deadLetters);
   return [...found.values()].map(itemToTask);
 }
@@ -104,13 +121,13 @@ export async function saveMoveTask(base: DynamoBase, task: MoveTask, expectedSta
   // A finished task releases its queue for the next one in the same write.
   return base.commit('finishMoveTask', [
     put,
-    { Delete: { TableName: base.deadLetters, Key: lockKey(task.sourceQueueId) } },
+    { Delete: { TableName: base.deadLetters, Key: lockKey(task) } },
   ]);
 }
 
 function taskItem(task: MoveTask): Item {
   return {
-    ...taskKey(task.sourceQueueId, task.taskId),
+    ...taskKey(task.sourceQueueId, task.taskId, task.kind),
     st: { S: task.status },
     data: { S: JSON.stringify(task) },
   };

@@ -117,8 +117,12 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     description: 'Sends messages (single and batch)',
     memoryMiB: 512,
     timeoutSeconds: apiTimeoutSeconds,
-    // PutItem + UpdateItem: a FIFO send is one transaction with its group head.
-    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    // PutItem + UpdateItem: a FIFO send is one transaction with its group head. BatchWriteItem on
+    // dead letters: the copies of sent messages in their queue's archive (queue/archive/).
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+      deadLetters: ['BatchWriteItem'],
+    },
     bodies: ['PutObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,
@@ -164,7 +168,7 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     dynamo: {
       messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
-      deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+      deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
     },
     // SQS clients sign for the service `sqs`, which API Gateway's IAM check cannot verify: the handler
     // verifies every request against the service's access keys (SQS_AUTH=required, set by the stack),
@@ -180,11 +184,13 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     timeoutSeconds: scheduledTimeoutSeconds,
     // Query on the table pages through all queue records (and FIFO groups) and finds stale topic
     // outbox entries (claimed with UpdateItem, removed with DeleteItem, delivered with queue sends);
-    // GetItem/PutItem on dead letters keep the resumable sweep cursor. UpdateItem: FIFO group heads.
+    // GetItem/PutItem on dead letters keep the resumable sweep cursor; Query + BatchWriteItem there
+    // archive delivered messages and remove expired archive entries; replays run here (their tasks:
+    // GetItem, PutItem, Query, BatchGetItem; DeleteItem of a finished one's lock). UpdateItem: FIFO group heads.
     dynamo: {
       messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
-      deadLetters: ['GetItem', 'PutItem'],
+      deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     },
     bodies: ['PutObject', 'GetObject', 'DeleteObject'],
     routeAuthorization: 'iam',
@@ -216,8 +222,12 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // Topics, subscriptions, the publish outbox and FIFO-topic deduplication records are items of
     // the messages table (GetItem, PutItem, UpdateItem, DeleteItem, Query); a publish delivers with
     // queue sends (GetItem of the queue record, PutItem of the message; FIFO: a transaction of
-    // PutItem + UpdateItem, and BatchWriteItem of large bodies' parts).
-    dynamo: { messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'] },
+    // PutItem + UpdateItem, and BatchWriteItem of large bodies' parts; on dead letters, the
+    // delivered messages' copies in their queue's archive).
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+      deadLetters: ['BatchWriteItem'],
+    },
     bodies: ['PutObject', 'DeleteObject'],
     routeAuthorization: 'iam',
     enabled: true,

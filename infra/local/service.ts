@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRuntime, type Runtime, setRuntime } from '../../functions/handlers/runtime';
+import '../../functions/handlers/with-archive-store';
 // The local service serves every function in one process, topics included.
 import '../../functions/handlers/topics-runtime';
 import type { Clock } from '../../functions/queue/clock';

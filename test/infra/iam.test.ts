@@ -20,10 +20,12 @@ const expectedDynamoActions: Record<
   },
   send: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    deadLetters: ['BatchWriteItem'],
     bodies: ['PutObject', 'DeleteObject'],
   },
   topics: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+    deadLetters: ['BatchWriteItem'],
     bodies: ['PutObject', 'DeleteObject'],
   },
   receive: {
@@ -39,13 +41,13 @@ const expectedDynamoActions: Record<
   sqs: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
-    deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+    deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
     bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
   sweeper: {
     messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     readyIndex: ['Query'],
-    deadLetters: ['GetItem', 'PutItem'],
+    deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
   redrive: {

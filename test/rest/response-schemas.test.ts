@@ -167,6 +167,38 @@ describe('REST replies against their strict response schemas', () => {
     await api('cancelRedrive', 'POST', `${dlq}/redrive/${started.body.taskId}/cancel`);
   });
 
+  test('archives and replays', { timeout: 30_000 }, async () => {
+    const queue = `/queues/shape-archive-${tag}`;
+    await api('createQueue', 'POST', '/queues', {
+      name: `shape-archive-${tag}`,
+      archiveRetentionSeconds: 3600,
+    });
+    const from = new Date(Date.now() - 60_000).toISOString();
+    await api('sendMessages', 'POST', `${queue}/messages`, {
+      messages: [
+        { id: 'a', body: 'one', attributes: { k: 'v' }, groupId: 'tenant' },
+        { id: 'b', body: 'two' },
+      ],
+    });
+    const both = await api('browseArchive', 'GET', `${queue}/archive?from=${from}`);
+    expect(both.body.messages.find((m: { body: string }) => m.body === 'one')).toMatchObject({
+      groupId: 'tenant',
+      attributes: { k: expect.any(Object) },
+    });
+    const page = await api('browseArchive', 'GET', `${queue}/archive?limit=1&from=${from}`);
+    await api('browseArchive', 'GET', `${queue}/archive?nextToken=${page.body.nextToken}&from=${from}`);
+    const started = await api('startReplay', 'POST', `${queue}/replays`, {
+      from,
+      to: new Date(Date.now() + 60_000).toISOString(),
+      attributeName: 'k',
+      attributeValue: 'v',
+    });
+    expect(started.status).toBe(202);
+    await api('listReplays', 'GET', `${queue}/replays`);
+    await api('getReplay', 'GET', `${queue}/replays/${started.body.taskId}`);
+    await api('cancelReplay', 'DELETE', `${queue}/replays/${started.body.taskId}`);
+  });
+
   test('topics: create, repeat, list, get, subscribe, list and update subscriptions, publish, delete', async () => {
     const topic = `shape-topic-${tag}`;
     expect((await api('createTopic', 'POST', '/topics', { name: topic })).status).toBe(201);

@@ -110,6 +110,11 @@ function requestFor(
     changeVisibility: { receiptHandle: queue.handle, visibilityTimeoutSeconds: 0 },
     deleteMessages: { entries: [{ id: '1', receiptHandle: queue.handle }] },
     startRedrive: { destination: `${queue.name}-to` },
+    startReplay: {
+      from: '2020-01-01T00:00:00Z',
+      to: '2100-01-01T00:00:00Z',
+      destination: `${queue.name}-to`,
+    },
     createTopic: { name: `${queue.name}-new` },
     createSubscription: { protocol: 'queue', endpoint: `${queue.name}-other` },
     updateSubscription: { rawDelivery: true },

@@ -6,6 +6,7 @@ import type { QueueContext } from '../../functions/queue/context';
 import type { QueueRef } from '../../functions/queue/model';
 import type { BodyStore } from '../../functions/queue/ports/body-store';
 import { createQueueContext } from '../../functions/queue/service';
+import { DynamoArchiveStore } from '../../functions/store/archive-store';
 import { createDynamoClient } from '../../functions/store/client';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
 import { DynamoFairnessStore } from '../../functions/store/fairness-store';
@@ -95,6 +96,7 @@ export function queueContext(
     store,
     deadLetters,
     fairness: new DynamoFairnessStore({ client: dynamoClient(), tables, onConsumed: capacity.record }),
+    archive: new DynamoArchiveStore({ client: dynamoClient(), tables, onConsumed: capacity.record }),
     clock,
     receiptHandleSecret: testSecret,
     defaultShardCount: options.shards ?? 4,

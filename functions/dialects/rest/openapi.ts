@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { routes } from '../../routes';
+import { archiveOpenApi } from './archive-schemas';
 import * as inspection from './inspection-schemas';
 import * as redrive from './redrive-schemas';
 import * as replies from './response-schemas';
@@ -94,6 +95,7 @@ export const documentedOperations: Record<string, DocumentedOperation> = {
   getRedrive: { summary: 'Progress of a redrive task', responses: { 200: replies.taskResponse } },
   cancelRedrive: { summary: 'Cancel a running redrive task', responses: { 200: replies.taskResponse } },
   ...topicOpenApi,
+  ...archiveOpenApi,
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>

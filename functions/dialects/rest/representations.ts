@@ -40,6 +40,7 @@ export function queueRepresentation(
     delaySeconds: queue.delaySeconds,
     maxMessageBytes: queue.maxMessageBytes,
     receiveWaitSeconds: queue.receiveWaitSeconds,
+    archiveRetentionSeconds: queue.archiveRetentionSeconds ?? 0,
     ...(queue.maxReceiveCount === undefined ? {} : { maxReceiveCount: queue.maxReceiveCount }),
     ...(queue.deadLetterQueue === undefined ? {} : { deadLetterQueue: queue.deadLetterQueue }),
     shardCount: queue.shardCount,
@@ -70,8 +71,17 @@ export function messageRepresentation(
     ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
     ...(message.deduplicationId === undefined ? {} : { deduplicationId: message.deduplicationId }),
     ...priorityField(message),
+    ...replayFields(message.attributes),
     attributes: message.attributes,
   };
+}
+
+/** A replayed message's origin, from the attributes a replay gives it (queue/archive/replay-slice.ts). */
+function replayFields(attributes: ReceivedMessage['attributes']) {
+  const original = attributes['dq.ReplayOf']?.stringValue;
+  const sentAt = Number(attributes['dq.OriginalSentAt']?.stringValue);
+  if (original === undefined || !Number.isFinite(sentAt)) return {};
+  return { replayOf: original, originalSentAt: iso(sentAt) };
 }
 
 export function peekedRepresentation({

@@ -55,6 +55,7 @@ export const queueResponse = z.strictObject({
   delaySeconds: z.int(),
   maxMessageBytes: z.int(),
   receiveWaitSeconds: z.int(),
+  archiveRetentionSeconds: z.int().describe('0: no archive'),
   maxReceiveCount: z.int().optional(),
   deadLetterQueue: z.string().optional(),
   shardCount: z.int(),
@@ -110,6 +111,8 @@ export const receivedMessageResponse = z.strictObject({
   sequenceNumber: z.string().optional(),
   deduplicationId: z.string().optional(),
   priority: z.int().optional().describe('0 to 9; absent when 0 (the default)'),
+  replayOf: z.string().optional().describe('a replayed message: the id of the archived original'),
+  originalSentAt: timestamp.optional().describe('a replayed message: when the original was sent'),
   attributes,
 });
 

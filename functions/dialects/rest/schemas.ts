@@ -29,6 +29,11 @@ const settingsShape = {
   delaySeconds: int(limits.delaySeconds).optional(),
   maxMessageBytes: int(limits.maxMessageBytes).optional(),
   receiveWaitSeconds: int(limits.receiveWaitSeconds).optional(),
+  archiveRetentionSeconds: int(limits.archiveRetentionSeconds)
+    .optional()
+    .describe(
+      'seconds each accepted message stays browsable and replayable after it was sent; 0 (default) = no archive',
+    ),
   contentBasedDeduplication: z
     .boolean()
     .optional()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { archiveMessages } from '../archive/archive';
 import type { QueueContext } from '../context';
 import type { MoveTask, QueueRecord, StoredMessage } from '../model';
 import type { FifoMessage } from '../ports/fifo-store';
@@ -86,9 +87,12 @@ async function redriveGroup(
         continue;
       }
       const started = performance.now();
-      const outcome = await transferToGroup(ctx, destination, message, (sequenceNumber, now) =>
-        redriven(message, destination, sequenceNumber, now),
-      );
+      let built: FifoMessage | undefined;
+      const outcome = await transferToGroup(ctx, destination, message, (sequenceNumber, now) => {
+        built = redriven(message, destination, sequenceNumber, now);
+        return built;
+      });
+      if (outcome === 'moved' && built) await archiveMessages(ctx, destination, [built]);
       if (outcome !== 'moved') {
         // Taken by a consumer meanwhile: it stays, like a dead letter found in flight.
         result.examined--;

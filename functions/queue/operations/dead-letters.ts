@@ -44,7 +44,7 @@ export async function browseDeadLetters(
 }
 
 /** The String attribute a browse filters on: a name and a value together, or neither. */
-function attributeFilter(name: unknown, value: unknown): { name: string; value: string } | undefined {
+export function attributeFilter(name: unknown, value: unknown): { name: string; value: string } | undefined {
   if (name === undefined && value === undefined) return undefined;
   if (name === undefined)
     throw missingParameter('attributeName', 'an attribute name, given with attributeValue');

@@ -121,7 +121,8 @@ export async function runMoveTasks(
   options: { budgetMs?: number } = {},
 ): Promise<MoveTask[]> {
   const deadline = performance.now() + (options.budgetMs ?? 50_000);
-  const tasks = await ctx.deadLetters.listRunningMoveTasks();
+  // Replays run in the sweeper (archive/run-replays.ts), whose bundle already carries the send path.
+  const tasks = (await ctx.deadLetters.listRunningMoveTasks()).filter((task) => task.kind !== 'replay');
   const results: MoveTask[] = [];
   for (const task of tasks) {
     if (performance.now() > deadline) break;

@@ -198,6 +198,7 @@ export function settingsOf(queue: QueueRecord): QueueSettings {
   }
   if (queue.deduplicationScope !== undefined) settings.deduplicationScope = queue.deduplicationScope;
   if (queue.fifoThroughputLimit !== undefined) settings.fifoThroughputLimit = queue.fifoThroughputLimit;
+  if (queue.archiveRetentionSeconds) settings.archiveRetentionSeconds = queue.archiveRetentionSeconds;
   return settings;
 }
 

@@ -1,3 +1,4 @@
+import { archiveMessages } from '../archive/archive';
 import type { QueueContext } from '../context';
 import { QueueError } from '../errors';
 import { kindOf } from '../kinds';
@@ -20,6 +21,7 @@ export async function sendMessage(
 ): Promise<SentMessage & { message: StoredMessage }> {
   const queue = await ctx.queues.require(ref);
   const { sent, duplicate } = await kindOf(queue).send(ctx, queue, message, sender);
+  if (!duplicate) await archiveMessages(ctx, queue, [sent.message]);
   // A repeated deduplication id is answered like the first send but stores nothing: not counted.
   await ctx.stats.record(queue.id, 'sent', duplicate ? 0 : 1);
   return sent;
@@ -47,6 +49,12 @@ export async function sendMessageBatch(
     );
   }
   const { result, duplicates } = await kindOf(queue).sendBatch(ctx, queue, entries, sender);
+  const stored = result.successful.filter((entry) => !duplicates.includes(entry.id));
+  await archiveMessages(
+    ctx,
+    queue,
+    stored.map((entry) => entry.message),
+  );
   await ctx.stats.record(queue.id, 'sent', result.successful.length - duplicates.length);
   return result;
 }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { sweepArchive } from '../archive/sweep';
 import type { QueueContext } from '../context';
 import { kindOf } from '../kinds';
 import type { QueueRecord } from '../model';
@@ -32,6 +33,7 @@ export async function sweep(
       }
       report.queues++;
       if (performance.now() < deadline) await sampleDepth(ctx, queue);
+      if (performance.now() < deadline) await sweepArchive(ctx, queue);
       after = cursor;
     }
     if (!page.next) break;

@@ -36,8 +36,9 @@ export interface DeadLetterStore {
   listDeadLetters(query: DeadLetterQuery): Promise<{ messages: StoredMessage[]; nextToken?: string }>;
 
   createMoveTask(task: MoveTask): Promise<'created' | 'busy'>;
-  getMoveTask(sourceQueueId: string, taskId: string): Promise<MoveTask | undefined>;
-  listMoveTasks(sourceQueueId: string, limit: number): Promise<MoveTask[]>;
+  /** `kind` 'replay': a replay of the queue's archive (queue/archive/replay.ts), kept apart from redrives. */
+  getMoveTask(sourceQueueId: string, taskId: string, kind?: MoveTask['kind']): Promise<MoveTask | undefined>;
+  listMoveTasks(sourceQueueId: string, limit: number, kind?: MoveTask['kind']): Promise<MoveTask[]>;
   listRunningMoveTasks(): Promise<MoveTask[]>;
   /** Saves progress; false when the task was cancelled meanwhile (the save is refused). */
   saveMoveTask(task: MoveTask, expectedStatus: MoveTask['status']): Promise<boolean>;
@@ -61,6 +62,8 @@ export interface RedriveMove {
   /** The destination queue, or a lookup of each message's own source queue by name. */
   destination: (message: StoredMessage) => Promise<QueueRecord | undefined>;
   newMessageId: string;
+  /** Called with the new message once it is stored (its queue's archive keeps a copy). */
+  moved?: (message: StoredMessage, destination: QueueRecord) => Promise<void>;
 }
 
 export type RedriveOutcome = 'moved' | 'filtered' | 'busy' | 'gone' | 'noDestination';

@@ -17,7 +17,7 @@ export async function saveProgress(ctx: QueueContext, next: MoveTask): Promise<M
  * how many messages moved.
  */
 export async function stoppedMeanwhile(ctx: QueueContext, latest: MoveTask): Promise<MoveTask> {
-  const stored = await ctx.deadLetters.getMoveTask(latest.sourceQueueId, latest.taskId);
+  const stored = await ctx.deadLetters.getMoveTask(latest.sourceQueueId, latest.taskId, latest.kind);
   if (stored?.status !== 'CANCELLED' || stored.moved >= latest.moved) return stored ?? latest;
   const counted: MoveTask = {
     ...stored,

@@ -43,7 +43,7 @@ export function prepare(
     queueId: queue.id,
     shard: Math.floor(Math.random() * queue.shardCount),
     body,
-    attributes,
+    attributes: message.systemAttributes ? { ...attributes, ...message.systemAttributes } : attributes,
     senderId: sender.senderId,
     sentAt: now,
     visibleAt,

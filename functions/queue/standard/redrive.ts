@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { archiveMessages } from '../archive/archive';
 import type { QueueContext } from '../context';
 import type { MoveTask, QueueRecord } from '../model';
 import { announceArrival } from '../shared/idle-poll';
@@ -52,6 +53,7 @@ export async function redriveSlice(
             filter: task.filter,
             destination,
             newMessageId: randomUUID(),
+            moved: (message, destination) => archiveMessages(ctx, destination, [message]),
           }),
         ),
       );
