@@ -64,6 +64,17 @@ export const routes: RouteDefinition[] = [
     function: 'redrive',
     operation: 'cancelRedrive',
   },
+  // Consumers (push delivery): administration, with the queue's.
+  { method: 'POST', path: '/queues/{name}/consumers', function: 'queues', operation: 'createConsumer' },
+  { method: 'GET', path: '/queues/{name}/consumers', function: 'queues', operation: 'listConsumers' },
+  { method: 'GET', path: '/queues/{name}/consumers/{id}', function: 'queues', operation: 'getConsumer' },
+  { method: 'PATCH', path: '/queues/{name}/consumers/{id}', function: 'queues', operation: 'updateConsumer' },
+  {
+    method: 'DELETE',
+    path: '/queues/{name}/consumers/{id}',
+    function: 'queues',
+    operation: 'deleteConsumer',
+  },
   // Topics: administration and publishing, in their own function (deliveries are queue sends).
   { method: 'POST', path: '/topics', function: 'topics', operation: 'createTopic' },
   { method: 'GET', path: '/topics', function: 'topics', operation: 'listTopics' },

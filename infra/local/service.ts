@@ -6,6 +6,8 @@ import type { Clock } from '../../functions/queue/clock';
 import { createDynamoClient } from '../../functions/store/client';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { type HttpHost, startHttpHost } from './http-host';
+import { moduleInvoker } from './module-invoker';
+import { startPushLoop } from './push-loop';
 import { type ScheduleOptions, startSchedules } from './schedules';
 import { ensureTables } from './tables';
 
@@ -25,6 +27,8 @@ export interface LocalServiceOptions {
   clock?: Clock;
   /** Run the scheduled functions (sweeper, redrive) on timers; off by default for tests. */
   schedules?: boolean | ScheduleOptions;
+  /** Run the push dispatcher (consumers of queues); defaults to on when schedules are. */
+  push?: boolean;
 }
 
 export interface LocalService extends HttpHost {
@@ -48,6 +52,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     region: options.region,
     defaultShardCount: options.defaultShardCount,
     clock: options.clock,
+    localModules: moduleInvoker(),
   });
   // The handlers read their runtime from here instead of building one from the environment.
   setRuntime(runtime);
@@ -60,11 +65,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const stopSchedules = options.schedules
     ? startSchedules(options.schedules === true ? {} : options.schedules)
     : () => undefined;
+  const stopPush =
+    (options.push ?? Boolean(options.schedules)) ? startPushLoop(runtime.push) : async () => undefined;
   return {
     ...host,
     runtime,
     close: async () => {
       stopSchedules();
+      await stopPush();
       await host.close();
     },
   };

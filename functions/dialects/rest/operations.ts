@@ -11,6 +11,7 @@ import { receiveMessages } from '../../queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
 import { type HttpEvent, json, noContent } from '../http';
 import type { Runtime } from '../runtime';
+import { consumerOperations } from './consumer-operations';
 import { inspectionOperations } from './inspection-operations';
 import { openApiDocument } from './openapi';
 import { check, parseBody } from './parse';
@@ -40,6 +41,7 @@ function senderOf(event: HttpEvent, runtime: Runtime): string {
 export const restOperations: Record<string, RestOperation> = {
   ...redriveOperations,
   ...inspectionOperations,
+  ...consumerOperations,
   openApi: async () => json(200, openApiDocument()),
 
   createQueue: async (event, runtime) => {
