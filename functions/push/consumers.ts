@@ -45,6 +45,14 @@ export async function createConsumer(
   ref: QueueRef,
   input: ConsumerInput,
 ): Promise<ConsumerRecord> {
+  if (!ctx.local) {
+    // The deployed dispatcher (a stream on the messages table and a scheduled pass) is not built
+    // yet: a consumer that would never deliver is refused rather than accepted.
+    throw new QueueError(
+      'UnsupportedOperation',
+      'Push delivery runs on the local service only in this version; deployed, receive with a poller',
+    );
+  }
   const queue = await queueOf(ctx, ref);
   const existing = await ctx.store.listConsumers(queue.id);
   if (existing.length >= consumerLimits.perQueue) {
