@@ -4,6 +4,7 @@ import type { QueueContext } from '../functions/queue/context';
 import { createQueueContext } from '../functions/queue/service';
 import type { CapacityReport } from '../functions/store/calls';
 import { DynamoDeadLetterStore } from '../functions/store/dead-letter-store';
+import { DynamoFairnessStore } from '../functions/store/fairness-store';
 import { DynamoQueueStore } from '../functions/store/queue-store';
 import type { TableNames } from '../functions/store/table-layout';
 
@@ -25,6 +26,7 @@ export function benchQueueContext(options: {
   return createQueueContext({
     store: new DynamoQueueStore(stores),
     deadLetters: new DynamoDeadLetterStore(stores),
+    fairness: new DynamoFairnessStore(stores),
     receiptHandleSecret: randomBytes(32).toString('base64url'),
     defaultShardCount: options.shards,
   });

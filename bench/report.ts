@@ -2,6 +2,7 @@ import type { BundleResult } from './bundles';
 import type { CapacityResult, Units } from './capacity';
 import type { CostMeasurements } from './costs/measure';
 import { type CostRow, costTable } from './costs/table';
+import { type FairnessRow, fairnessTable } from './fairness';
 import type { BenchOptions } from './options';
 import type { RowResult } from './rows';
 import type { ShardModel } from './shards';
@@ -15,6 +16,8 @@ export interface BenchReport {
   options: BenchOptions;
   rows: RowResult[];
   capacity: CapacityResult;
+  /** Fair queues: calls per send and receive with and without group ids (fairness.ts). */
+  fairness?: FairnessRow[];
   /** The cost table (costs/table.ts) and the work it priced. */
   costs: { rows: CostRow[]; measured: CostMeasurements };
   shards: ShardModel;
@@ -196,6 +199,7 @@ export function fullText(report: BenchReport): string {
     throughputTable(report),
     cpuTable(report),
     capacityTable(report),
+    ...(report.fairness ? [fairnessTable(report.fairness)] : []),
     costTable(report.costs.rows),
     shardTable(report.shards),
   ];

@@ -12,6 +12,7 @@ import { measureCapacity } from './capacity';
 import { shardsSvg, throughputSvg } from './chart';
 import { measureCostWork } from './costs/measure';
 import { costRows, costTable } from './costs/table';
+import { fairnessTable, measureFairness } from './fairness';
 import { parseOptions } from './options';
 import {
   type BenchReport,
@@ -67,6 +68,12 @@ try {
     shards: options.shards,
     bodies: [800, 1024, 200 * 1024],
   });
+  log('fair queues: calls per send and receive with and without group ids ...');
+  const fairness = await measureFairness({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+  });
   log('cost table: an idle 20-s long poll, console refreshes, a topic fan-out ...');
   const costWork = await measureCostWork({
     dynamodbEndpoint: dynamo.endpoint,
@@ -104,6 +111,7 @@ try {
     options,
     rows,
     capacity,
+    fairness,
     costs: { rows: costs, measured: costWork },
     shards,
     ...(bundles ? { bundles } : {}),
@@ -113,6 +121,7 @@ try {
   console.log(`\n${throughputTable(report)}\n`);
   console.log(`${cpuTable(report)}\n`);
   console.log(`${capacityTable(report)}\n`);
+  console.log(`${fairnessTable(fairness)}\n`);
   console.log(`${costTable(costs)}\n`);
   console.log(`${shardTable(shards)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);

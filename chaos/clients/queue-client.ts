@@ -9,6 +9,8 @@ export const dialects: Dialect[] = ['rest', 'sqs-json', 'sqs-query'];
 export interface SendEntry {
   id: string;
   body: string;
+  /** A fair-queue tenant (REST groupId, SQS MessageGroupId on a standard queue). */
+  groupId?: string;
 }
 
 export type EntryResult = { id: string; messageId?: string; error?: CallError };

@@ -24,7 +24,8 @@ export class RestQueueClient implements QueueClient {
   async send(entries: SendEntry[]): Promise<EntryResult[]> {
     if (entries.length === 1) {
       const [entry] = entries as [SendEntry];
-      const reply = await this.call<{ messageId: string }>('POST', '/messages', { body: entry.body }, 201);
+      const message = { body: entry.body, ...(entry.groupId ? { groupId: entry.groupId } : {}) };
+      const reply = await this.call<{ messageId: string }>('POST', '/messages', message, 201);
       return [{ id: entry.id, messageId: reply.messageId }];
     }
     return batchResults(await this.call<BatchReply>('POST', '/messages', { messages: entries }, 200));

@@ -49,7 +49,13 @@ export class SqsJsonQueueClient implements QueueClient {
     if (entries.length === 1) {
       const [entry] = entries as [SendEntry];
       const out = await this.call(() =>
-        this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: entry.body })),
+        this.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: this.queueUrl,
+            MessageBody: entry.body,
+            ...(entry.groupId ? { MessageGroupId: entry.groupId } : {}),
+          }),
+        ),
       );
       return [{ id: entry.id, messageId: out.MessageId! }];
     }
@@ -57,7 +63,11 @@ export class SqsJsonQueueClient implements QueueClient {
       this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: entries.map((e) => ({ Id: e.id, MessageBody: e.body })),
+          Entries: entries.map((e) => ({
+            Id: e.id,
+            MessageBody: e.body,
+            ...(e.groupId ? { MessageGroupId: e.groupId } : {}),
+          })),
         }),
       ),
     );

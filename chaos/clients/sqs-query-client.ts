@@ -45,13 +45,17 @@ export class SqsQueryQueueClient implements QueueClient {
   async send(entries: SendEntry[]): Promise<EntryResult[]> {
     if (entries.length === 1) {
       const [entry] = entries as [SendEntry];
-      const result = await this.call('SendMessage', { MessageBody: entry.body });
+      const result = await this.call('SendMessage', {
+        MessageBody: entry.body,
+        ...(entry.groupId ? { MessageGroupId: entry.groupId } : {}),
+      });
       return [{ id: entry.id, messageId: String(result.MessageId) }];
     }
     const params: Record<string, string> = {};
     entries.forEach((entry, index) => {
       params[`SendMessageBatchRequestEntry.${index + 1}.Id`] = entry.id;
       params[`SendMessageBatchRequestEntry.${index + 1}.MessageBody`] = entry.body;
+      if (entry.groupId) params[`SendMessageBatchRequestEntry.${index + 1}.MessageGroupId`] = entry.groupId;
     });
     return batchResults(await this.call('SendMessageBatch', params), 'SendMessageBatchResultEntry');
   }

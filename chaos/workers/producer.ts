@@ -76,7 +76,7 @@ async function sendRound(
     ledger.attemptSend(attempt);
     const id = `e${index}`;
     attempts.set(id, { pending: p, attempt });
-    return { id, body: attempt.body };
+    return { id, body: attempt.body, ...tenantOf(p.sequence) };
   });
   let results: Awaited<ReturnType<QueueClient['send']>>;
   try {
@@ -114,4 +114,13 @@ function bodyFor(key: string, p: Pending): string {
     .slice(0, padding)
     .join('');
   return `${key} ${p.poison ? 'poison' : 'work'} ${filler}`;
+}
+
+/**
+ * Fair queues: half the messages carry a tenant (a group id on the standard queue), one tenant
+ * sending most of them, so some runs have a noisy group; none of that may lose a message.
+ */
+function tenantOf(sequence: number): { groupId?: string } {
+  if (sequence % 2 === 0) return {};
+  return { groupId: sequence % 3 === 0 ? `tenant-${1 + (sequence % 4)}` : 'tenant-big' };
 }

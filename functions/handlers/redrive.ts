@@ -1,14 +1,16 @@
 import type { HttpEvent, HttpResult } from '../dialects/http';
+import { redriveOperations } from '../dialects/rest/redrive-operations';
 import { runMoveTasks } from '../queue/operations/move-tasks';
 import { logError } from './log';
-import { restHandler } from './rest-handler';
+import { restHandlerOf } from './rest-chain';
 import { getRuntime } from './runtime';
 
 /**
  * Lambda entry of the `redrive` function: the dead-letter routes over HTTP, and, when invoked by
  * its schedule, a slice of every running move task (within the function's remaining time).
  */
-const http = restHandler('redrive');
+// Only the dead-letter operations: the bundle carries neither queue administration nor topics.
+const http = restHandlerOf('redrive', redriveOperations);
 
 export async function handler(
   event: HttpEvent | { source?: string },

@@ -11,6 +11,7 @@ import { DynamoAccessKeyStore } from '../store/access-key-store';
 import { createDynamoClient } from '../store/client';
 import { DynamoConsumerStore } from '../store/consumer-store';
 import { DynamoDeadLetterStore } from '../store/dead-letter-store';
+import { DynamoFairnessStore } from '../store/fairness-store';
 import { DynamoFifoStore } from '../store/fifo-store';
 import { DynamoInspectionStore } from '../store/inspection-store';
 import { DynamoQueueStore } from '../store/queue-store';
@@ -73,6 +74,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     fifo: new DynamoFifoStore({ client: options.client, tables: options.tables }),
     stats: new DynamoStatsStore({ client: options.client, tables: options.tables }),
     inspection: new DynamoInspectionStore({ client: options.client, tables: options.tables }),
+    fairness: new DynamoFairnessStore({ client: options.client, tables: options.tables }),
     receiptHandleSecret: options.receiptHandleSecret,
     defaultShardCount: options.defaultShardCount,
     clock: options.clock,

@@ -1,4 +1,8 @@
-import { restHandler } from './rest-handler';
+import { sendOperations } from '../dialects/rest/message-operations';
+import { restHandlerOf } from './rest-chain';
 
-/** Lambda entry of the `send` function group (its routes are in functions/routes.ts). */
-export const handler = restHandler('send');
+/**
+ * Lambda entry of the `send` function group (its routes are in functions/routes.ts): only its own
+ * operations, so its bundle carries neither the queue administration nor topics.
+ */
+export const handler = restHandlerOf('send', sendOperations);

@@ -2,6 +2,7 @@ import type { Arrivals } from './arrivals';
 import type { CandidateCache } from './candidates';
 import type { Clock } from './clock';
 import { QueueError } from './errors';
+import type { FairGroups } from './fair-groups';
 import type { QueueRecord, QueueRef } from './model';
 import type { DeadLetterStore } from './ports/dead-letter-store';
 import type { FifoStore } from './ports/fifo-store';
@@ -31,6 +32,8 @@ export interface QueueContext {
   fifo?: FifoStore;
   /** Per-minute statistics of this process, flushed to storage now and then. */
   stats: StatsRecorder;
+  /** Fair queues (group ids on standard queues); without it, group ids are kept and change no order. */
+  fairness?: FairGroups;
   /** Peeking at messages; without it, peeking is refused. */
   inspection?: InspectionStore;
   /** Shards of the ready index for new queues. */

@@ -48,6 +48,11 @@ export interface QueueRecord extends QueueSettings {
   purgePending?: number;
   /** Where the background removal of purged messages resumes. */
   purgeCursor?: string;
+  /**
+   * Standard queues: about when a message with a group id was last sent (kept to the minute, see
+   * shared/fairness.ts); absent on queues that never had one, which then pay nothing for fairness.
+   */
+  groupsSentAt?: number;
   tags: Record<string, string>;
   /** SQS attributes the core stores but does not act on (Policy, KmsMasterKeyId, ...). */
   extraAttributes: Record<string, string>;

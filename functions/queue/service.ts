@@ -2,8 +2,10 @@ import { Arrivals } from './arrivals';
 import { CandidateCache } from './candidates';
 import { type Clock, systemClock } from './clock';
 import { QueueCache, type QueueContext } from './context';
+import { FairGroups } from './fair-groups';
 import { limits } from './limits';
 import type { DeadLetterStore } from './ports/dead-letter-store';
+import type { FairnessStore } from './ports/fairness-store';
 import type { FifoStore } from './ports/fifo-store';
 import type { InspectionStore } from './ports/inspection-store';
 import type { QueueStore } from './ports/queue-store';
@@ -20,6 +22,8 @@ export interface QueueContextOptions {
   /** Where per-minute statistics go; without it nothing is counted. */
   stats?: StatsStore;
   inspection?: InspectionStore;
+  /** Storage of fair queues' group records; without it, group ids change no order. */
+  fairness?: FairnessStore;
   /** How often counted statistics are written (default 10 s). */
   statsFlushIntervalMs?: number;
   /** Where warnings go (default: a JSON line on stderr). */
@@ -53,6 +57,7 @@ export function createQueueContext(options: QueueContextOptions): QueueContext {
       ...(options.warn ? { warn: options.warn } : {}),
     }),
     ...(options.inspection ? { inspection: options.inspection } : {}),
+    ...(options.fairness ? { fairness: new FairGroups(options.fairness) } : {}),
     defaultShardCount: options.defaultShardCount ?? limits.shardCount.default,
     pollIntervalMs: options.pollIntervalMs ?? 200,
   };

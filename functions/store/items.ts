@@ -176,6 +176,7 @@ export function queueToItem(q: QueueRecord): Item {
   if (q.purgedAt !== undefined) item.purgedAt = num(q.purgedAt);
   if (q.purgePending !== undefined) item.purgePending = num(q.purgePending);
   if (q.purgeCursor !== undefined) item.purgeCursor = str(q.purgeCursor);
+  if (q.groupsSentAt !== undefined) item.groupsSentAt = num(q.groupsSentAt);
   if (q.fifo) item.fifo = { BOOL: true };
   if (q.contentBasedDeduplication !== undefined) {
     item.contentBasedDeduplication = { BOOL: q.contentBasedDeduplication };
@@ -209,6 +210,8 @@ export function itemToQueue(item: Item): QueueRecord {
   const purgePending = readNum(item.purgePending);
   if (purgePending !== undefined) record.purgePending = purgePending;
   if (item.purgeCursor?.S) record.purgeCursor = item.purgeCursor.S;
+  const groupsSentAt = readNum(item.groupsSentAt);
+  if (groupsSentAt !== undefined) record.groupsSentAt = groupsSentAt;
   if (item.fifo?.BOOL) record.fifo = true;
   if (item.contentBasedDeduplication?.BOOL !== undefined) {
     record.contentBasedDeduplication = item.contentBasedDeduplication.BOOL;

@@ -8,7 +8,8 @@
  *   body part      pk = `m#<queue id>#<message id>`  sk = `b#<n>` (large bodies, written once)
  *   ready index    g = `<queue id>#<shard>`, v = visibleAt (ms), projecting rc (receive count)
  *                  p (body part count) and x (expires at): receivers query `v <= now` per shard,
- *                  the sweeper filters on rc and x without reading message items.
+ *                  the sweeper filters on rc and x without reading message items; gi (group
+ *                  id, standard queues' fair-queue tenant: functions/store/fairness-store.ts).
  */
 export const messageAttributes = {
   partitionKey: 'pk',
@@ -47,7 +48,7 @@ export const messagesTable: TableLayout = {
       name: readyIndexName,
       partitionKey: { name: 'g', type: 'S' },
       sortKey: { name: 'v', type: 'N' },
-      projected: ['rc', 'p', 'x'],
+      projected: ['rc', 'p', 'x', 'gi'],
     },
   ],
 };

@@ -253,6 +253,22 @@ suite('web console', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Queues');
   });
 
+  it('shows the fair-queue figures of a standard queue whose messages carry group ids', async () => {
+    const fair = 'tenants';
+    await api('POST', '/queues', { name: fair });
+    await api('POST', `/queues/${fair}/messages`, { body: 'a job', groupId: 'tenant-a' });
+    await page.goto(`${url()}/console#/queues/${fair}`);
+    const tileValue = (label: string) =>
+      page.locator('.tile', { has: page.locator('.tile-label', { hasText: label }) }).locator('.tile-value');
+    await expect.poll(() => tileValue('Noisy groups').textContent(), { timeout: 15_000 }).toBe('0');
+    expect(await tileValue('Visible in quiet groups').textContent()).toBe('1');
+    await page.goto(`${url()}/console#/queues/${source}`);
+    await expect
+      .poll(() => page.locator('.tile-value').first().textContent(), { timeout: 15_000 })
+      .not.toBe('–');
+    expect(await page.locator('.tile-label', { hasText: 'Noisy groups' }).count()).toBe(0);
+  });
+
   it('logged no errors (no CSP violations)', () => {
     // The one refusal the settings test asked for is logged by Chromium as a failed load.
     expect(errors.filter((error) => !/status of 400/.test(error))).toEqual([]);

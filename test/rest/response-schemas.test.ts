@@ -178,6 +178,23 @@ describe('REST replies against their strict response schemas', () => {
     expect(invalid.body.field).toBe('visibilityTimeoutSeconds');
   });
 
+  test('fair queues: a groupId on a standard queue comes back on receive; counts carry the fair figures', async () => {
+    const queue = `/queues/shape-fair-${tag}`;
+    await api('createQueue', 'POST', '/queues', { name: `shape-fair-${tag}` });
+    await api('sendMessages', 'POST', `${queue}/messages`, { body: 'a', groupId: 'tenant-a' });
+    await api('sendMessages', 'POST', `${queue}/messages`, {
+      messages: [{ id: 'b', body: 'b', groupId: 'tenant-b' }],
+    });
+    const described = await api('getQueue', 'GET', queue);
+    expect(described.body.messages).toMatchObject({
+      visible: 2,
+      fairness: { noisyGroups: 0, quietVisible: 2, quietInFlight: 0 },
+    });
+    const received = await api('receiveMessages', 'POST', `${queue}/messages/receive`, { maxMessages: 10 });
+    const groups = received.body.messages.map((m: { groupId?: string }) => m.groupId).sort();
+    expect(groups).toEqual(['tenant-a', 'tenant-b']);
+  });
+
   // Tests of a file run in order: this one, last, checks the ones above covered every documented reply.
   test('every documented reply with a body was produced and checked above', () => {
     const documented = Object.entries(documentedOperations).flatMap(([operation, { responses }]) =>

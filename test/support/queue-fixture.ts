@@ -7,6 +7,7 @@ import type { QueueRef } from '../../functions/queue/model';
 import { createQueueContext } from '../../functions/queue/service';
 import { createDynamoClient } from '../../functions/store/client';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
+import { DynamoFairnessStore } from '../../functions/store/fairness-store';
 import { DynamoQueueStore } from '../../functions/store/queue-store';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { ensureTables } from '../../infra/local/tables';
@@ -85,6 +86,7 @@ export function queueContext(
   const ctx = createQueueContext({
     store,
     deadLetters,
+    fairness: new DynamoFairnessStore({ client: dynamoClient(), tables, onConsumed: capacity.record }),
     clock,
     receiptHandleSecret: testSecret,
     defaultShardCount: options.shards ?? 4,

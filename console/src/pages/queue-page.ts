@@ -6,6 +6,7 @@ import { h, replaceChildren, uniqueId } from '../dom';
 import { count, oldestMessageAge } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
+import { fairTiles } from './fair-tiles';
 import { breadcrumb, deadLettersHref, type Page } from './page';
 import { peekPanel } from './peek-panel';
 import { sendMessageForm } from './send-message-form';
@@ -57,6 +58,7 @@ export const queuePage: Page = (main, params) => {
           ? h('a', { href: deadLettersHref(queue.deadLetterQueue) }, count(dlq?.messages?.visible))
           : 'no redrive policy',
       ),
+      ...fairTiles(queue.messages?.fairness, tile),
     );
     if (!settingsShown) {
       settingsShown = true;

@@ -1,38 +1,18 @@
 import { QueueError } from '../../queue/errors';
-import {
-  changeVisibility,
-  changeVisibilityBatch,
-  deleteMessage,
-  deleteMessageBatch,
-} from '../../queue/operations/acknowledge';
 import { describeQueueDepth, listQueuesWithDepth } from '../../queue/operations/depth';
 import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '../../queue/operations/queues';
-import { receiveMessages } from '../../queue/operations/receive';
-import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
-import { type HttpEvent, json, noContent } from '../http';
-import type { Runtime } from '../runtime';
+import { json, noContent } from '../http';
 import { consumerOperations } from './consumer-operations';
 import { inspectionOperations } from './inspection-operations';
+import { deleteOperations, receiveOperations, sendOperations } from './message-operations';
 import { openApiDocument } from './openapi';
 import { check, parseBody } from './parse';
 import { redriveOperations } from './redrive-operations';
-import {
-  attributesFromRest,
-  batchRepresentation,
-  messageRepresentation,
-  queueRepresentation,
-} from './representations';
+import { queueRepresentation } from './representations';
 import { type RestOperation, refOf } from './rest-operation';
 import * as schemas from './schemas';
 
 export type { RestOperation } from './rest-operation';
-
-/** Who is calling, for the SenderId system attribute: the IAM caller when deployed. */
-function senderOf(event: HttpEvent, runtime: Runtime): string {
-  const iam = (event.requestContext as { authorizer?: { iam?: { userId?: string; accessKey?: string } } })
-    .authorizer?.iam;
-  return iam?.userId ?? iam?.accessKey ?? runtime.account;
-}
 
 /**
  * The REST operations, by the name the route table gives them. Each decodes the request, calls
@@ -42,6 +22,9 @@ export const restOperations: Record<string, RestOperation> = {
   ...redriveOperations,
   ...inspectionOperations,
   ...consumerOperations,
+  ...sendOperations,
+  ...receiveOperations,
+  ...deleteOperations,
   openApi: async () => json(200, openApiDocument()),
 
   createQueue: async (event, runtime) => {
@@ -108,68 +91,5 @@ export const restOperations: Record<string, RestOperation> = {
   purgeQueue: async (event, runtime) => {
     const { purged, removal } = await purgeQueue(runtime.queue, refOf(event, runtime));
     return json(200, { purged, removal });
-  },
-
-  sendMessages: async (event, runtime) => {
-    const ref = refOf(event, runtime);
-    const sender = { senderId: senderOf(event, runtime) };
-    // One message, or {"messages": [...]} for a batch: the shape decides which schema applies.
-    const raw = parseBody(event, schemas.anyObject);
-    if ('messages' in raw) {
-      const { messages } = check(schemas.sendBatchRequest, raw);
-      const entries = messages.map((m) => ({ ...m, attributes: attributesFromRest(m.attributes) }));
-      const result = await sendMessageBatch(runtime.queue, ref, entries, sender);
-      return json(
-        200,
-        batchRepresentation({
-          successful: result.successful.map(({ id, messageId, message }) => ({
-            id,
-            messageId,
-            ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
-          })),
-          failed: result.failed,
-        }),
-      );
-    }
-    const message = check(schemas.sendMessageRequest, raw);
-    const sent = await sendMessage(
-      runtime.queue,
-      ref,
-      { ...message, attributes: attributesFromRest(message.attributes) },
-      sender,
-    );
-    const { sequenceNumber } = sent.message;
-    return json(201, {
-      messageId: sent.messageId,
-      ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
-    });
-  },
-
-  receiveMessages: async (event, runtime) => {
-    const input = parseBody(event, schemas.receiveRequest, { optional: true });
-    const messages = await receiveMessages(runtime.queue, refOf(event, runtime), input);
-    return json(200, { messages: messages.map(messageRepresentation) });
-  },
-
-  deleteMessage: async (event, runtime) => {
-    await deleteMessage(runtime.queue, refOf(event, runtime), event.pathParameters?.receiptHandle);
-    return noContent();
-  },
-
-  deleteMessages: async (event, runtime) => {
-    const { entries } = parseBody(event, schemas.deleteBatchRequest);
-    return json(
-      200,
-      batchRepresentation(await deleteMessageBatch(runtime.queue, refOf(event, runtime), entries)),
-    );
-  },
-
-  changeVisibility: async (event, runtime) => {
-    const request = parseBody(event, schemas.changeVisibilityRequest);
-    const ref = refOf(event, runtime);
-    if ('entries' in request)
-      return json(200, batchRepresentation(await changeVisibilityBatch(runtime.queue, ref, request.entries)));
-    await changeVisibility(runtime.queue, ref, request.receiptHandle, request.visibilityTimeoutSeconds);
-    return noContent();
   },
 };

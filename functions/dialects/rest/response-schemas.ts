@@ -32,6 +32,17 @@ export const messageCountsResponse = z.strictObject({
     .describe(
       "present only when the counts were estimated from a sample of a FIFO queue's groups (over 1,000)",
     ),
+  fairness: z
+    .strictObject({
+      noisyGroups: z.int().describe('groups holding over 10% of the in-flight messages (and 30 or more)'),
+      quietVisible: z.int().describe('visible messages outside the noisy groups'),
+      quietInFlight: z.int().describe('in-flight messages outside the noisy groups'),
+      quietOldestMessageAgeSeconds: z
+        .int()
+        .describe('how long the longest-visible message outside the noisy groups has been visible'),
+    })
+    .optional()
+    .describe('fair queues: present on standard queues that have had messages with a groupId'),
 });
 
 export const queueResponse = z.strictObject({

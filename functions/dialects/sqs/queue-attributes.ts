@@ -1,6 +1,7 @@
 import { QueueError } from '../../queue/errors';
 import { limits } from '../../queue/limits';
 import type { MessageCounts, QueueRecord, QueueRef, QueueSettings } from '../../queue/model';
+import { fairAttributeNames } from './fair-attributes';
 import { fifoQueueAttributes, readFifoAttribute } from './fifo-attributes';
 import { invalidValue } from './params';
 import { parseQueueArn, queueArn } from './queue-url';
@@ -55,6 +56,8 @@ const readable = new Set([
   ...Object.keys(stored),
   'FifoQueue',
   ...fifoOnly,
+  // Named only, never part of All (fair-attributes.ts).
+  ...fairAttributeNames,
 ]);
 
 const countNames = new Set(computed.slice(1, 4));

@@ -1,6 +1,7 @@
 import { type QueueContext, queueDoesNotExist } from '../context';
 import { kindOf } from '../kinds';
 import type { MessageCounts, QueueRecord, QueueRef } from '../model';
+import { type FairnessDepth, measureFairness } from '../shared/fairness';
 import { type ListQueuesInput, validateListQueues, validateQueueName } from '../validation';
 
 /**
@@ -13,6 +14,8 @@ export interface QueueDepth extends MessageCounts {
   oldestMessageAgeSeconds: number;
   /** Only when the counts were estimated from a sample of a FIFO queue's groups (ports/fifo-store.ts). */
   approximate?: true;
+  /** Standard queues that had group ids: noisy groups and the quiet groups' messages (fair queues). */
+  fairness?: FairnessDepth;
 }
 
 export async function measureDepth(ctx: QueueContext, queue: QueueRecord): Promise<QueueDepth> {
@@ -27,12 +30,15 @@ export async function measureDepth(ctx: QueueContext, queue: QueueRecord): Promi
     ),
   ]);
   const oldest = Math.min(now, ...since.filter((v): v is number => v !== undefined));
+  const oldestMessageAgeSeconds = Math.max(0, Math.floor((now - oldest) / 1000));
+  const fairness = await measureFairness(ctx, queue, counts, oldestMessageAgeSeconds);
   return {
     visible: counts.visible,
     inFlight: counts.inFlight,
     delayed: counts.delayed,
-    oldestMessageAgeSeconds: Math.max(0, Math.floor((now - oldest) / 1000)),
+    oldestMessageAgeSeconds,
     ...('approximate' in counts && counts.approximate ? { approximate: true as const } : {}),
+    ...(fairness ? { fairness } : {}),
   };
 }
 

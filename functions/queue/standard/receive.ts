@@ -2,10 +2,12 @@ import type { QueueContext } from '../context';
 import type { QueueRecord, ReceivedMessage } from '../model';
 import { newLeaseToken } from '../receipt-handle';
 import { reasons } from '../shared/dead-letter-reasons';
+import { noisyGroupsNow } from '../shared/fairness';
 import { longPoll } from '../shared/long-poll';
 import type { ReceiveOptions } from '../shared/queue-kind';
 import { shuffle } from '../shared/shuffle';
 import { moveExhausted } from './dead-letters';
+import { leaseQuietFirst } from './fair-receive';
 
 /**
  * Receiving from a standard queue: find candidates in the ready index (eventually consistent, may
@@ -29,6 +31,13 @@ async function leaseAvailable(
   maxMessages: number,
   visibilityTimeoutSeconds: number,
 ): Promise<ReceivedMessage[]> {
+  // Fair queues: with noisy groups, quiet groups' messages go first (no call unless groups sent lately).
+  const noisy = await noisyGroupsNow(ctx, queue);
+  if (noisy) {
+    return leaseQuietFirst(ctx, queue, noisy, maxMessages, (messageId, now, tally) =>
+      leaseOne(ctx, queue, messageId, now, visibilityTimeoutSeconds, tally),
+    );
+  }
   const received: ReceivedMessage[] = [];
   const tally = { purged: 0 };
   // Leftovers of this process's earlier receives first: when they suffice, no query at all.

@@ -1,6 +1,7 @@
 import type { QueueContext } from '../context';
 import { invalidParameter, isQueueError, QueueError } from '../errors';
 import type { BatchResult, OutgoingMessage, QueueRecord, StoredMessage } from '../model';
+import { noteGroupSends } from '../shared/fairness';
 import { prepare } from '../shared/prepare';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
 
@@ -12,7 +13,10 @@ export async function send(
   sender: SendContext,
 ): Promise<Sent> {
   const stored = prepareStandard(ctx, queue, message, sender, '');
-  const { failedIndexes } = await ctx.store.putMessages([stored]);
+  const [{ failedIndexes }] = await Promise.all([
+    ctx.store.putMessages([stored]),
+    noteGroupSends(ctx, queue, [stored]),
+  ]);
   if (failedIndexes.length > 0) {
     throw new QueueError('ServiceUnavailable', 'The message could not be stored; send it again');
   }
@@ -44,7 +48,11 @@ export async function sendBatch(
     }
   });
   if (prepared.length > 0) {
-    const { failedIndexes } = await ctx.store.putMessages(prepared.map((p) => p.message));
+    const messages = prepared.map((p) => p.message);
+    const [{ failedIndexes }] = await Promise.all([
+      ctx.store.putMessages(messages),
+      noteGroupSends(ctx, queue, messages),
+    ]);
     const failed = new Set(failedIndexes);
     prepared.forEach((p, index) => {
       if (failed.has(index)) {

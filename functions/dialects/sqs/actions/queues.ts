@@ -2,6 +2,7 @@ import { queueDoesNotExist } from '../../../queue/context';
 import { isQueueError, QueueError } from '../../../queue/errors';
 import { limits } from '../../../queue/limits';
 import type { QueueRecord, QueueRef } from '../../../queue/model';
+import { describeQueueDepth } from '../../../queue/operations/depth';
 import {
   createQueue,
   deleteQueue,
@@ -13,6 +14,7 @@ import {
   updateQueue,
 } from '../../../queue/operations/queues';
 import { validateQueueName } from '../../../queue/validation';
+import { fairAttributes, needsFairness } from '../fair-attributes';
 import { invalidValue, missing, optionalInteger, optionalString, stringList, stringMap } from '../params';
 import {
   type AttributeChanges,
@@ -111,6 +113,11 @@ export const PurgeQueue: SqsAction = async (call) => {
 export const GetQueueAttributes: SqsAction = async (call) => {
   const ref = targetQueue(call);
   const names = requestedAttributes(stringList(call.input, 'AttributeNames'));
+  if (needsFairness(names)) {
+    const { queue, depth } = await describeQueueDepth(call.runtime.queue, ref);
+    const attributes = { ...queueAttributes(queue, names, depth), ...fairAttributes(queue, depth, names) };
+    return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
+  }
   if (needsCounts(names)) {
     const { queue, counts } = await describeQueue(call.runtime.queue, ref);
     return { Attributes: queueAttributes(queue, names, counts) };
