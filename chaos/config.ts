@@ -31,6 +31,8 @@ export interface ChaosConfig {
   /** How often the sweeper runs (service seconds). */
   sweepEverySeconds: number;
   faults: FaultPlan;
+  /** The topic scenario (chaos/topics.ts): publishes to one topic with 5 queue subscriptions. */
+  topicPublishes: number;
 }
 
 const defaultFaults: FaultPlan = {
@@ -65,6 +67,7 @@ export const fullRun: ChaosConfig = {
   drainSeconds: 240,
   sweepEverySeconds: 1,
   faults: defaultFaults,
+  topicPublishes: 1_000,
 };
 
 export const shortRun: ChaosConfig = {
@@ -78,6 +81,7 @@ export const shortRun: ChaosConfig = {
   poisonRate: 0.02,
   retention: { messages: 10, retentionSeconds: 60 },
   drainSeconds: 60,
+  topicPublishes: 200,
 };
 
 const usage = `npm run chaos -- [options]   (each option also reads CHAOS_<NAME> from the environment)

@@ -8,6 +8,7 @@ import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { parseChaosCommand } from './config';
 import { formatReport } from './report';
 import { runChaos } from './scenario';
+import { formatTopicReport, runTopicChaos } from './topics';
 
 async function main(): Promise<number> {
   const command = parseChaosCommand(process.argv.slice(2), process.env);
@@ -20,9 +21,17 @@ async function main(): Promise<number> {
   try {
     const endpoint = command.endpoint ?? dynamodb!.endpoint;
     log(`DynamoDB at ${endpoint}`);
-    const result = await runChaos(command.config, { dynamodbEndpoint: endpoint, log });
-    console.log(formatReport(result));
-    return result.checks.violations.length === 0 ? 0 : 1;
+    // CHAOS_TOPICS_ONLY=1 runs only the topic scenario (chaos/topics.ts).
+    const queueViolations =
+      process.env.CHAOS_TOPICS_ONLY === '1'
+        ? 0
+        : await runChaos(command.config, { dynamodbEndpoint: endpoint, log }).then((result) => {
+            console.log(formatReport(result));
+            return result.checks.violations.length;
+          });
+    const topics = await runTopicChaos(command.config, { dynamodbEndpoint: endpoint, log });
+    console.log(formatTopicReport(topics));
+    return queueViolations + topics.violations.length === 0 ? 0 : 1;
   } finally {
     await dynamodb?.stop();
   }

@@ -53,7 +53,7 @@ const signingHint =
   '(locally, create a key with: npm run keys -- create)';
 
 /** What a person can do about a refusal, by its code; nothing when the detail already says it. */
-function hintFor(status: number, code: string | undefined): string | undefined {
+function hintFor(status: number, code: string | undefined, detail?: string): string | undefined {
   if (code === 'MissingAuthenticationToken' || status === 401) return signingHint;
   if (code === 'InvalidClientTokenId') {
     return 'the access key is unknown or revoked: check AWS_ACCESS_KEY_ID or --profile (npm run keys -- list)';
@@ -65,6 +65,10 @@ function hintFor(status: number, code: string | undefined): string | undefined {
   if (code === 'QueueDoesNotExist') return 'list the queues with: dq list';
   if (code === 'QueueNameExists') {
     return 'change its settings with: dq update <queue> [options] (dq update --help lists them)';
+  }
+  if (code === 'NotFound' && detail === 'Topic does not exist') return 'list the topics with: dq topics';
+  if (code === 'NotFound' && detail === 'Subscription does not exist') {
+    return "list the topic's subscriptions with: dq subscriptions <topic>";
   }
   // A route the tool knows and the service does not: the service predates this command.
   if (code === 'NotFound' || code === 'MethodNotAllowed') {
@@ -81,7 +85,7 @@ export function refusal(status: number, problem: Problem | undefined, text: stri
   return new CliError(
     detail ? `${title}: ${detail}` : title,
     exitCodes.refused,
-    hintFor(status, problem?.code),
+    hintFor(status, problem?.code, problem?.detail),
     {
       status,
       ...(problem?.code ? { code: problem.code } : {}),

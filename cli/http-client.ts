@@ -80,3 +80,4 @@ function isProblem(value: unknown): value is Problem {
 }
 
 export const queuePath = (name: string) => `/queues/${encodeURIComponent(name)}`;
+export const topicPath = (name: string) => `/topics/${encodeURIComponent(name)}`;

@@ -2,10 +2,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerMessageCommands } from './commands/messages';
+import { registerPublishCommand } from './commands/publish';
 import { registerUpdateCommand } from './commands/queue-settings';
 import { registerQueueCommands } from './commands/queues';
 import { registerStatsCommand } from './commands/stats';
+import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerTailCommand } from './commands/tail';
+import { registerTopicCommands } from './commands/topics';
 import { defaultEndpoint } from './context';
 import { CliError, exitCodeHelp, exitCodes } from './errors';
 
@@ -42,6 +45,9 @@ ${exitCodeHelp}`,
   registerTailCommand(program);
   registerDeadLetterCommands(program);
   registerStatsCommand(program);
+  registerTopicCommands(program);
+  registerPublishCommand(program);
+  registerSubscriptionCommands(program);
   // Subcommands inherit exitOverride (set above, before they were added): usage errors come back to run().
   return program;
 }

@@ -6,6 +6,7 @@
 //   handlers/<name>.js    one module per function, which the construct hands to NodejsFunction to
 //                         bundle (with the user's esbuild) when the user's app synthesizes
 //   console-assets.json   the web console, built once here instead of in every user's synth
+//   openapi.json          the REST API's OpenAPI document, which the queues function serves
 // Libraries stay external everywhere: they are the package's dependencies (or peers: aws-cdk-lib,
 // constructs) and resolve from the user's node_modules.
 
@@ -16,8 +17,9 @@ import { build } from 'esbuild';
 // @ts-expect-error: a plain ES module without declarations
 import { buildCli } from '../cli/build.mjs';
 import { buildConsoleAssets } from '../console/build';
+import { openApiDocument } from '../functions/dialects/rest/openapi';
 import { enabledFunctions } from '../infra/aws/function-catalog';
-import { builtConsoleAssets, builtHandlersDir, packageRoot } from '../infra/aws/package-layout';
+import { builtConsoleAssets, builtHandlersDir, builtOpenApi, packageRoot } from '../infra/aws/package-layout';
 
 const dist = join(packageRoot, 'dist');
 // Built aside, then moved into place part by part: tests running the dq bin (dist/cli, rebuilt in
@@ -60,6 +62,7 @@ await build({
 });
 
 writeFileSync(join(aside, relative(dist, builtConsoleAssets)), JSON.stringify(await buildConsoleAssets()));
+writeFileSync(join(aside, relative(dist, builtOpenApi)), JSON.stringify(openApiDocument()));
 
 const tsc = spawnSync(
   process.execPath,

@@ -1,13 +1,20 @@
 import type {
+  CreateSubscriptionRequest,
   DeadLetterBrowseQuery,
   DeadLetterPage,
   PeekedMessage,
   ProblemDetails,
+  PublishRequest,
+  PublishResult,
   Queue,
   QueuePage,
   QueueStats,
   RedriveRequest,
   RedriveTask,
+  Subscription,
+  SubscriptionPage,
+  Topic,
+  TopicPage,
 } from '../../functions/dialects/rest/client-types';
 import { loadCredentials } from './credentials';
 import { signRequest } from './sigv4';
@@ -86,6 +93,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 }
 
 const q = (name: string) => `/queues/${encodeURIComponent(name)}`;
+const t = (name: string) => `/topics/${encodeURIComponent(name)}`;
 
 function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -121,7 +129,42 @@ export const api = {
     call<RedriveTask>('GET', `${q(name)}/redrive/${encodeURIComponent(taskId)}`),
   cancelRedrive: (name: string, taskId: string) =>
     call<RedriveTask>('POST', `${q(name)}/redrive/${encodeURIComponent(taskId)}/cancel`),
+  listTopics: (nextToken?: string) => call<TopicPage>('GET', `/topics${query({ nextToken })}`),
+  getTopic: (name: string) => call<Topic>('GET', t(name)),
+  createTopic: (request: { name: string; fifo?: boolean }) => call<Topic>('POST', '/topics', request),
+  listSubscriptions: (topic: string, nextToken?: string) =>
+    call<SubscriptionPage>('GET', `${t(topic)}/subscriptions${query({ nextToken })}`),
+  subscribe: (topic: string, request: CreateSubscriptionRequest) =>
+    call<Subscription>('POST', `${t(topic)}/subscriptions`, request),
+  unsubscribe: (topic: string, id: string) =>
+    call<void>('DELETE', `${t(topic)}/subscriptions/${encodeURIComponent(id)}`),
+  publish: (topic: string, message: PublishRequest) =>
+    call<PublishResult>('POST', `${t(topic)}/messages`, message),
 };
+
+/** Every topic, page after page (SNS pages by 100). */
+export async function allTopics(): Promise<Topic[]> {
+  const topics: Topic[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await api.listTopics(nextToken);
+    topics.push(...page.topics);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return topics;
+}
+
+/** A topic's subscriptions, every page. */
+export async function allSubscriptions(topic: string): Promise<Subscription[]> {
+  const subscriptions: Subscription[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await api.listSubscriptions(topic, nextToken);
+    subscriptions.push(...page.subscriptions);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return subscriptions;
+}
 
 /** Every queue, page after page (the list page shows them all). */
 export async function allQueues(counts: boolean): Promise<Queue[]> {

@@ -6,6 +6,8 @@ import type { Page } from './pages/page';
 import { queueListPage } from './pages/queue-list';
 import { queuePage } from './pages/queue-page';
 import { signInPage } from './pages/sign-in';
+import { topicListPage } from './pages/topic-list';
+import { topicPage } from './pages/topic-page';
 
 /**
  * The console's entry: hash routes to pages, the account area (sign in / sign out), and the
@@ -19,6 +21,8 @@ const routes: { pattern: RegExp; page: Page; title: (params: Record<string, stri
     page: deadLettersPage,
     title: (p) => `Dead letters in ${p.name}`,
   },
+  { pattern: /^#\/topics\/?$/, page: topicListPage, title: () => 'Topics' },
+  { pattern: /^#\/topics\/(?<name>[^/]+)$/, page: topicPage, title: (p) => `Topic ${p.name!}` },
 ];
 
 const main = document.getElementById('main')!;

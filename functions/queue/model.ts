@@ -79,6 +79,12 @@ export interface OutgoingMessage {
   groupId?: string;
   /** FIFO only (SQS MessageDeduplicationId): a second send with the same id within 5 minutes is not stored. */
   deduplicationId?: string;
+  /**
+   * Set by internal senders only (a topic's fan-out; no dialect passes it): the message's id, so a
+   * repeated send of the same message finds the first one's item (or its tombstone) and stores
+   * nothing. Standard queues only.
+   */
+  messageId?: string;
 }
 
 /** A message as the store keeps it. */

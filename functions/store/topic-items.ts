@@ -111,13 +111,22 @@ export function itemToSubscription(item: Item): SubscriptionRecord {
   return subscription;
 }
 
-export function outboxItem(shard: number, message: PublishedMessage, targets: DeliveryTarget[]): Item {
-  return {
+/** The sort key's time is when the entry is due to the sweeper: its publish time, or earlier. */
+export function outboxItem(
+  shard: number,
+  message: PublishedMessage,
+  targets: DeliveryTarget[],
+  options: { dueAt?: number; claimedUntil?: number } = {},
+): Item {
+  const due = Math.max(0, options.dueAt ?? message.publishedAt);
+  const item: Item = {
     pk: str(outboxPartition(shard)),
-    sk: str(`${String(message.publishedAt).padStart(13, '0')}#${message.messageId}`),
+    sk: str(`${String(due).padStart(13, '0')}#${message.messageId}`),
     m: str(JSON.stringify(message)),
     tg: str(JSON.stringify(targets)),
   };
+  if (options.claimedUntil !== undefined) item.l = { N: String(options.claimedUntil) };
+  return item;
 }
 
 /** An outbox entry's key travels through the domain as one opaque string. */

@@ -223,8 +223,12 @@ export class DynamoTopicStore extends DynamoBase implements TopicStore {
     }
   }
 
-  async putOutbox(message: PublishedMessage, targets: DeliveryTarget[]) {
-    const item = outboxItem(Math.floor(Math.random() * outboxShards), message, targets);
+  async putOutbox(
+    message: PublishedMessage,
+    targets: DeliveryTarget[],
+    options?: { dueAt?: number; claimedUntil?: number },
+  ) {
+    const item = outboxItem(Math.floor(Math.random() * outboxShards), message, targets, options);
     await this.run('putOutbox', (c) =>
       this.client.send(new PutItemCommand({ ...c, TableName: this.messages, Item: item })),
     );

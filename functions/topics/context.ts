@@ -20,6 +20,11 @@ export interface TopicsContext {
   sequence: SequenceNumbers;
   /** An outbox entry older than this is finished by the sweeper (a publish that died mid-fan-out). */
   outboxGraceMs: number;
+  /**
+   * How many deliveries Publish makes before it answers; a topic with more matching subscriptions
+   * leaves the rest to the sweeper's next run.
+   */
+  inlineDeliveries: number;
 }
 
 export interface TopicsContextOptions {
@@ -29,6 +34,7 @@ export interface TopicsContextOptions {
   signingKey?: KeyObject;
   cacheMs?: number;
   outboxGraceMs?: number;
+  inlineDeliveries?: number;
 }
 
 export function createTopicsContext(options: TopicsContextOptions): TopicsContext {
@@ -41,6 +47,7 @@ export function createTopicsContext(options: TopicsContextOptions): TopicsContex
     cache: new TopicCache(options.store, clock, options.cacheMs ?? 2_000),
     sequence: new SequenceNumbers(),
     outboxGraceMs: options.outboxGraceMs ?? 60_000,
+    inlineDeliveries: options.inlineDeliveries ?? 20,
   };
 }
 

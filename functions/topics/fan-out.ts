@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isQueueError } from '../queue/errors';
 import type { MessageAttributes, OutgoingMessage } from '../queue/model';
 import { sendMessage } from '../queue/operations/send';
@@ -14,7 +15,9 @@ import { parseQueueArn } from './subscriptions';
  * deleted queue.
  *
  * Repeated deliveries (a sweeper finishing a fan-out that died midway) reach FIFO queues with the
- * same deduplication id, so FIFO queues store them once within SQS's 5-minute window.
+ * same deduplication id, so FIFO queues store them once within SQS's 5-minute window, and standard
+ * queues with the same message id (deliveryId), which their conditional put stores once while the
+ * item or its tombstone lasts (15 minutes after a delete).
  */
 export interface FanOutResult {
   remaining: DeliveryTarget[];
@@ -55,8 +58,11 @@ async function deliver(
         }),
       };
   if (message.groupId !== undefined) outgoing.groupId = message.groupId;
-  // One publish is one message in each queue: its id names it in every FIFO queue's window.
+  // One publish is one message in each queue: its id names it in every FIFO queue's window, and a
+  // standard queue gets it under an id made from the publish and the subscription, so a re-run of
+  // this delivery (a sweeper finishing a fan-out that died midway) finds the first one's item.
   if (queue.name.endsWith('.fifo')) outgoing.deduplicationId = message.messageId;
+  else outgoing.messageId = deliveryId(message.messageId, target.subscriptionId);
   try {
     await sendMessage(ctx.queue, queue, outgoing, { senderId: topicArn(message.topic) });
     return 'delivered';
@@ -69,6 +75,16 @@ async function deliver(
     warn('delivery failed', message, target, (error as Error)?.name ?? 'Error');
     return 'retry';
   }
+}
+
+/**
+ * The queue message id of one publish's delivery to one subscription: the same on every attempt,
+ * shaped as a UUID (as every other message id) from a SHA-256 of both ids.
+ */
+export function deliveryId(messageId: string, subscriptionId: string): string {
+  const hex = createHash('sha256').update(`${messageId}/${subscriptionId}`).digest('hex');
+  // Version 8 (custom) and the RFC 9562 variant, so it reads as the UUID it stands in for.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Raw delivery: SNS attributes become SQS attributes (String.Array travels as a String). */

@@ -40,8 +40,15 @@ export interface TopicStore {
     windowMs: number,
   ): Promise<{ duplicateOf?: { messageId: string; sequenceNumber: string } }>;
 
-  /** Writes a published message with its targets before the publish is answered. */
-  putOutbox(message: PublishedMessage, targets: OutboxEntry['targets']): Promise<string>;
+  /**
+   * Writes a published message with its targets before the publish is answered. `dueAt` (default
+   * the publish time) is what listStaleOutbox compares; `claimedUntil` holds it for the publisher.
+   */
+  putOutbox(
+    message: PublishedMessage,
+    targets: OutboxEntry['targets'],
+    options?: { dueAt?: number; claimedUntil?: number },
+  ): Promise<string>;
   /** Keeps only `remaining` targets (after partial delivery) and releases any claim. */
   updateOutbox(key: string, remaining: OutboxEntry['targets']): Promise<void>;
   removeOutbox(key: string): Promise<void>;

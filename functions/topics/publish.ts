@@ -10,9 +10,10 @@ export type { PublishInput } from './model';
 
 /**
  * Publish: validate, decide which subscriptions want the message (filter policies are read at
- * publish time), write the outbox entry, and only then answer. The fan-out runs before the answer
- * too when it can; whatever it could not finish stays in the outbox for the sweeper (sweep.ts),
- * so an acknowledged publish reaches every matching subscription at least once.
+ * publish time), write the outbox entry, and only then answer. The fan-out to the first
+ * `inlineDeliveries` subscriptions runs before the answer; whatever it could not finish, and the
+ * deliveries past those, stay in the outbox for the sweeper (sweep.ts), so an acknowledged publish
+ * reaches every matching subscription at least once.
  */
 
 export interface PublishResult {
@@ -63,16 +64,29 @@ export async function publish(
   }
   const targets = await matchingTargets(ctx, topic, message);
   if (targets.length === 0) return resultOf(message, targets, 0);
-  const key = await ctx.store.putOutbox(message, targets);
-  const { remaining } = await fanOut(ctx, message, targets);
-  // Settling the outbox is bookkeeping: if it fails, the sweeper delivers the rest again later.
+  // Many subscriptions: deliver the first few, answer, and leave the rest to the sweeper at once
+  // (the entry is due now, not after the grace period), so the publisher does not wait for them.
+  const inline = targets.slice(0, ctx.inlineDeliveries);
+  const deferred = targets.slice(ctx.inlineDeliveries);
+  const now = ctx.clock.now();
+  const key = await ctx.store.putOutbox(
+    message,
+    targets,
+    deferred.length > 0
+      ? { dueAt: now - ctx.outboxGraceMs - 1, claimedUntil: now + ctx.outboxGraceMs }
+      : undefined,
+  );
+  const { remaining } = await fanOut(ctx, message, inline);
+  const owed = [...remaining, ...deferred];
+  // Settling the outbox is bookkeeping: if it fails, the sweeper delivers the rest again later
+  // (to the same message ids in standard queues, the same deduplication ids in FIFO queues).
   try {
-    if (remaining.length === 0) await ctx.store.removeOutbox(key);
-    else if (remaining.length < targets.length) await ctx.store.updateOutbox(key, remaining);
+    if (owed.length === 0) await ctx.store.removeOutbox(key);
+    else if (owed.length < targets.length || deferred.length > 0) await ctx.store.updateOutbox(key, owed);
   } catch {
-    // the entry stays whole; the sweeper finishes it (FIFO queues deduplicate the repeats)
+    // the entry stays whole; the sweeper finishes it
   }
-  return resultOf(message, targets, remaining.length);
+  return resultOf(message, targets, owed.length);
 }
 
 function resultOf(message: PublishedMessage, targets: DeliveryTarget[], pending: number): PublishResult {

@@ -1,5 +1,5 @@
 import type { FunctionName } from '../../functions/routes';
-import { consoleAssetsCommands } from './package-layout';
+import { consoleAssetsCommands, openApiCommands } from './package-layout';
 
 /**
  * Every Lambda function of the service in one table: its entry file, its size and time budget, and
@@ -94,6 +94,9 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
       messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
       readyIndex: ['Query'],
     },
+    // The OpenAPI document goes into openapi.json beside the function's code (generated at synth
+    // time), so the generator and zod's JSON Schema code stay out of the bundle.
+    afterBundling: openApiCommands,
     routeAuthorization: 'iam',
     enabled: true,
   },

@@ -13,9 +13,16 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec, ServiceFunctionName } from './function-catalog';
-import { alarmPeriod, gaugeMetric, serviceMetrics, throttledRequests } from './service-metrics';
+import {
+  alarmPeriod,
+  gaugeMetric,
+  serviceMetrics,
+  throttledRequests,
+  topicDeliveriesDroppedMetric,
+} from './service-metrics';
 
 export { serviceMetrics } from './service-metrics';
 
@@ -25,6 +32,8 @@ export interface QueueMonitoringProps {
   messagesTableName: string;
   stage: HttpStage;
   oldestMessageAgeAlarm: Duration;
+  /** Log groups of the functions that deliver topic messages (topics, sweeper), by function name. */
+  deliveryLogGroups?: { name: string; logGroup: ILogGroup }[];
 }
 
 const period = alarmPeriod;
@@ -46,6 +55,28 @@ export class QueueMonitoring extends Construct {
       props.oldestMessageAgeAlarm.toSeconds(),
       `A message has waited over ${props.oldestMessageAgeAlarm.toHumanString()}: consumers fall behind`,
     );
+
+    // Topic deliveries given up: counted from the delivering functions' logs, alarmed on the first.
+    const deliveryLogGroups = props.deliveryLogGroups ?? [];
+    for (const { name, logGroup } of deliveryLogGroups) {
+      new MetricFilter(this, `${name}-DroppedDeliveries`, {
+        logGroup,
+        // The phrase, not a JSON selector: Lambda's JSON log format keeps the function's own JSON
+        // line as a string inside its `message`.
+        filterPattern: FilterPattern.allTerms('delivery dropped'),
+        metricNamespace: serviceMetrics.namespace,
+        metricName: serviceMetrics.topicDeliveriesDropped,
+        metricValue: '1',
+      });
+    }
+    if (deliveryLogGroups.length > 0) {
+      this.alarm(
+        'TopicDeliveriesDropped',
+        topicDeliveriesDroppedMetric(),
+        1,
+        'A topic delivery was given up: a subscribed queue is gone or refuses the message (see the delivery dropped log lines)',
+      );
+    }
 
     for (const [name, { fn }] of props.functions) {
       this.alarm(`${name}-Errors`, fn.metricErrors({ period }), 1, `The ${name} function failed`);

@@ -29,6 +29,7 @@ export const fromSources = existsSync(join(packageRoot, 'functions', 'handlers')
 /** Where the package build puts each function's module and the console's assets. */
 export const builtHandlersDir = join(packageRoot, 'dist', 'handlers');
 export const builtConsoleAssets = join(packageRoot, 'dist', 'console-assets.json');
+export const builtOpenApi = join(packageRoot, 'dist', 'openapi.json');
 
 /** The file esbuild bundles for a function whose source is `entry` (relative to the root). */
 export function handlerEntry(entry: string): string {
@@ -51,6 +52,25 @@ export function consoleAssetsCommands(outputDir: string): string[] {
     ];
   }
   const copy = `require('node:fs').copyFileSync(${JSON.stringify(builtConsoleAssets)}, require('node:path').join(${JSON.stringify(outputDir)}, 'console-assets.json'))`;
+  return [quote([process.execPath, '-e', copy])];
+}
+
+/**
+ * Shell commands that put the OpenAPI document (openapi.json) into the queues function's bundle
+ * folder: generated from the sources in the checkout, copied from the package build when installed.
+ */
+export function openApiCommands(outputDir: string): string[] {
+  const quote = (parts: string[]) => parts.map((part) => JSON.stringify(part)).join(' ');
+  if (fromSources) {
+    return [
+      quote([
+        join(packageRoot, 'node_modules/.bin/tsx'),
+        join(packageRoot, 'functions/dialects/rest/write-openapi.ts'),
+        outputDir,
+      ]),
+    ];
+  }
+  const copy = `require('node:fs').copyFileSync(${JSON.stringify(builtOpenApi)}, require('node:path').join(${JSON.stringify(outputDir)}, 'openapi.json'))`;
   return [quote([process.execPath, '-e', copy])];
 }
 

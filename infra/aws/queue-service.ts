@@ -18,7 +18,12 @@ import { QueueMonitoring } from './monitoring';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { type QueueServiceProps, resolveQueueServiceProps } from './queue-service-props';
 import { ServiceFunction } from './service-function';
-import { gaugeMetric, serviceMetrics, throttledRequests } from './service-metrics';
+import {
+  gaugeMetric,
+  serviceMetrics,
+  throttledRequests,
+  topicDeliveriesDroppedMetric,
+} from './service-metrics';
 import { tableFromLayout } from './tables';
 
 export type { QueueGrantOptions } from './grants';
@@ -157,6 +162,13 @@ export class QueueService extends Construct {
       messagesTableName: names.messages,
       stage: this.httpApi.stage,
       oldestMessageAgeAlarm: config.oldestMessageAgeAlarm,
+      // Topic deliveries happen in Publish (topics) and in the outbox sweep (sweeper).
+      deliveryLogGroups: functions.has('topics')
+        ? (['topics', 'sweeper'] as const).flatMap((name) => {
+            const f = functions.get(name);
+            return f ? [{ name, logGroup: f.logGroup }] : [];
+          })
+        : [],
     });
 
     acknowledgeNagFindings(this, { tracing: config.tracing });
@@ -208,6 +220,11 @@ export class QueueService extends Construct {
   }
 
   /** Age in seconds of the oldest message not yet received, over all queues (Maximum, 5 minutes). */
+  /** Topic deliveries given up (a subscribed queue gone, or refusing the message), summed. */
+  metricTopicDeliveriesDropped(options?: MetricOptions): Metric {
+    return topicDeliveriesDroppedMetric(options);
+  }
+
   metricApproximateAgeOfOldestMessage(options?: MetricOptions): Metric {
     return gaugeMetric(serviceMetrics.oldestMessageAge, this.messagesTableName, options);
   }

@@ -17,7 +17,25 @@ export const serviceMetrics = {
   deadLetterMessages: 'DeadLetterMessages',
   /** Age in seconds of the oldest message not yet received, over all queues (gauge). */
   oldestMessageAge: 'ApproximateAgeOfOldestMessage',
+  /**
+   * Topic deliveries given up (the subscribed queue is gone or refuses the message), counted from
+   * the topics and sweeper functions' `delivery dropped` log lines by metric filters. A metric filter
+   * can take dimensions only from the log line, which does not name the deployment: deployments in
+   * one account and region share this series.
+   */
+  topicDeliveriesDropped: 'TopicDeliveriesDropped',
 } as const;
+
+/** Dropped topic deliveries, summed over the period. */
+export function topicDeliveriesDroppedMetric(options: MetricOptions = {}): Metric {
+  return new Metric({
+    namespace: serviceMetrics.namespace,
+    metricName: serviceMetrics.topicDeliveriesDropped,
+    statistic: Stats.SUM,
+    period: alarmPeriod,
+    ...options,
+  });
+}
 
 /** The period of every alarm. */
 export const alarmPeriod = Duration.minutes(5);

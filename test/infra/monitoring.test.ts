@@ -74,6 +74,31 @@ describe('alarms, dashboard and outputs', () => {
     ]);
   });
 
+  it('counts dropped topic deliveries from the topics and sweeper logs, and alarms on the first', () => {
+    const filters = Object.values(resourcesOf(template, 'AWS::Logs::MetricFilter'));
+    const logGroups = ['topics', 'sweeper'].map((name) => ({
+      Ref: logicalIdOf(stack, service.functions.get(name as 'topics')!.logGroup),
+    }));
+    expect(filters.map((filter: CfnResource) => filter.Properties.LogGroupName)).toEqual(logGroups);
+    for (const filter of filters) {
+      expect(filter.Properties).toMatchObject({
+        FilterPattern: '"delivery dropped"',
+        MetricTransformations: [
+          {
+            MetricNamespace: 'ServerlessQueue',
+            MetricName: serviceMetrics.topicDeliveriesDropped,
+            MetricValue: '1',
+          },
+        ],
+      });
+    }
+    expect(
+      alarmOn(serviceMetrics.namespace, serviceMetrics.topicDeliveriesDropped).map(
+        (alarm: CfnResource) => alarm.Properties,
+      ),
+    ).toMatchObject([{ Statistic: 'Sum', Threshold: 1, TreatMissingData: 'notBreaching' }]);
+  });
+
   it('builds one dashboard showing every alarm', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     expect(service.monitoring.alarms).toHaveLength(alarms.length);

@@ -178,6 +178,7 @@ describe('the packed package in a user CDK app', () => {
         'dist/types/client/index.d.ts',
         'dist/handlers/queues.js',
         'dist/console-assets.json',
+        'dist/openapi.json',
       ]),
     );
     // Built output only: no TypeScript sources, tests, source maps or leftovers of a build.
@@ -214,6 +215,21 @@ describe('the packed package in a user CDK app', () => {
     const withCode = bundles.filter((dir) => existsSync(join(outdir, dir, 'index.mjs')));
     expect(withCode.length).toBeGreaterThanOrEqual(8);
     expect(bundles.some((dir) => existsSync(join(outdir, dir, 'console-assets.json')))).toBe(true);
+    // The queues function serves the OpenAPI document from the file beside its code, written at synth.
+    const withDocument = bundles.filter((dir) => existsSync(join(outdir, dir, 'openapi.json')));
+    expect(withDocument).toHaveLength(1);
+    const served = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { handler } = await import(${JSON.stringify(join(outdir, withDocument[0]!, 'index.mjs'))});
+         const reply = await handler({ routeKey: 'GET /openapi.json', requestContext: {}, headers: {} }, {});
+         process.stdout.write(JSON.stringify({ status: reply.statusCode, openapi: JSON.parse(reply.body).openapi }));`,
+      ],
+      { cwd: app, env: { ...cleanEnv(), RECEIPT_HANDLE_SECRET: 'x'.repeat(32), AWS_REGION: 'us-east-1' } },
+    );
+    expect(JSON.parse(served.stdout)).toEqual({ status: 200, openapi: '3.1.0' });
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
     template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'user-messages' });
 

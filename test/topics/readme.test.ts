@@ -16,9 +16,14 @@ function topicBlocks(): string[] {
 
 test('the curl and aws CLI examples of the Topics section work', async () => {
   const blocks = topicBlocks();
-  expect(blocks).toHaveLength(2);
+  expect(blocks).toHaveLength(3);
   const script = blocks.join('\n').replaceAll('http://127.0.0.1:9324', url());
-  const env = { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+  const env = {
+    ...process.env,
+    DQ_ENDPOINT: url(),
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
   const { stdout } = await run('bash', ['-e', '-c', script], { env });
   // The paid order reached paid-orders as published, the open one did not; audit got both, enveloped.
   expect(stdout).toContain('"body":"{\\"state\\":\\"paid\\",\\"total\\":250}"');
@@ -26,4 +31,7 @@ test('the curl and aws CLI examples of the Topics section work', async () => {
   expect(stdout).toContain('\\"Type\\": \\"Notification\\"');
   expect(stdout).toContain('"TopicArn": "arn:aws:sns:us-east-1:000000000000:alerts"');
   expect(stdout).toMatch(/"MessageId": "[0-9a-f-]{36}"/);
+  // dq: the eu parcel matched the filter, the us one did not.
+  expect(stdout).toMatch(/Published \S+ to shipments: matched 1 subscription \(\S+\)/);
+  expect(stdout).toContain('to shipments: it matched no subscription');
 }, 180_000);

@@ -10,6 +10,7 @@ import type {
   sendMessageRequest,
   updateQueueRequest,
 } from './schemas';
+import type * as topicReplies from './topic-schemas';
 
 /**
  * The REST dialect's requests and replies as its clients (the web console, dq and the package's
@@ -57,3 +58,14 @@ export type ChangeVisibilityRequest = z.input<typeof changeVisibilityRequest>;
 export type RedriveRequest = z.input<typeof startRedriveRequest>;
 /** Query parameters of GET /queues/{name}/dead-letters, as numbers and strings before encoding. */
 export type DeadLetterBrowseQuery = z.output<typeof browseQuery>;
+
+// Topics (their schemas live in topic-schemas.ts).
+export type Topic = z.output<typeof topicReplies.topicResponse>;
+export type TopicPage = z.output<typeof topicReplies.listTopicsResponse>;
+export type Subscription = z.output<typeof topicReplies.subscriptionResponse>;
+export type SubscriptionPage = z.output<typeof topicReplies.listSubscriptionsResponse>;
+export type PublishResult = z.output<typeof topicReplies.publishResponse>;
+export type PublishBatchResult = z.output<typeof topicReplies.publishBatchResponse>;
+export type CreateTopicRequest = z.input<typeof topicReplies.createTopicRequest>;
+export type CreateSubscriptionRequest = z.input<typeof topicReplies.createSubscriptionRequest>;
+export type PublishRequest = z.input<typeof topicReplies.publishRequest>;

@@ -5,7 +5,7 @@ import { json, noContent } from '../http';
 import { consumerOperations } from './consumer-operations';
 import { inspectionOperations } from './inspection-operations';
 import { deleteOperations, receiveOperations, sendOperations } from './message-operations';
-import { openApiDocument } from './openapi';
+import { servedOpenApiDocument } from './openapi-file';
 import { check, parseBody } from './parse';
 import { redriveOperations } from './redrive-operations';
 import { queueRepresentation } from './representations';
@@ -25,7 +25,7 @@ export const restOperations: Record<string, RestOperation> = {
   ...sendOperations,
   ...receiveOperations,
   ...deleteOperations,
-  openApi: async () => json(200, openApiDocument()),
+  openApi: async () => json(200, await servedOpenApiDocument()),
 
   createQueue: async (event, runtime) => {
     const { name, shardCount, tags, fifo, ...settings } = parseBody(event, schemas.createQueueRequest);

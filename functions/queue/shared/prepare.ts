@@ -40,7 +40,7 @@ export function prepare(
   }
   const now = ctx.clock.now();
   const stored: StoredMessage = {
-    id: randomUUID(),
+    id: message.messageId ?? randomUUID(),
     queueId: queue.id,
     shard: Math.floor(Math.random() * queue.shardCount),
     body,
