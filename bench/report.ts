@@ -5,6 +5,7 @@ import { type CostRow, costTable } from './costs/table';
 import { type FairnessRow, fairnessTable } from './fairness';
 import type { BenchOptions } from './options';
 import type { RowResult } from './rows';
+import { type ScheduleSpread, scheduleSpreadTable } from './schedule-spread';
 import type { ShardModel } from './shards';
 import { fixed, textTable } from './table';
 import type { TargetCheck } from './targets-check';
@@ -21,6 +22,8 @@ export interface BenchReport {
   /** The cost table (costs/table.ts) and the work it priced. */
   costs: { rows: CostRow[]; measured: CostMeasurements };
   shards: ShardModel;
+  /** On-time delivery of scheduled messages (bench/schedule-spread.ts). */
+  schedule?: ScheduleSpread;
   bundles?: BundleResult[];
   targets: TargetCheck[];
 }
@@ -203,6 +206,7 @@ export function fullText(report: BenchReport): string {
     costTable(report.costs.rows),
     shardTable(report.shards),
   ];
+  if (report.schedule) parts.push(scheduleSpreadTable(report.schedule));
   if (report.bundles) parts.push(bundleTable(report.bundles, report.options.initRuns));
   parts.push(targetTable(report.targets));
   parts.push(`Total bench time: ${report.durationSeconds.toFixed(0)} s`);

@@ -14,6 +14,7 @@ import { measureCostWork } from './costs/measure';
 import { costRows, costTable } from './costs/table';
 import { fairnessTable, measureFairness } from './fairness';
 import { parseOptions } from './options';
+import { measurePriorityCost, priorityTable } from './priorities';
 import {
   type BenchReport,
   bundleTable,
@@ -25,6 +26,7 @@ import {
   throughputTable,
 } from './report';
 import { runRows } from './rows';
+import { measureScheduleSpread, scheduleSpreadTable } from './schedule-spread';
 import { shardModel } from './shards';
 import { checkTargets } from './targets-check';
 
@@ -67,6 +69,22 @@ try {
     tables: costTables,
     shards: options.shards,
     bodies: [800, 1024, 200 * 1024],
+  });
+  log('receive cost with and without priorities ...');
+  const priorities = await measurePriorityCost({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+  });
+  log('on-time delivery of 1,000 messages due at the same second ...');
+  const scheduleTables = tableNames('bench-schedule-');
+  const scheduleSetup = createDynamoClient({ DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1' });
+  await ensureTables(scheduleSetup, scheduleTables);
+  scheduleSetup.destroy();
+  const schedule = await measureScheduleSpread({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: scheduleTables,
+    shards: options.shards,
   });
   log('fair queues: calls per send and receive with and without group ids ...');
   const fairness = await measureFairness({
@@ -114,6 +132,7 @@ try {
     fairness,
     costs: { rows: costs, measured: costWork },
     shards,
+    schedule,
     ...(bundles ? { bundles } : {}),
     targets: checkTargets(rows, capacity, bundles),
   };
@@ -123,14 +142,19 @@ try {
   console.log(`${capacityTable(report)}\n`);
   console.log(`${fairnessTable(fairness)}\n`);
   console.log(`${costTable(costs)}\n`);
+  console.log(`${priorityTable(priorities, options.shards)}\n`);
   console.log(`${shardTable(shards)}\n`);
+  console.log(`${scheduleSpreadTable(schedule)}\n`);
   if (bundles) console.log(`${bundleTable(bundles, options.initRuns)}\n`);
   console.log(`${targetTable(report.targets)}\n`);
 
   const out = resolve(options.outDir);
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(out, 'bench.txt'), `${fullText(report)}\n`);
+  writeFileSync(join(out, 'bench.json'), `${JSON.stringify({ ...report, priorities }, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'bench.txt'),
+    `${fullText(report)}\n\n${priorityTable(priorities, options.shards)}\n`,
+  );
   writeFileSync(join(out, 'throughput.svg'), throughputSvg(report));
   writeFileSync(join(out, 'shards.svg'), shardsSvg(report));
   log(`wrote ${join(options.outDir, 'bench.json')}, bench.txt, throughput.svg and shards.svg`);

@@ -7,12 +7,15 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import type { QueueRecord } from '../functions/queue/model';
+import { readyShards } from '../functions/queue/shared/priority';
+import { readyPartition } from '../functions/store/items';
 import { readyIndexName, type TableNames } from '../functions/store/table-layout';
 
 /**
  * Reads what is left in a queue straight from DynamoDB, through a client without faults and
  * without going through the service: every message item of the queue (the ready index lists
- * all of them, in every state), read back consistently from the table.
+ * all of them, in every state and at every priority), read back consistently from the table.
+ * Pass a queue record read after the sends: it lists the priorities they used.
  */
 export interface StoredState {
   messageId: string;
@@ -33,7 +36,7 @@ export async function readQueue(
   queue: QueueRecord,
 ): Promise<Map<string, StoredState>> {
   const keys: Item[] = [];
-  for (let shard = 0; shard < queue.shardCount; shard++) {
+  for (const shard of readyShards(queue)) {
     let startKey: Item | undefined;
     do {
       const out = await client.send(
@@ -41,7 +44,7 @@ export async function readQueue(
           TableName: tables.messages,
           IndexName: readyIndexName,
           KeyConditionExpression: 'g = :g',
-          ExpressionAttributeValues: { ':g': { S: `${queue.id}#${shard}` } },
+          ExpressionAttributeValues: { ':g': { S: readyPartition(queue.id, shard) } },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
@@ -92,7 +95,7 @@ async function getItems(client: DynamoDBClient, table: string, keys: Item[]): Pr
 /** How many message items a queue still holds, in any state. */
 export async function countStored(client: DynamoDBClient, tables: TableNames, queue: QueueRecord) {
   let total = 0;
-  for (let shard = 0; shard < queue.shardCount; shard++) {
+  for (const shard of readyShards(queue)) {
     let startKey: Item | undefined;
     do {
       const out: QueryCommandOutput = await client.send(
@@ -100,7 +103,7 @@ export async function countStored(client: DynamoDBClient, tables: TableNames, qu
           TableName: tables.messages,
           IndexName: readyIndexName,
           KeyConditionExpression: 'g = :g',
-          ExpressionAttributeValues: { ':g': { S: `${queue.id}#${shard}` } },
+          ExpressionAttributeValues: { ':g': { S: readyPartition(queue.id, shard) } },
           Select: 'COUNT',
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),

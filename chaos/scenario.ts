@@ -20,6 +20,7 @@ import { ServiceLog } from './service-log';
 import { runConsumer } from './workers/consumer';
 import { runProducer } from './workers/producer';
 import { defaultRetry } from './workers/retry';
+import { runScheduled } from './workers/scheduler';
 import { runSweeper, type SweeperStats } from './workers/sweeper';
 
 /**
@@ -132,6 +133,14 @@ export async function runChaos(config: ChaosConfig, options: RunOptions): Promis
         signal: stop.signal,
       }),
     );
+    // Scheduled and cancelled messages on a queue of their own (workers/scheduler.ts).
+    const scheduled = runScheduled({
+      url: service.url,
+      queue: `${queues.main}-sched`,
+      clock,
+      count: Math.max(30, Math.floor(config.messages / 10)),
+      log,
+    });
     const producers = Array.from({ length: config.producers }, (_, i) =>
       runProducer({
         ...common,
@@ -145,6 +154,7 @@ export async function runChaos(config: ChaosConfig, options: RunOptions): Promis
       }),
     );
     await Promise.all([...producers, retentionSent]);
+    const scheduledResult = await scheduled;
     const producing = (performance.now() - startedAt) / 1000;
     log(
       `producers done in ${producing.toFixed(1)} s: ${ledger.acknowledgedSends().length} sends acknowledged`,
@@ -158,7 +168,7 @@ export async function runChaos(config: ChaosConfig, options: RunOptions): Promis
       config,
       clock,
       retentionOver,
-      () => countStored(service.cleanClient, tables, main),
+      async () => countStored(service.cleanClient, tables, await record(queues.main)),
       log,
     );
     stop.abort();
@@ -169,12 +179,14 @@ export async function runChaos(config: ChaosConfig, options: RunOptions): Promis
 
     const auditedAt = clock.now();
     const final = {
-      main: await readQueue(service.cleanClient, tables, main),
-      deadLetter: await readQueue(service.cleanClient, tables, deadLetter),
-      retention: await readQueue(service.cleanClient, tables, retention),
+      // Records read now: they list the priorities the run's messages used.
+      main: await readQueue(service.cleanClient, tables, await record(queues.main)),
+      deadLetter: await readQueue(service.cleanClient, tables, await record(queues.deadLetter)),
+      retention: await readQueue(service.cleanClient, tables, await record(queues.retention)),
     };
     const checks = runChecks({ ledger, oracle, main, deadLetter, retention, final, auditedAt });
     for (const line of serviceLog.unexpected) checks.violations.push(violation('unexpected failure', line));
+    checks.violations.push(...scheduledResult.violations);
     return {
       config,
       checks,

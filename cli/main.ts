@@ -5,6 +5,7 @@ import { registerMessageCommands } from './commands/messages';
 import { registerPublishCommand } from './commands/publish';
 import { registerUpdateCommand } from './commands/queue-settings';
 import { registerQueueCommands } from './commands/queues';
+import { registerScheduleCommands } from './commands/schedule';
 import { registerStatsCommand } from './commands/stats';
 import { registerSubscriptionCommands } from './commands/subscriptions';
 import { registerTailCommand } from './commands/tail';
@@ -42,6 +43,7 @@ ${exitCodeHelp}`,
   registerQueueCommands(program);
   registerUpdateCommand(program);
   registerMessageCommands(program);
+  registerScheduleCommands(program);
   registerTailCommand(program);
   registerDeadLetterCommands(program);
   registerStatsCommand(program);

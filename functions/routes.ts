@@ -54,6 +54,12 @@ export const routes: RouteDefinition[] = [
     function: 'delete',
     operation: 'deleteMessage',
   },
+  {
+    method: 'DELETE',
+    path: '/queues/{name}/messages/scheduled/{messageId}',
+    function: 'delete',
+    operation: 'cancelScheduled',
+  },
   { method: 'GET', path: '/queues/{name}/dead-letters', function: 'redrive', operation: 'browseDeadLetters' },
   { method: 'POST', path: '/queues/{name}/redrive', function: 'redrive', operation: 'startRedrive' },
   { method: 'GET', path: '/queues/{name}/redrive', function: 'redrive', operation: 'listRedrives' },

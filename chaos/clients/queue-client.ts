@@ -9,6 +9,8 @@ export const dialects: Dialect[] = ['rest', 'sqs-json', 'sqs-query'];
 export interface SendEntry {
   id: string;
   body: string;
+  /** 1..9, or absent for the default 0: REST `priority`, SQS attribute dq.Priority. */
+  priority?: number;
   /** A fair-queue tenant (REST groupId, SQS MessageGroupId on a standard queue). */
   groupId?: string;
 }

@@ -24,7 +24,11 @@ export class RestQueueClient implements QueueClient {
   async send(entries: SendEntry[]): Promise<EntryResult[]> {
     if (entries.length === 1) {
       const [entry] = entries as [SendEntry];
-      const message = { body: entry.body, ...(entry.groupId ? { groupId: entry.groupId } : {}) };
+      const message = {
+        body: entry.body,
+        ...(entry.groupId ? { groupId: entry.groupId } : {}),
+        ...(entry.priority === undefined ? {} : { priority: entry.priority }),
+      };
       const reply = await this.call<{ messageId: string }>('POST', '/messages', message, 201);
       return [{ id: entry.id, messageId: reply.messageId }];
     }

@@ -53,6 +53,7 @@ export class SqsJsonQueueClient implements QueueClient {
           new SendMessageCommand({
             QueueUrl: this.queueUrl,
             MessageBody: entry.body,
+            ...priorityAttributes(entry),
             ...(entry.groupId ? { MessageGroupId: entry.groupId } : {}),
           }),
         ),
@@ -67,6 +68,7 @@ export class SqsJsonQueueClient implements QueueClient {
             Id: e.id,
             MessageBody: e.body,
             ...(e.groupId ? { MessageGroupId: e.groupId } : {}),
+            ...priorityAttributes(e),
           })),
         }),
       ),
@@ -151,4 +153,11 @@ function batchResults(out: {
       error: new CallError(f.Code ?? 'Unknown', 0, !f.SenderFault, f.Message ?? ''),
     })),
   ];
+}
+
+/** The priority as SQS clients give it: the message attribute dq.Priority. */
+function priorityAttributes(entry: SendEntry) {
+  return entry.priority === undefined
+    ? {}
+    : { MessageAttributes: { 'dq.Priority': { DataType: 'Number', StringValue: String(entry.priority) } } };
 }

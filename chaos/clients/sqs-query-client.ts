@@ -47,6 +47,7 @@ export class SqsQueryQueueClient implements QueueClient {
       const [entry] = entries as [SendEntry];
       const result = await this.call('SendMessage', {
         MessageBody: entry.body,
+        ...priorityParams(entry, ''),
         ...(entry.groupId ? { MessageGroupId: entry.groupId } : {}),
       });
       return [{ id: entry.id, messageId: String(result.MessageId) }];
@@ -55,6 +56,7 @@ export class SqsQueryQueueClient implements QueueClient {
     entries.forEach((entry, index) => {
       params[`SendMessageBatchRequestEntry.${index + 1}.Id`] = entry.id;
       params[`SendMessageBatchRequestEntry.${index + 1}.MessageBody`] = entry.body;
+      Object.assign(params, priorityParams(entry, `SendMessageBatchRequestEntry.${index + 1}.`));
       if (entry.groupId) params[`SendMessageBatchRequestEntry.${index + 1}.MessageGroupId`] = entry.groupId;
     });
     return batchResults(await this.call('SendMessageBatch', params), 'SendMessageBatchResultEntry');
@@ -151,4 +153,14 @@ function batchResults(result: XmlNode, successName: string): EntryResult[] {
       error: new CallError(String(f.Code), 0, String(f.SenderFault) !== 'true', String(f.Message ?? '')),
     })),
   ];
+}
+
+/** The priority as an SQS Query client gives it: the message attribute dq.Priority. */
+function priorityParams(entry: SendEntry, prefix: string): Record<string, string> {
+  if (entry.priority === undefined) return {};
+  return {
+    [`${prefix}MessageAttribute.1.Name`]: 'dq.Priority',
+    [`${prefix}MessageAttribute.1.Value.DataType`]: 'Number',
+    [`${prefix}MessageAttribute.1.Value.StringValue`]: String(entry.priority),
+  };
 }

@@ -26,6 +26,8 @@ interface Pending {
   attempt: number;
   poison: boolean;
   large: boolean;
+  /** Half the messages carry a priority 1..9: they must be neither lost nor duplicated either. */
+  priority?: number;
 }
 
 export async function runProducer(options: ProducerOptions): Promise<void> {
@@ -40,6 +42,7 @@ export async function runProducer(options: ProducerOptions): Promise<void> {
         attempt: 0,
         poison: Math.random() < options.poisonRate,
         large: Math.random() < options.largeBodyRate,
+        ...(Math.random() < 0.5 ? { priority: 1 + Math.floor(Math.random() * 9) } : {}),
       });
     }
     for (let round = 1; pending.length > 0 && round <= options.retry.attempts; round++) {
@@ -76,7 +79,12 @@ async function sendRound(
     ledger.attemptSend(attempt);
     const id = `e${index}`;
     attempts.set(id, { pending: p, attempt });
-    return { id, body: attempt.body, ...tenantOf(p.sequence) };
+    return {
+      id,
+      body: attempt.body,
+      ...tenantOf(p.sequence),
+      ...(p.priority === undefined ? {} : { priority: p.priority }),
+    };
   });
   let results: Awaited<ReturnType<QueueClient['send']>>;
   try {

@@ -5,6 +5,7 @@ import { CliError, exitCodes, UsageError } from '../errors';
 import { queuePath, type RestClient } from '../http-client';
 import { batches, messageBodies } from '../message-input';
 import { oneLine, shortTime, table } from '../output';
+import { deliverAtOf } from './schedule';
 
 /** Messages: send, receive (and delete), peek. */
 export function registerMessageCommands(program: Command): void {
@@ -14,6 +15,13 @@ export function registerMessageCommands(program: Command): void {
     .option('-f, --file <path>', 'read bodies from a file, one per line (- for stdin)')
     .option('-a, --attribute <name=value>', 'a String attribute on every message (repeatable)', keyValue)
     .option('--delay <seconds>', 'deliver after this delay, 0..900', integer('--delay', 0, 900))
+    .option(
+      '-p, --priority <n>',
+      'priority 0..9: higher ones are received first (standard queues)',
+      integer('--priority', 0, 9),
+    )
+    .option('--at <time>', 'deliver at this ISO 8601 instant, e.g. 2030-01-31T09:00:00Z (scheduled)')
+    .option('--in <duration>', 'deliver after 90s, 10m, 2h, 3d, ... up to the queue retention (scheduled)')
     .option('-g, --group-id <id>', 'message group (required on FIFO queues)')
     .addOption(new Option('--group <id>', 'the same as --group-id').hideHelp())
     .option(
@@ -23,6 +31,7 @@ export function registerMessageCommands(program: Command): void {
     .action(async (queue: string, bodies: string[], options: SendOptions, command: Command) => {
       const { client, out } = await contextOf(command);
       const groupId = options.groupId ?? options.group;
+      const deliverAt = deliverAtOf(options);
       const sent: { id: string; messageId?: string }[] = [];
       const failed: BatchResult['failed'] = [];
       let index = 0;
@@ -40,6 +49,8 @@ export function registerMessageCommands(program: Command): void {
           body,
           ...(options.attribute ? { attributes: options.attribute } : {}),
           ...(options.delay !== undefined ? { delaySeconds: options.delay } : {}),
+          ...(options.priority !== undefined ? { priority: options.priority } : {}),
+          ...(deliverAt !== undefined ? { deliverAt } : {}),
           ...(groupId ? { groupId } : {}),
           ...(options.deduplicationId !== undefined ? { deduplicationId: options.deduplicationId } : {}),
         }));
@@ -85,6 +96,7 @@ export function registerMessageCommands(program: Command): void {
           ? `No messages${options.wait ? ` within ${options.wait}s` : ''} (try --wait 20)`
           : `${table(messages, [
               { header: 'MESSAGE ID', value: (m) => m.messageId },
+              ...priorityColumn(messages),
               { header: 'RECEIVES', value: (m) => m.receiveCount, align: 'right' },
               { header: 'SENT', value: (m) => shortTime(m.sentAt) },
               { header: 'BODY', value: (m) => oneLine(m.body) },
@@ -96,15 +108,17 @@ export function registerMessageCommands(program: Command): void {
     .command('peek <queue>')
     .description('look at messages without leasing them (receive counts stay as they are)')
     .option('-n, --limit <n>', 'how many, 1..50', integer('--limit', 1, 50), 10)
-    .action(async (queue: string, options: { limit: number }, command: Command) => {
+    .option('--delayed', 'only messages not yet deliverable (scheduled or delayed), earliest first')
+    .action(async (queue: string, options: { limit: number; delayed?: boolean }, command: Command) => {
       const { client, out } = await contextOf(command);
-      const result = await peek(client, queue, options.limit);
+      const result = await peek(client, queue, options.limit, options.delayed);
       out.result(result, () =>
         result.messages.length === 0
           ? `${queue} is empty`
           : table(result.messages, [
               { header: 'MESSAGE ID', value: (m) => m.messageId },
               { header: 'STATE', value: (m) => m.state },
+              ...priorityColumn(result.messages),
               { header: 'RECEIVES', value: (m) => m.receiveCount, align: 'right' },
               { header: 'VISIBLE AT', value: (m) => shortTime(m.visibleAt) },
               { header: 'BODY', value: (m) => oneLine(m.body) },
@@ -113,10 +127,21 @@ export function registerMessageCommands(program: Command): void {
     });
 }
 
+/** A PRIORITY column, only when some message has one above the default 0. */
+function priorityColumn(messages: { priority?: number }[]) {
+  if (!messages.some((m) => (m.priority ?? 0) > 0)) return [];
+  return [
+    { header: 'PRIORITY', value: (m: { priority?: number }) => m.priority ?? 0, align: 'right' as const },
+  ];
+}
+
 interface SendOptions {
   file?: string;
   attribute?: Record<string, string>;
   delay?: number;
+  priority?: number;
+  at?: string;
+  in?: string;
   groupId?: string;
   group?: string;
   deduplicationId?: string;
@@ -178,6 +203,7 @@ export function peek(
   client: RestClient,
   queue: string,
   limit: number,
+  delayed = false,
 ): Promise<{ messages: PeekedMessage[] }> {
-  return client.get(`${queuePath(queue)}/messages`, { limit });
+  return client.get(`${queuePath(queue)}/messages`, { limit, ...(delayed ? { state: 'delayed' } : {}) });
 }

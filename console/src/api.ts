@@ -114,11 +114,13 @@ export const api = {
   updateQueue: (name: string, changes: Record<string, unknown>) => call<Queue>('PATCH', q(name), changes),
   purgeQueue: (name: string) => call<{ purged: number }>('POST', `${q(name)}/purge`),
   stats: (name: string, minutes: number) => call<QueueStats>('GET', `${q(name)}/stats${query({ minutes })}`),
-  peek: (name: string, limit: number) =>
-    call<{ messages: PeekedMessage[] }>('GET', `${q(name)}/messages${query({ limit })}`),
+  peek: (name: string, limit: number, state?: 'delayed') =>
+    call<{ messages: PeekedMessage[] }>('GET', `${q(name)}/messages${query({ limit, state })}`),
+  cancelScheduled: (name: string, messageId: string) =>
+    call<undefined>('DELETE', `${q(name)}/messages/scheduled/${encodeURIComponent(messageId)}`),
   send: (
     name: string,
-    message: { body: string; attributes?: Record<string, string>; delaySeconds?: number },
+    message: { body: string; attributes?: Record<string, string>; delaySeconds?: number; priority?: number },
   ) => call<{ messageId: string }>('POST', `${q(name)}/messages`, message),
   deadLetters: (name: string, params: DeadLetterBrowseQuery) =>
     call<DeadLetterPage>('GET', `${q(name)}/dead-letters${query({ ...params })}`),

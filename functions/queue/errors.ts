@@ -69,6 +69,9 @@ export const errorKinds = {
   OverLimit: sender(400, 'OverLimit', 'Over limit', 403),
   /** REST routes only. */
   NotFound: sender(404, 'InvalidAction', 'Not found'),
+  /** Cancelling a scheduled message (REST only; our codes: SQS has no such action). */
+  MessageNotFound: sender(404, 'MessageNotFound', 'Message not found'),
+  MessageNotScheduled: sender(409, 'MessageNotScheduled', 'Message is not scheduled'),
   /** Move tasks (AWS's code and status; texts ours where AWS's unknown). */
   ResourceNotFoundException: sender(404, 'ResourceNotFoundException', 'Resource not found', 404),
   /** REST routes only. */

@@ -5,7 +5,10 @@
 export const limits = {
   queueNameMaxLength: 80,
   visibilityTimeoutSeconds: { min: 0, max: 43_200, default: 30 },
+  /** SQS's MessageRetentionPeriod range: the SQS dialect keeps it. */
   retentionSeconds: { min: 60, max: 1_209_600, default: 345_600 },
+  /** What the queue itself (and the REST API) allows: up to 365 days (see shared/schedule.ts). */
+  queueRetentionSeconds: { min: 60, max: 31_536_000, default: 345_600 },
   delaySeconds: { min: 0, max: 900, default: 0 },
   maxMessageBytes: { min: 1_024, max: 1_048_576, default: 1_048_576 },
   receiveWaitSeconds: { min: 0, max: 20, default: 0 },

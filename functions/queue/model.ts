@@ -49,11 +49,21 @@ export interface QueueRecord extends QueueSettings {
   /** Where the background removal of purged messages resumes. */
   purgeCursor?: string;
   /**
+   * Priorities above 0 that messages of this queue were ever sent with (shared/priority.ts): the
+   * ready-index partitions a receive visits besides priority 0's. Only ever grows.
+   */
+  priorities?: number[];
+  /**
    * Standard queues: about when a message with a group id was last sent (kept to the minute, see
    * shared/fairness.ts); absent on queues that never had one, which then pay nothing for fairness.
    */
   groupsSentAt?: number;
   tags: Record<string, string>;
+  /**
+   * FIFO: set by the first scheduled send (fifo/schedule.ts); receives look for due scheduled
+   * messages only on queues that have it, so others pay nothing for scheduling.
+   */
+  scheduling?: boolean;
   /** SQS attributes the core stores but does not act on (Policy, KmsMasterKeyId, ...). */
   extraAttributes: Record<string, string>;
 }
@@ -72,6 +82,8 @@ export type MessageAttributes = Record<string, MessageAttributeValue>;
 export interface OutgoingMessage {
   body: string;
   delaySeconds?: number;
+  /** ISO 8601 instant from which it is deliverable (scheduled delivery, shared/schedule.ts). */
+  deliverAt?: string;
   attributes?: MessageAttributes;
   /** AWS X-Ray trace header (SQS system attribute AWSTraceHeader). */
   traceHeader?: string;
@@ -79,6 +91,8 @@ export interface OutgoingMessage {
   groupId?: string;
   /** FIFO only (SQS MessageDeduplicationId): a second send with the same id within 5 minutes is not stored. */
   deduplicationId?: string;
+  /** Standard queues only: 0 (default) to 9 (highest); higher priorities are received first. */
+  priority?: number;
   /**
    * Set by internal senders only (a topic's fan-out; no dialect passes it): the message's id, so a
    * repeated send of the same message finds the first one's item (or its tombstone) and stores
@@ -91,6 +105,7 @@ export interface OutgoingMessage {
 export interface StoredMessage {
   id: string;
   queueId: string;
+  /** Ready-index partition number: the shard, and the priority (shared/priority.ts). */
   shard: number;
   body: string;
   attributes: MessageAttributes;

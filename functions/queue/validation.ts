@@ -50,7 +50,7 @@ export function validateSettings(settings: QueueSettings): QueueSettings {
     settings.visibilityTimeoutSeconds,
     limits.visibilityTimeoutSeconds,
   );
-  integerInRange('retentionSeconds', settings.retentionSeconds, limits.retentionSeconds);
+  integerInRange('retentionSeconds', settings.retentionSeconds, limits.queueRetentionSeconds);
   integerInRange('delaySeconds', settings.delaySeconds, limits.delaySeconds);
   integerInRange('maxMessageBytes', settings.maxMessageBytes, limits.maxMessageBytes);
   integerInRange('receiveWaitSeconds', settings.receiveWaitSeconds, limits.receiveWaitSeconds);

@@ -52,6 +52,16 @@ export const filters = {
   activeKey: 'attribute_not_exists(revokedAt)',
 } as const;
 
+/**
+ * The priorities a queue's messages used (priority-records.ts): a number set `pr` on the queue
+ * record that only grows.
+ */
+export const priorityUpdates = {
+  add: 'ADD pr :priorities',
+  noneUsed: 'attribute_not_exists(pr)',
+  sameCount: 'size(pr) = :priorityCount',
+} as const;
+
 /** A new lease end for the holder of the lease (standard message or FIFO group). */
 export const setVisibility = 'SET v = :visibleAt';
 

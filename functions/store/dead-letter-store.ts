@@ -8,6 +8,7 @@ import type {
   RedriveOutcome,
 } from '../queue/ports/dead-letter-store';
 import { deadLetterInfo } from '../queue/shared/dead-letter-reasons';
+import { priorityOf, withPriorityOf } from '../queue/shared/priority';
 import { matchesRedriveFilter } from '../queue/shared/redrive-filter';
 import { exhausted, isExpired, stateOf } from '../queue/states';
 import { DynamoBase, type DynamoStoreOptions } from './base';
@@ -32,6 +33,7 @@ import {
   listRunningMoveTasks,
   saveMoveTask,
 } from './move-task-records';
+import { addPriorities } from './priority-records';
 import { findSweepable, getSweepCursor, listAllQueues, setSweepCursor } from './sweep-records';
 
 /**
@@ -105,10 +107,12 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
     const { item, message } = current;
     const visible = stateOf(message, now) === 'visible' && !isExpired(message, now);
     if (!(visible && exhausted(source, message))) return 'skipped';
+    // A dead letter keeps its priority (queue/shared/priority.ts), listed first on its new queue.
+    if (!(await this.admitPriority(target, message))) return 'skipped';
     const deadLetter: StoredMessage = {
       ...message,
       queueId: target.id,
-      shard: Math.floor(Math.random() * target.shardCount),
+      shard: withPriorityOf(message, target.shardCount),
       visibleAt: now,
       // Counted from the move, not the first send: a dead letter stays for the whole retention
       // of its dead-letter queue (SQS counts from the first send and may drop it sooner).
@@ -139,12 +143,13 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
     if (message.visibleAt > request.now) return 'busy';
     if (!matchesRedriveFilter(message, request.filter)) return 'filtered';
     const destination = await request.destination(message);
-    if (!destination) return 'noDestination';
-    // A redriven message is a new message, as in SQS: new id, no receives, fresh retention.
+    if (!destination || !(await this.admitPriority(destination, message))) return 'noDestination';
+    // A redriven message is a new message, as in SQS: new id, no receives, fresh retention; it
+    // keeps its priority.
     const fresh: StoredMessage = {
       id: request.newMessageId,
       queueId: destination.id,
-      shard: Math.floor(Math.random() * destination.shardCount),
+      shard: withPriorityOf(message, destination.shardCount),
       body: message.body,
       attributes: message.attributes,
       senderId: message.senderId,
@@ -171,13 +176,18 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
 
   async scanDeadLetterQueue(
     queueId: string,
-    shardCount: number,
+    shards: readonly number[],
     now: number,
     cursor: string | undefined,
     limit: number,
   ) {
-    let position = cursor ? decodeCursor(cursor) : { shard: 0 };
-    while (position.shard < shardCount) {
+    // The cursor names a partition; one the list no longer has starts the walk again (moves are
+    // idempotent: a message moved already is gone from the dead-letter queue).
+    const resumed = cursor === undefined ? undefined : decodeCursor(cursor);
+    let at = resumed === undefined ? 0 : Math.max(0, shards.indexOf(resumed.shard));
+    let position: { shard: number; key?: Item } =
+      resumed !== undefined && shards[at] === resumed.shard ? resumed : { shard: shards[at] ?? 0 };
+    while (at < shards.length) {
       const shard = position.shard;
       const out = await this.run('scanDeadLetterQueue', (c) =>
         this.client.send(
@@ -192,12 +202,28 @@ export class DynamoDeadLetterStore extends DynamoBase implements DeadLetterStore
         ),
       );
       const messageIds = (out.Items ?? []).map((i) => messageIdOf(i.pk!.S!));
-      position = out.LastEvaluatedKey ? { shard, key: out.LastEvaluatedKey } : { shard: shard + 1 };
+      if (!out.LastEvaluatedKey) at++;
+      position = out.LastEvaluatedKey ? { shard, key: out.LastEvaluatedKey } : { shard: shards[at] ?? -1 };
       if (messageIds.length > 0) {
-        return { messageIds, ...(position.shard < shardCount ? { cursor: encodeCursor(position) } : {}) };
+        return { messageIds, ...(at < shards.length ? { cursor: encodeCursor(position) } : {}) };
       }
     }
     return { messageIds: [] };
+  }
+
+  /**
+   * Lists a moved message's priority on the queue it moves to before it is written there (a
+   * message in a partition no receive visits would wait forever): 1 write, only the first time
+   * that queue sees the priority. False when that queue no longer exists.
+   */
+  private async admitPriority(queue: QueueRecord, message: StoredMessage): Promise<boolean> {
+    const priority = priorityOf(message);
+    if (priority === 0 || queue.priorities?.includes(priority)) return true;
+    const priorities = await addPriorities(this, queue, [priority]);
+    if (priorities === undefined) return false;
+    // The caller's (cached) record learns it too: the next move there needs no write.
+    queue.priorities = priorities;
+    return true;
   }
 
   /** A message item and its whole body, read consistently. */

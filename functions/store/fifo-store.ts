@@ -12,9 +12,11 @@ import type {
   GroupLeaseRequest,
   GroupVisibilityRequest,
   MoveOutcome,
+  PromoteRequest,
   ReceiveAttempt,
   ReleaseRequest,
   RetireRequest,
+  ScheduleRequest,
 } from '../queue/ports/fifo-store';
 import type { DeleteOutcome, VisibilityOutcome } from '../queue/ports/queue-store';
 import { DynamoBase, type DynamoStoreOptions } from './base';
@@ -25,6 +27,7 @@ import { countedGroupsLimit, countFifoMessages } from './fifo-counts';
 import { fifoMessageKey, groupKey } from './fifo-items';
 import { purgeFifoMessages } from './fifo-purge';
 import { findAvailableGroups, findExpiringGroups, getMessage, peekGroup, readGroup } from './fifo-reads';
+import { findDueScheduled, promoteScheduled, putScheduled } from './fifo-schedule';
 import { transferFifoMessage } from './fifo-transfers';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
@@ -40,6 +43,18 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
     private readonly countedGroups = countedGroupsLimit,
   ) {
     super(options);
+  }
+
+  putScheduled(request: ScheduleRequest) {
+    return putScheduled(this, request);
+  }
+
+  findDueScheduled(queueId: string, now: number, limit: number) {
+    return findDueScheduled(this, queueId, now, limit);
+  }
+
+  promoteScheduled(request: PromoteRequest) {
+    return promoteScheduled(this, request);
   }
 
   lastSequence(queueId: string, groupId: string) {

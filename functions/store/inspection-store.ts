@@ -1,11 +1,12 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import type { StoredMessage } from '../queue/model';
+import type { QueueRecord, StoredMessage } from '../queue/model';
 import type { FifoMessage } from '../queue/ports/fifo-store';
 import type { InspectionStore } from '../queue/ports/inspection-store';
 import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { groupIdOf, groupMessagesPartition, groupReadyPartition, itemToFifoMessage } from './fifo-items';
 import { type Item, itemToMessage, messageIdOf, messageKey, readyPartition } from './items';
+import { peekScheduled, schedulePartition } from './schedule-store';
 import { readyIndexName } from './table-layout';
 
 /**
@@ -15,8 +16,8 @@ import { readyIndexName } from './table-layout';
  * + one Query per group.
  */
 export class DynamoInspectionStore extends DynamoBase implements InspectionStore {
-  async peekMessages(queueId: string, shardCount: number, limit: number): Promise<StoredMessage[]> {
-    const entries = await this.earliestPerShard(shardCount, (shard) => readyPartition(queueId, shard), limit);
+  async peekMessages(queueId: string, shards: readonly number[], limit: number): Promise<StoredMessage[]> {
+    const entries = await this.earliestPerShard(shards, (shard) => readyPartition(queueId, shard), limit);
     const keys = entries.map((entry) => messageKey(queueId, messageIdOf(entry.pk)));
     if (keys.length === 0) return [];
     const found = await this.getAll(keys);
@@ -33,7 +34,7 @@ export class DynamoInspectionStore extends DynamoBase implements InspectionStore
     perGroup: number,
   ): Promise<FifoMessage[][]> {
     const groups = await this.earliestPerShard(
-      shardCount,
+      Array.from({ length: shardCount }, (_, shard) => shard),
       (shard) => groupReadyPartition(queueId, shard),
       limitGroups,
     );
@@ -56,6 +57,13 @@ export class DynamoInspectionStore extends DynamoBase implements InspectionStore
         return items.map((item) => itemToFifoMessage(item, queueId, bodies.get(item.mi!.S!)));
       }),
     );
+  }
+
+  peekScheduled(queue: QueueRecord, now: number, limit: number) {
+    const partitions = queue.fifo
+      ? [schedulePartition(queue.id)]
+      : Array.from({ length: queue.shardCount }, (_, shard) => readyPartition(queue.id, shard));
+    return peekScheduled(this, queue.id, partitions, now, limit);
   }
 
   async oldestAvailableGroupSince(queueId: string, shard: number, now: number) {
@@ -81,12 +89,12 @@ export class DynamoInspectionStore extends DynamoBase implements InspectionStore
 
   /** The `limit` entries with the earliest `v` over every shard's partition of the ready index. */
   private async earliestPerShard(
-    shardCount: number,
+    shards: readonly number[],
     partition: (shard: number) => string,
     limit: number,
   ): Promise<{ pk: string; v: number }[]> {
     const perShard = await Promise.all(
-      Array.from({ length: shardCount }, async (_, shard) => {
+      shards.map(async (shard) => {
         const out = await this.run('peekReadyIndex', (capacity) =>
           this.client.send(
             new QueryCommand({

@@ -176,8 +176,10 @@ export function queueToItem(q: QueueRecord): Item {
   if (q.purgedAt !== undefined) item.purgedAt = num(q.purgedAt);
   if (q.purgePending !== undefined) item.purgePending = num(q.purgePending);
   if (q.purgeCursor !== undefined) item.purgeCursor = str(q.purgeCursor);
+  if (q.priorities !== undefined && q.priorities.length > 0) item.pr = { NS: q.priorities.map(String) };
   if (q.groupsSentAt !== undefined) item.groupsSentAt = num(q.groupsSentAt);
   if (q.fifo) item.fifo = { BOOL: true };
+  if (q.scheduling) item.sch = { BOOL: true };
   if (q.contentBasedDeduplication !== undefined) {
     item.contentBasedDeduplication = { BOOL: q.contentBasedDeduplication };
   }
@@ -210,9 +212,11 @@ export function itemToQueue(item: Item): QueueRecord {
   const purgePending = readNum(item.purgePending);
   if (purgePending !== undefined) record.purgePending = purgePending;
   if (item.purgeCursor?.S) record.purgeCursor = item.purgeCursor.S;
+  if (item.pr?.NS) record.priorities = item.pr.NS.map(Number).sort((a, b) => a - b);
   const groupsSentAt = readNum(item.groupsSentAt);
   if (groupsSentAt !== undefined) record.groupsSentAt = groupsSentAt;
   if (item.fifo?.BOOL) record.fifo = true;
+  if (item.sch?.BOOL) record.scheduling = true;
   if (item.contentBasedDeduplication?.BOOL !== undefined) {
     record.contentBasedDeduplication = item.contentBasedDeduplication.BOOL;
   }

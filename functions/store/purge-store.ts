@@ -1,5 +1,6 @@
 import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { QueueRecord } from '../queue/model';
+import { readyShards } from '../queue/shared/priority';
 import type { DynamoBase } from './base';
 import { type Item, messageIdOf, messageKey, partCount, partKey, queueKey, readyPartition } from './items';
 import { isConditionFailure } from './sdk-errors';
@@ -28,9 +29,10 @@ export async function removePurgedMessages(
   const purgedAt = queue.purgedAt;
   if (purgedAt === undefined) return { removed: 0, done: true };
   const deadline = Date.now() + budgetMs;
-  let position = decode(queue.purgeCursor);
+  const shards = readyShards(queue);
+  let position = decode(queue.purgeCursor, shards);
   let removed = 0;
-  while (position.shard < queue.shardCount) {
+  while (shards.includes(position.shard)) {
     if (Date.now() > deadline) return { removed, done: false };
     const out = await base.run('purgeScan', (c) =>
       base.client.send(
@@ -49,10 +51,10 @@ export async function removePurgedMessages(
     removed += page;
     position = out.LastEvaluatedKey
       ? { shard: position.shard, key: out.LastEvaluatedKey }
-      : { shard: position.shard + 1 };
+      : { shard: shards[shards.indexOf(position.shard) + 1] ?? -1 };
     // Progress after every page (one small write per 200 messages): the counts stay right even
     // if this run stops here, and the next run resumes after this page.
-    if (position.shard < queue.shardCount && !(await record(position, page))) return { removed, done: true };
+    if (shards.includes(position.shard) && !(await record(position, page))) return { removed, done: true };
   }
   await record(undefined, removed);
   return { removed, done: true };
@@ -120,7 +122,7 @@ export async function removePurgedHidden(
   if (purgedAt === undefined) return 0;
   const deadline = Date.now() + budgetMs;
   let removed = 0;
-  for (let shard = 0; shard < queue.shardCount; shard++) {
+  for (const shard of readyShards(queue)) {
     let startKey: Item | undefined;
     do {
       if (Date.now() > deadline) return removed;
@@ -168,13 +170,15 @@ async function deletePurged(
 
 const encode = (position: Position) => Buffer.from(JSON.stringify(position)).toString('base64url');
 
-function decode(cursor: string | undefined): Position {
-  if (!cursor) return { shard: 0 };
+/** Where to resume: the cursor's partition, or the first one (removal is idempotent). */
+function decode(cursor: string | undefined, shards: readonly number[]): Position {
+  const start = { shard: shards[0] ?? -1 };
+  if (!cursor) return start;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value.shard === 'number') return value;
+    if (typeof value.shard === 'number' && shards.includes(value.shard)) return value;
   } catch {
-    // start over: removal is idempotent
+    // start over
   }
-  return { shard: 0 };
+  return start;
 }

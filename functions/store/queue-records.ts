@@ -11,6 +11,7 @@ import type { ListQueuesQuery } from '../queue/ports/queue-store';
 import type { DynamoBase } from './base';
 import { conditions } from './conditions';
 import { type Item, itemToQueue, queueKey, queueSortKey, queuesPartition, queueToItem } from './items';
+import { prioritiesUnchanged, readPriorities } from './priority-records';
 import { isConditionFailure } from './sdk-errors';
 
 /**
@@ -55,23 +56,34 @@ export async function getQueue(base: DynamoBase, ref: QueueRef) {
 }
 
 export async function updateQueue(base: DynamoBase, queue: QueueRecord) {
-  try {
-    await base.run('updateQueue', (capacity) =>
-      base.client.send(
-        new PutItemCommand({
-          ...capacity,
-          TableName: base.messages,
-          Item: queueToItem(queue),
-          ConditionExpression: conditions.sameQueueIncarnation,
-          ExpressionAttributeValues: { ':id': { S: queue.id } },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
+  let record = queue;
+  // A priority added by a send between the caller's read and this write is kept, not dropped.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const priorities = prioritiesUnchanged(record);
+    try {
+      await base.run('updateQueue', (capacity) =>
+        base.client.send(
+          new PutItemCommand({
+            ...capacity,
+            TableName: base.messages,
+            Item: queueToItem(record),
+            ConditionExpression: `${conditions.sameQueueIncarnation} AND ${priorities.condition}`,
+            ExpressionAttributeValues: { ':id': { S: record.id }, ...priorities.values },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      // The caller keeps (and caches) the record it wrote: with the priorities it now holds.
+      if (record !== queue) queue.priorities = record.priorities;
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = error.Item as Item | undefined;
+      if (old?.id?.S !== queue.id) return false;
+      record = { ...record, priorities: readPriorities(old) ?? [] };
+    }
   }
+  return false;
 }
 
 export async function deleteQueue(base: DynamoBase, ref: QueueRef) {

@@ -17,9 +17,11 @@ import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { conditions, setVisibility, takeLease, visibilityFailure } from './conditions';
 import { type Item, isTombstone, itemToMessage, messageKey, messageToItems, tombstoneUpdate } from './items';
+import { addPriorities } from './priority-records';
 import { recordPurgeProgress, removePurgedHidden, removePurgedMessages } from './purge-store';
 import { createQueue, deleteQueue, getQueue, listQueues, updateQueue } from './queue-records';
 import { countMessages, findVisible, oldestVisibleSince, purgeMessages } from './ready-index';
+import { cancelScheduled } from './schedule-store';
 import { isConditionFailure } from './sdk-errors';
 
 /**
@@ -48,6 +50,10 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
     return listQueues(this, query);
   }
 
+  addPriorities(queue: QueueRecord, priorities: number[]) {
+    return addPriorities(this, queue, priorities);
+  }
+
   findVisible(queueId: string, shard: number, now: number, limit: number) {
     return findVisible(this, queueId, shard, now, limit);
   }
@@ -56,12 +62,12 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
     return oldestVisibleSince(this, queueId, shard, now);
   }
 
-  countMessages(queueId: string, shardCount: number, now: number) {
-    return countMessages(this, queueId, shardCount, now);
+  countMessages(queueId: string, shards: readonly number[], now: number) {
+    return countMessages(this, queueId, shards, now);
   }
 
-  purgeMessages(queueId: string, shardCount: number, budgetMs: number) {
-    return purgeMessages(this, queueId, shardCount, budgetMs);
+  purgeMessages(queueId: string, shards: readonly number[], budgetMs: number) {
+    return purgeMessages(this, queueId, shards, budgetMs);
   }
 
   async putMessages(messages: StoredMessage[]) {
@@ -190,6 +196,10 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
 
   async notePurgedRemoved(queue: QueueRecord, count: number) {
     await recordPurgeProgress(this, queue, null, count);
+  }
+
+  cancelScheduled(queueId: string, messageId: string, now: number) {
+    return cancelScheduled(this, queueId, messageId, now);
   }
 
   removePurgedMessages(queue: QueueRecord, budgetMs: number) {

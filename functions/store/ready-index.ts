@@ -51,16 +51,16 @@ export async function findVisible(
 
 /**
  * Counts from the ready index (keys and receive counts only, so reads are cheap), two queries
- * per shard: visible ones, and the rest split by whether they were ever received.
+ * per partition: visible ones, and the rest split by whether they were ever received.
  */
 export async function countMessages(
   base: DynamoBase,
   queueId: string,
-  shardCount: number,
+  shards: readonly number[],
   now: number,
 ): Promise<MessageCountsResult> {
   const perShard = await Promise.all(
-    Array.from({ length: shardCount }, async (_, shard) => {
+    shards.map(async (shard) => {
       const visibleNow = visibleInShard(queueId, shard, now);
       const visible = await countPages(base, { TableName: base.messages, ...visibleNow, Select: 'COUNT' });
       const hidden = await countPages(base, {
@@ -84,10 +84,15 @@ export async function countMessages(
   );
 }
 
-export async function purgeMessages(base: DynamoBase, queueId: string, shardCount: number, budgetMs: number) {
+export async function purgeMessages(
+  base: DynamoBase,
+  queueId: string,
+  shards: readonly number[],
+  budgetMs: number,
+) {
   const deadline = Date.now() + budgetMs;
   let removed = 0;
-  for (let shard = 0; shard < shardCount; shard++) {
+  for (const shard of shards) {
     let startKey: Item | undefined;
     do {
       if (Date.now() > deadline) return { removed, done: false };

@@ -127,10 +127,11 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
   },
   delete: {
     entry: 'functions/handlers/delete.ts',
-    description: 'Deletes received messages by receipt handle (single and batch)',
+    description: 'Deletes received messages by receipt handle (single and batch); cancels scheduled ones',
     memoryMiB: 256,
     timeoutSeconds: apiTimeoutSeconds,
     // Query + UpdateItem: deleting a FIFO message peeks at its group and releases or retires it.
+    // Cancelling a scheduled message is one conditional UpdateItem (and BatchWriteItem for body parts).
     dynamo: { messages: ['GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'] },
     routeAuthorization: 'iam',
     enabled: true,

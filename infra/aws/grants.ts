@@ -9,8 +9,8 @@ import type { ServiceFunctionName } from './function-catalog';
  * checks that every IAM-authorized route is in `administer` and that the others stay narrow.
  */
 export const restAccess = {
-  /** Send messages (one or a batch). */
-  send: ['sendMessages'],
+  /** Send messages (one or a batch), and cancel the scheduled ones. */
+  send: ['sendMessages', 'cancelScheduled'],
   /** Receive, extend or release leases, delete: what a consumer does with what it received. */
   consume: ['receiveMessages', 'changeVisibility', 'deleteMessages', 'deleteMessage'],
   /** Look without changing anything: queues, counts, statistics, peek, dead letters, tasks. */

@@ -37,42 +37,25 @@ export function handlerEntry(entry: string): string {
 }
 
 /**
- * Shell commands that put the console's built assets (console-assets.json) into a bundle folder:
- * built from console/ with esbuild in the checkout, copied from the package build when installed.
+ * Shell commands that put a generated file into a bundle folder: written by `writer` (a script that
+ * takes the folder) from the sources in the checkout, copied from the package build when installed.
  */
-export function consoleAssetsCommands(outputDir: string): string[] {
+function generatedFileCommands(writer: string, built: string, outputDir: string): string[] {
   const quote = (parts: string[]) => parts.map((part) => JSON.stringify(part)).join(' ');
   if (fromSources) {
-    return [
-      quote([
-        join(packageRoot, 'node_modules/.bin/tsx'),
-        join(packageRoot, 'console/write-assets.ts'),
-        outputDir,
-      ]),
-    ];
+    return [quote([join(packageRoot, 'node_modules/.bin/tsx'), join(packageRoot, writer), outputDir])];
   }
-  const copy = `require('node:fs').copyFileSync(${JSON.stringify(builtConsoleAssets)}, require('node:path').join(${JSON.stringify(outputDir)}, 'console-assets.json'))`;
+  const copy = `require('node:fs').copyFileSync(${JSON.stringify(built)}, require('node:path').join(${JSON.stringify(outputDir)}, ${JSON.stringify(basename(built))}))`;
   return [quote([process.execPath, '-e', copy])];
 }
 
-/**
- * Shell commands that put the OpenAPI document (openapi.json) into the queues function's bundle
- * folder: generated from the sources in the checkout, copied from the package build when installed.
- */
-export function openApiCommands(outputDir: string): string[] {
-  const quote = (parts: string[]) => parts.map((part) => JSON.stringify(part)).join(' ');
-  if (fromSources) {
-    return [
-      quote([
-        join(packageRoot, 'node_modules/.bin/tsx'),
-        join(packageRoot, 'functions/dialects/rest/write-openapi.ts'),
-        outputDir,
-      ]),
-    ];
-  }
-  const copy = `require('node:fs').copyFileSync(${JSON.stringify(builtOpenApi)}, require('node:path').join(${JSON.stringify(outputDir)}, 'openapi.json'))`;
-  return [quote([process.execPath, '-e', copy])];
-}
+/** The console's built assets (console-assets.json), built from console/ with esbuild. */
+export const consoleAssetsCommands = (outputDir: string) =>
+  generatedFileCommands('console/write-assets.ts', builtConsoleAssets, outputDir);
+
+/** The OpenAPI document (openapi.json) beside the queues function's code. */
+export const openApiCommands = (outputDir: string) =>
+  generatedFileCommands('functions/dialects/rest/write-openapi.ts', builtOpenApi, outputDir);
 
 /**
  * NodejsFunction's project root and lock file. The checkout bundles against its own lock file; an

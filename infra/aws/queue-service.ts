@@ -177,7 +177,7 @@ export class QueueService extends Construct {
     this.deadLettersTableName = this.deadLettersTable.tableName;
   }
 
-  /** Lets the grantee send messages through the REST API (`execute-api:Invoke` on that route). */
+  /** Lets the grantee send messages, and cancel scheduled ones, through the REST API (`execute-api:Invoke`). */
   grantSend(grantee: IGrantable, options: QueueGrantOptions = {}): Grant {
     return this.grantRest('send', grantee, options);
   }

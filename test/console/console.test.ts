@@ -118,11 +118,16 @@ suite('web console', () => {
   it('queue page: sends a test message, peeks, validates settings with the API', async () => {
     await page.getByLabel('Message body').fill('{"hello":"console"}');
     await page.getByLabel('Attributes (optional)').fill('source=console');
+    await page.getByLabel('Priority (optional)').fill('7');
     await page.getByRole('button', { name: 'Send message' }).click();
     await expect.poll(() => page.locator('.result').textContent()).toMatch(/^Sent message /);
 
     await page.getByRole('button', { name: 'Peek at messages' }).click();
     await expect.poll(() => page.locator('.messages .message').count()).toBe(2);
+    // The prioritised message comes first, with its priority shown.
+    expect(await page.locator('.messages .message').first().locator('.badge.priority').textContent()).toBe(
+      'priority 7',
+    );
     // A peek leases nothing.
     expect((await api('GET', `/queues/${source}`)).body.messages.visible).toBe(2);
 

@@ -55,10 +55,12 @@ describe('REST grants', () => {
     }
   });
 
-  test('grantSend: the send route only, for the queues named', () => {
+  test('grantSend: the send route and cancelling scheduled messages, for the queues named', () => {
     const { stack, service, role } = userStack();
     service.grantSend(role, { queues: ['orders-*', 'billing.fifo'] });
     expect(invokable(stack)).toEqual([
+      'DELETE /queues/billing.fifo/messages/scheduled/*',
+      'DELETE /queues/orders-*/messages/scheduled/*',
       'POST /queues/billing.fifo/messages',
       'POST /queues/orders-*/messages',
     ]);

@@ -8,6 +8,7 @@ import { sendMessage, sendMessageBatch } from '../../functions/queue/operations/
 import { sweep } from '../../functions/queue/operations/sweep';
 import type { QueueStore } from '../../functions/queue/ports/queue-store';
 import { createQueueContext } from '../../functions/queue/service';
+import { readyShards } from '../../functions/queue/shared/priority';
 import { DynamoDeadLetterStore } from '../../functions/store/dead-letter-store';
 import { DynamoInspectionStore } from '../../functions/store/inspection-store';
 import { DynamoQueueStore } from '../../functions/store/queue-store';
@@ -90,7 +91,7 @@ describe('purge', () => {
     expect(await peekMessages(ctx, ref, { limit: 10 })).toEqual([]);
     const { queue } = await describeQueue(ctx, ref);
     // Still in storage (the receive removed those it met, and said so): the removal has not run.
-    const raw = await real.countMessages(queue.id, queue.shardCount, clock.now());
+    const raw = await real.countMessages(queue.id, readyShards(queue), clock.now());
     expect(raw.visible + raw.inFlight + raw.delayed).toBeGreaterThan(0);
     expect(queue.purgePending).toBe(raw.visible + raw.inFlight + raw.delayed);
 
@@ -109,7 +110,7 @@ describe('purge', () => {
     const after = await describeQueue(ctx, ref);
     expect(after.queue.purgePending).toBeUndefined();
     expect(after.counts).toEqual({ visible: 1, inFlight: 0, delayed: 1 });
-    const left = await real.countMessages(queue.id, queue.shardCount, clock.now());
+    const left = await real.countMessages(queue.id, readyShards(queue), clock.now());
     expect(left).toEqual({ visible: 1, inFlight: 0, delayed: 1 });
     expect((await receiveMessages(ctx, ref, { maxMessages: 10 })).map((m) => m.body)).toEqual([
       'after the purge',

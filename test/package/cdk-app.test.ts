@@ -237,7 +237,12 @@ describe('the packed package in a user CDK app', () => {
     const worker = statementsOf(template, 'Worker');
     const arn = (route: string) => `arn:<partition>:execute-api:<region>:<account>:<api>/$default/${route}`;
     expect(worker).toEqual([
-      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: arn('POST/queues/orders-*/messages') },
+      {
+        Action: 'execute-api:Invoke',
+        Effect: 'Allow',
+        // Sending includes cancelling what one scheduled.
+        Resource: [arn('POST/queues/orders-*/messages'), arn('DELETE/queues/orders-*/messages/scheduled/*')],
+      },
       {
         Action: 'execute-api:Invoke',
         Effect: 'Allow',

@@ -64,7 +64,8 @@ describe('the OpenAPI document', () => {
       ],
       invalid: [
         { body: '' },
-        { body: 'x', delaySeconds: 901 },
+        { body: 'x', delaySeconds: 31_536_001 },
+        { body: 'x', deliverAt: 12 },
         { body: 1 },
         { messages: [{ body: 'no id' }] },
       ],

@@ -64,7 +64,11 @@ describe('REST replies against their strict response schemas', () => {
   test('messages: send (one, batch with a failure), peek, receive, visibility and delete batches', async () => {
     const queue = `/queues/shape-${tag}`;
     const fifo = `/queues/shape-${tag}.fifo`;
-    await api('sendMessages', 'POST', `${queue}/messages`, { body: 'a', attributes: { kind: 'x' } });
+    await api('sendMessages', 'POST', `${queue}/messages`, {
+      body: 'a',
+      attributes: { kind: 'x' },
+      priority: 4,
+    });
     await api('sendMessages', 'POST', `${fifo}/messages`, { body: 'f', groupId: 'g', deduplicationId: 'd' });
     const batch = await api('sendMessages', 'POST', `${fifo}/messages`, {
       messages: [
@@ -75,14 +79,14 @@ describe('REST replies against their strict response schemas', () => {
     expect(batch.body.successful[0].sequenceNumber).toBeDefined();
     expect(batch.body.failed).toHaveLength(1);
 
-    await api('peekMessages', 'GET', `${queue}/messages`);
+    expect((await api('peekMessages', 'GET', `${queue}/messages`)).body.messages[0].priority).toBe(4);
     const peekedFifo = await api('peekMessages', 'GET', `${fifo}/messages`);
     expect(peekedFifo.body.messages[0].groupId).toBe('g');
 
     const received = await api('receiveMessages', 'POST', `${queue}/messages/receive`, {
       visibilityTimeoutSeconds: 30,
     });
-    expect(received.body.messages[0].attributes.kind).toBeDefined();
+    expect(received.body.messages[0]).toMatchObject({ attributes: { kind: expect.anything() }, priority: 4 });
     const fromFifo = await api('receiveMessages', 'POST', `${fifo}/messages/receive`, { maxMessages: 10 });
     expect(fromFifo.body.messages[0]).toMatchObject({ groupId: 'g', deduplicationId: 'd' });
 
@@ -112,6 +116,25 @@ describe('REST replies against their strict response schemas', () => {
     await api('deleteMessage', 'DELETE', `${queue}/messages/${encodeURIComponent(handle)}`);
     await api('queueStats', 'GET', `${queue}/stats?minutes=5`);
     await api('purgeQueue', 'POST', `${fifo}/purge`);
+  });
+
+  test('scheduled messages: send and batch with deliverAt, peek of delayed ones, cancel', async () => {
+    const queue = `/queues/shape-${tag}`;
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    const one = await api('sendMessages', 'POST', `${queue}/messages`, { body: 's', deliverAt: at });
+    expect(one.body.deliverAt).toBe(at);
+    const batch = await api('sendMessages', 'POST', `${queue}/messages`, {
+      messages: [{ id: 's', body: 's2', deliverAt: at }],
+    });
+    expect(batch.body.successful[0].deliverAt).toBe(at);
+    const peeked = await api('peekMessages', 'GET', `${queue}/messages?state=delayed`);
+    expect(peeked.body.messages[0].deliverAt).toBe(at);
+    const cancelled = await api(
+      'cancelScheduled',
+      'DELETE',
+      `${queue}/messages/scheduled/${one.body.messageId}`,
+    );
+    expect(cancelled.status).toBe(204);
   });
 
   test('dead letters and redrive tasks, with their history and filters', { timeout: 30_000 }, async () => {

@@ -257,7 +257,8 @@ describe('bad input gets a clear 4xx problem', () => {
       [{ body: 'x'.repeat(1025) }, 'InvalidParameterValue', /at most 1024 bytes.*1025/],
       [{ body: 'nul\u0000' }, 'InvalidMessageContents', /U\+0000/],
       [{ body: 'lone \ud800 surrogate' }, 'InvalidMessageContents', /U\+D800/],
-      [{ body: 'x', delaySeconds: 901 }, 'InvalidParameterValue', /delaySeconds/],
+      // A delay may reach the queue's retention (4 days by default), not beyond.
+      [{ body: 'x', delaySeconds: 345_601 }, 'InvalidParameterValue', /delaySeconds/],
       [{ body: 'x', attributes: { 'AWS.reserved': 'x' } }, 'InvalidParameterValue', /name/],
       [
         { body: 'x', attributes: { n: { dataType: 'Number', stringValue: 'abc' } } },

@@ -15,6 +15,8 @@ export function peekPanel(queueName: string): HTMLElement {
     { id: limitId },
     [10, 25, 50].map((n) => h('option', { value: n }, String(n))),
   );
+  const scheduledId = uniqueId('peek-scheduled');
+  const scheduledOnly = h('input', { type: 'checkbox', id: scheduledId });
   const button = h('button', { type: 'button' }, 'Peek at messages');
   const output = h('div', { class: 'peek-output' });
   const status = h('p', { role: 'status', class: 'muted' });
@@ -22,11 +24,17 @@ export function peekPanel(queueName: string): HTMLElement {
     button.disabled = true;
     status.textContent = 'Loading…';
     try {
-      const { messages } = await api.peek(queueName, Number(limit.value));
+      const { messages } = await api.peek(
+        queueName,
+        Number(limit.value),
+        scheduledOnly.checked ? 'delayed' : undefined,
+      );
       status.textContent = `${messages.length} ${messages.length === 1 ? 'message' : 'messages'} shown, none leased.`;
       replaceChildren(
         output,
-        messages.length === 0 ? h('p', {}, 'The queue holds no messages.') : messageList(messages),
+        messages.length === 0
+          ? h('p', {}, 'The queue holds no messages.')
+          : messageList(queueName, messages, status),
       );
     } catch (error) {
       status.textContent = '';
@@ -38,13 +46,21 @@ export function peekPanel(queueName: string): HTMLElement {
   return h(
     'div',
     {},
-    h('div', { class: 'toolbar' }, h('label', { for: limitId }, 'How many'), limit, button),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('label', { for: limitId }, 'How many'),
+      limit,
+      scheduledOnly,
+      h('label', { for: scheduledId }, 'Scheduled only'),
+      button,
+    ),
     status,
     output,
   );
 }
 
-function messageList(messages: PeekedMessage[]): HTMLElement {
+function messageList(queueName: string, messages: PeekedMessage[], status: HTMLElement): HTMLElement {
   return h(
     'ul',
     { class: 'messages' },
@@ -64,15 +80,23 @@ function messageList(messages: PeekedMessage[]): HTMLElement {
               messageStateLabels[message.state] ?? message.state,
             ),
             ' ',
+            ...(message.priority
+              ? [h('span', { class: 'badge priority' }, `priority ${message.priority}`), ' ']
+              : []),
             h('code', {}, preview(message.body, 60)),
           ),
           facts([
             ['Message id', h('code', {}, message.messageId)],
             ['Sent', dateTime(message.sentAt)],
             ['Receive count', String(message.receiveCount)],
+            ['Priority', String(message.priority ?? 0)],
             ['Visible at', dateTime(message.visibleAt)],
+            ...(message.deliverAt
+              ? ([['Deliver at', dateTime(message.deliverAt)]] as [string, string][])
+              : []),
             ...(message.groupId ? ([['Group', message.groupId]] as [string, string][]) : []),
           ]),
+          ...(message.state === 'delayed' ? [cancelButton(queueName, message, status)] : []),
           h('h3', {}, 'Attributes'),
           attributeList(message.attributes),
           h('h3', {}, 'Body'),
@@ -81,4 +105,20 @@ function messageList(messages: PeekedMessage[]): HTMLElement {
       ),
     ),
   );
+}
+
+/** A scheduled message not yet deliverable can be cancelled: it is then never delivered. */
+function cancelButton(queueName: string, message: PeekedMessage, status: HTMLElement): HTMLElement {
+  const button = h('button', { type: 'button', class: 'danger' }, 'Cancel delivery');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api.cancelScheduled(queueName, message.messageId);
+      status.textContent = `Message ${message.messageId} cancelled: it will never be delivered.`;
+      button.closest('li')?.remove();
+    } catch (error) {
+      button.replaceWith(errorBox(error));
+    }
+  });
+  return button;
 }

@@ -7,7 +7,7 @@ import { count, oldestMessageAge } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
 import { fairTiles } from './fair-tiles';
-import { breadcrumb, deadLettersHref, type Page } from './page';
+import { breadcrumb, deadLettersHref, type Page, renderNotFound } from './page';
 import { peekPanel } from './peek-panel';
 import { sendMessageForm } from './send-message-form';
 import { settingsForm } from './settings-form';
@@ -86,18 +86,7 @@ export const queuePage: Page = (main, params) => {
     missing = true;
     live.stop();
     const headingHadFocus = document.activeElement === main.querySelector('h1');
-    document.title = 'Queue not found · Queue console';
-    replaceChildren(
-      main,
-      breadcrumb([['Queues', '#/']], name),
-      h('h1', { tabindex: -1 }, 'Queue not found'),
-      h(
-        'p',
-        { role: 'alert' },
-        `There is no queue named “${name}”: it may have been deleted, or the address is mistyped.`,
-      ),
-      h('p', {}, h('a', { href: '#/' }, 'Back to the queues')),
-    );
+    renderNotFound(main, { kind: 'queue', name, listLabel: 'Queues', listHref: '#/' });
     if (headingHadFocus) main.querySelector('h1')?.focus();
   }
 

@@ -2,7 +2,7 @@ import { api } from '../api';
 import { h } from '../dom';
 import { checkedForm, field, numberInput, optionalInteger } from '../form-fields';
 
-/** Sends a test message: a body, String attributes (one `name=value` a line) and a delay. */
+/** Sends a test message: a body, String attributes (one `name=value` a line), a delay and a priority. */
 export function sendMessageForm(queueName: string, sent: () => void): HTMLElement {
   const body = field('body', 'Message body', h('textarea', { rows: 3, required: true }));
   const attributes = field(
@@ -12,9 +12,15 @@ export function sendMessageForm(queueName: string, sent: () => void): HTMLElemen
     'One name=value a line',
   );
   const delay = field('delaySeconds', 'Delay (seconds, optional)', numberInput(0, 900));
+  const priority = field(
+    'priority',
+    'Priority (optional)',
+    numberInput(0, 9),
+    '0 to 9: higher ones are received first (standard queues)',
+  );
   const result = h('p', { class: 'result', role: 'status' });
   return checkedForm({
-    fields: [body, attributes, delay],
+    fields: [body, attributes, delay, priority],
     submitLabel: 'Send message',
     result,
     // The attribute lines are checked first: their own message says which line is wrong.
@@ -27,13 +33,16 @@ export function sendMessageForm(queueName: string, sent: () => void): HTMLElemen
     },
     read: () => {
       const parsed = parseAttributes(attributes.input.value);
-      return typeof parsed === 'string' ? undefined : { parsed, delaySeconds: optionalInteger(delay.input) };
+      return typeof parsed === 'string'
+        ? undefined
+        : { parsed, delaySeconds: optionalInteger(delay.input), priority: optionalInteger(priority.input) };
     },
-    submit: async ({ parsed, delaySeconds }) => {
+    submit: async ({ parsed, delaySeconds, priority: level }) => {
       const { messageId } = await api.send(queueName, {
         body: body.input.value,
         ...(Object.keys(parsed).length > 0 ? { attributes: parsed } : {}),
         ...(delaySeconds === undefined ? {} : { delaySeconds }),
+        ...(level === undefined ? {} : { priority: level }),
       });
       result.textContent = `Sent message ${messageId}.`;
       body.input.value = '';

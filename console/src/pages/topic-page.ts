@@ -5,7 +5,7 @@ import { h, replaceChildren } from '../dom';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
 import { sortableTable } from '../sortable-table';
-import { breadcrumb, type Page, queueHref } from './page';
+import { breadcrumb, type Page, queueHref, renderNotFound } from './page';
 import { publishForm } from './publish-form';
 import { subscribeForm } from './subscribe-form';
 
@@ -140,18 +140,7 @@ export const topicPage: Page = (main, params) => {
     if (missing) return;
     missing = true;
     live.stop();
-    document.title = 'Topic not found · Queue console';
-    replaceChildren(
-      main,
-      breadcrumb([['Topics', '#/topics']], name),
-      h('h1', { tabindex: -1 }, 'Topic not found'),
-      h(
-        'p',
-        { role: 'alert' },
-        `There is no topic named “${name}”: it may have been deleted, or the address is mistyped.`,
-      ),
-      h('p', {}, h('a', { href: '#/topics' }, 'Back to the topics')),
-    );
+    renderNotFound(main, { kind: 'topic', name, listLabel: 'Topics', listHref: '#/topics' });
   }
 
   const section = (id: string, title: string, ...content: (Node | string)[]) =>

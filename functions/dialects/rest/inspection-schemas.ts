@@ -10,4 +10,5 @@ export const statsQuery = z.strictObject({
 
 export const peekQuery = z.strictObject({
   limit: queryInteger({ min: 1, max: 50 }).optional().describe('default 10'),
+  state: z.enum(['delayed']).optional().describe('only messages not yet deliverable'),
 });

@@ -4,13 +4,20 @@ import {
   deleteMessage,
   deleteMessageBatch,
 } from '../../queue/operations/acknowledge';
+import { cancelScheduledMessage } from '../../queue/operations/cancel-scheduled';
 import { receiveMessages } from '../../queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../queue/operations/send';
 import type { HttpEvent } from '../http';
 import { json, noContent } from '../http';
 import type { Runtime } from '../runtime';
 import { check, parseBody } from './parse';
-import { attributesFromRest, batchRepresentation, messageRepresentation } from './representations';
+import { checkPriorities } from './priority-field';
+import {
+  attributesFromRest,
+  batchRepresentation,
+  deliverAtOf,
+  messageRepresentation,
+} from './representations';
 import { type RestOperation, refOf } from './rest-operation';
 import * as schemas from './schemas';
 
@@ -32,6 +39,7 @@ export const sendOperations: Record<string, RestOperation> = {
     const sender = { senderId: senderOf(event, runtime) };
     // One message, or {"messages": [...]} for a batch: the shape decides which schema applies.
     const raw = parseBody(event, schemas.anyObject);
+    checkPriorities(raw);
     if ('messages' in raw) {
       const { messages } = check(schemas.sendBatchRequest, raw);
       const entries = messages.map((m) => ({ ...m, attributes: attributesFromRest(m.attributes) }));
@@ -42,7 +50,8 @@ export const sendOperations: Record<string, RestOperation> = {
           successful: result.successful.map(({ id, messageId, message }) => ({
             id,
             messageId,
-            ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+            ...(message.sequenceNumber ? { sequenceNumber: message.sequenceNumber } : {}),
+            ...deliverAtOf(message),
           })),
           failed: result.failed,
         }),
@@ -58,7 +67,8 @@ export const sendOperations: Record<string, RestOperation> = {
     const { sequenceNumber } = sent.message;
     return json(201, {
       messageId: sent.messageId,
-      ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+      ...(sequenceNumber ? { sequenceNumber } : {}),
+      ...deliverAtOf(sent.message),
     });
   },
 };
@@ -81,6 +91,11 @@ export const receiveOperations: Record<string, RestOperation> = {
 };
 
 export const deleteOperations: Record<string, RestOperation> = {
+  cancelScheduled: async (event, runtime) => {
+    await cancelScheduledMessage(runtime.queue, refOf(event, runtime), event.pathParameters?.messageId);
+    return noContent();
+  },
+
   deleteMessage: async (event, runtime) => {
     await deleteMessage(runtime.queue, refOf(event, runtime), event.pathParameters?.receiptHandle);
     return noContent();

@@ -74,6 +74,10 @@ export const documentedOperations: Record<string, DocumentedOperation> = {
     responses: { 200: replies.batchResponse },
   },
   deleteMessage: { summary: 'Delete a message by receipt handle', responses: { 204: null } },
+  cancelScheduled: {
+    summary: 'Cancel a scheduled message not yet deliverable',
+    responses: { 204: null },
+  },
   browseDeadLetters: {
     summary: 'Browse dead letters without leasing them, newest or oldest first',
     query: redrive.browseQuery,

@@ -9,6 +9,7 @@ import type {
   StoredMessage,
 } from '../../queue/model';
 import type { PeekedMessage } from '../../queue/operations/peek';
+import { priorityOf } from '../../queue/shared/priority';
 import type * as replies from './response-schemas';
 
 /**
@@ -68,6 +69,7 @@ export function messageRepresentation(
     ...(message.groupId === undefined ? {} : { groupId: message.groupId }),
     ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
     ...(message.deduplicationId === undefined ? {} : { deduplicationId: message.deduplicationId }),
+    ...priorityField(message),
     attributes: message.attributes,
   };
 }
@@ -84,9 +86,17 @@ export function peekedRepresentation({
     receiveCount: message.receiveCount,
     state,
     visibleAt: iso(message.visibleAt),
+    ...(state === 'delayed' ? { deliverAt: iso(message.visibleAt) } : {}),
     ...(message.groupId === undefined ? {} : { groupId: message.groupId }),
-    ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+    ...(message.sequenceNumber ? { sequenceNumber: message.sequenceNumber } : {}),
+    ...priorityField(message),
   };
+}
+
+/** A message's priority, shown when above the default. */
+function priorityField(message: StoredMessage): { priority?: number } {
+  const priority = priorityOf(message);
+  return priority === 0 ? {} : { priority };
 }
 
 export function deadLetterRepresentation(message: StoredMessage): Reply<typeof replies.deadLetterResponse> {
@@ -135,17 +145,26 @@ export function taskRepresentation(task: MoveTask): Reply<typeof replies.taskRes
 
 /** A batch reply: entries by the caller's ids, with the message id and sequence number of a send. */
 export function batchRepresentation(result: {
-  successful: { id: string; messageId?: string; sequenceNumber?: string }[];
+  successful: { id: string; messageId?: string; sequenceNumber?: string; deliverAt?: string }[];
   failed: BatchFailure[];
 }): Reply<typeof replies.batchResponse> {
   return {
-    successful: result.successful.map(({ id, messageId, sequenceNumber }) => ({
+    successful: result.successful.map(({ id, messageId, sequenceNumber, deliverAt }) => ({
       id,
       ...(messageId === undefined ? {} : { messageId }),
       ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
+      ...(deliverAt === undefined ? {} : { deliverAt }),
     })),
     failed: result.failed.map(({ id, code, message, senderFault }) => ({ id, code, message, senderFault })),
   };
+}
+
+/**
+ * A send's `deliverAt`, when the message is not deliverable at once (scheduled or delayed). A
+ * message deliverable now has none, so a repeated FIFO send answers exactly as the first did.
+ */
+export function deliverAtOf(message: { visibleAt: number; sentAt: number }): { deliverAt?: string } {
+  return message.visibleAt > message.sentAt ? { deliverAt: iso(message.visibleAt) } : {};
 }
 
 /** REST accepts `"name": "text"` as shorthand for a String attribute. */

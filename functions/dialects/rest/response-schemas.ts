@@ -76,6 +76,7 @@ export const listQueuesResponse = z.strictObject({
 export const sendMessageResponse = z.strictObject({
   messageId: z.string(),
   sequenceNumber: z.string().optional().describe('FIFO only: increases within the message group'),
+  deliverAt: timestamp.optional().describe('present when not deliverable at once'),
 });
 
 export const batchFailureResponse = z.strictObject({
@@ -92,6 +93,7 @@ export const batchResponse = z.strictObject({
       id: z.string(),
       messageId: z.string().optional().describe('send batches only'),
       sequenceNumber: z.string().optional().describe('send batches to FIFO queues only'),
+      deliverAt: timestamp.optional(),
     }),
   ),
   failed: z.array(batchFailureResponse),
@@ -107,6 +109,7 @@ export const receivedMessageResponse = z.strictObject({
   groupId: z.string().optional(),
   sequenceNumber: z.string().optional(),
   deduplicationId: z.string().optional(),
+  priority: z.int().optional().describe('0 to 9; absent when 0 (the default)'),
   attributes,
 });
 
@@ -143,8 +146,10 @@ export const peekedMessageResponse = z.strictObject({
   receiveCount: z.int(),
   state: z.enum(messageStates),
   visibleAt: timestamp.describe('when it is (or became) visible: the lease end when in flight'),
+  deliverAt: timestamp.optional().describe('state delayed only'),
   groupId: z.string().optional(),
   sequenceNumber: z.string().optional(),
+  priority: z.int().optional().describe('0 to 9; absent when 0 (the default)'),
 });
 
 export const peekResponse = z.strictObject({ messages: z.array(peekedMessageResponse) });

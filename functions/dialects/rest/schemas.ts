@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { limits } from '../../queue/limits';
+import { priorityRange } from '../../queue/shared/priority';
 import { queryInteger } from './query-params';
 
 /**
@@ -24,7 +25,7 @@ const fifoId = z
 
 const settingsShape = {
   visibilityTimeoutSeconds: int(limits.visibilityTimeoutSeconds).optional(),
-  retentionSeconds: int(limits.retentionSeconds).optional(),
+  retentionSeconds: int(limits.queueRetentionSeconds).optional(),
   delaySeconds: int(limits.delaySeconds).optional(),
   maxMessageBytes: int(limits.maxMessageBytes).optional(),
   receiveWaitSeconds: int(limits.receiveWaitSeconds).optional(),
@@ -79,9 +80,12 @@ export const messageAttributes = z.record(z.string(), attributeValue);
 
 const messageShape = {
   body: z.string().min(1).describe('UTF-8 text; with attributes at most the queue maxMessageBytes'),
-  delaySeconds: int(limits.delaySeconds)
+  delaySeconds: int({ min: 0, max: limits.queueRetentionSeconds.max })
     .optional()
-    .describe('Standard queues only (0 is accepted on FIFO queues)'),
+    .describe(
+      "Standard queues: up to the queue's retention (0 is accepted on FIFO queues); not with deliverAt",
+    ),
+  deliverAt: z.string().optional().describe('ISO 8601 instant with a zone, up to the retention ahead'),
   attributes: messageAttributes.optional(),
   groupId: fifoId
     .optional()
@@ -91,6 +95,9 @@ const messageShape = {
   deduplicationId: fifoId
     .optional()
     .describe('FIFO only: a repeat within 5 minutes is accepted and not stored again'),
+  priority: int(priorityRange)
+    .optional()
+    .describe('Standard queues only: 0 (default) to 9 (highest); higher priorities are received first'),
 };
 
 export const anyObject = z.record(z.string(), z.unknown());

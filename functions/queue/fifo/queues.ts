@@ -50,6 +50,7 @@ export async function peekFifo(
   queue: QueueRecord,
   limit: number,
 ): Promise<FifoMessage[]> {
+  // Scheduled messages not yet in their groups (fifo/schedule.ts) are listed by `state: delayed`.
   return roundRobin(await inspection.peekFifoGroups(queue.id, queue.shardCount, limit, limit));
 }
 

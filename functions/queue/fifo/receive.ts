@@ -9,6 +9,7 @@ import { shuffle } from '../shared/shuffle';
 import { receiveOnce } from './attempts';
 import { serveGroup } from './group-head';
 import { fifoStore } from './groups';
+import { promoteDue } from './schedule';
 
 /**
  * Receiving from a FIFO queue: find available groups in the ready index (eventually consistent),
@@ -38,6 +39,8 @@ async function serveGroups(
   visibilityTimeoutSeconds: number,
 ): Promise<ReceivedMessage[]> {
   const store = fifoStore(ctx);
+  // Due scheduled messages join their groups first (only on queues that ever scheduled).
+  if (queue.scheduling) await promoteDue(ctx, queue);
   const received: ReceivedMessage[] = [];
   // Bounded, so a receive that keeps losing races answers instead of chasing groups.
   let leaseAttempts = limits.maxMessages.max + 4;

@@ -6,8 +6,10 @@ import type { FifoMessage } from '../ports/fifo-store';
 import { contentDeduplicationId, requireGroupId, validateFifoId } from '../shared/identifiers';
 import { pause } from '../shared/long-poll';
 import { prepare } from '../shared/prepare';
+import { refusePriority } from '../shared/priority';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
 import { fifoStore, groupShard } from './groups';
+import { sendScheduledFifo } from './schedule';
 import { nextSequences } from './sequence';
 
 /**
@@ -34,7 +36,9 @@ export async function sendFifoMessage(
   sender: SendContext,
 ): Promise<Sent> {
   const prepared = prepareFifo(ctx, queue, message, sender, '');
-  const [outcome] = await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
+  const [outcome] = scheduledAhead(queue, prepared)
+    ? [await sendScheduledFifo(ctx, queue, prepared)]
+    : await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
   if (isQueueError(outcome)) throw outcome;
   ctx.arrivals.notify(queue.id);
   const { message: stored, duplicate } = outcome!;
@@ -68,7 +72,22 @@ export async function sendFifoBatch(
       result.failed.push({ id: entry.id, code: error.code, message: error.message, senderFault: true });
     }
   });
-  const outcomes = await appendAll(ctx, queue, prepared);
+  // Scheduled entries wait outside their groups (fifo/schedule.ts), each in its own write.
+  const ahead = (p: Prepared) => scheduledAhead(queue, p.message);
+  const appended = await appendAll(
+    ctx,
+    queue,
+    prepared.filter((p) => !ahead(p)),
+  );
+  const scheduled = await Promise.all(
+    prepared.filter(ahead).map((p) =>
+      sendScheduledFifo(ctx, queue, p.message).catch((error: unknown) => {
+        if (!isQueueError(error)) throw error;
+        return error;
+      }),
+    ),
+  );
+  const outcomes = prepared.map((p) => (ahead(p) ? scheduled.shift()! : appended.shift()!));
   prepared.forEach(({ index }, n) => {
     const id = entries[index]!.id;
     const outcome = outcomes[n]!;
@@ -88,6 +107,10 @@ export async function sendFifoBatch(
   return { result, duplicates };
 }
 
+/** Scheduled (deliverAt): not deliverable when the queue's own delay would make it. */
+const scheduledAhead = (queue: QueueRecord, m: FifoMessage) =>
+  m.visibleAt !== m.sentAt + queue.delaySeconds * 1000;
+
 function prepareFifo(
   ctx: QueueContext,
   queue: QueueRecord,
@@ -104,6 +127,7 @@ function prepareFifo(
       "absent or 0 on a FIFO queue: only the queue's delay applies to its messages",
     );
   }
+  refusePriority(`${prefix}priority`, message.priority);
   const groupId = requireGroupId(`${prefix}groupId`, message.groupId);
   const { delaySeconds: _, ...rest } = message;
   const stored = prepare(ctx, queue, rest, sender, prefix);

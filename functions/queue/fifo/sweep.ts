@@ -6,6 +6,7 @@ import type { SweepBudget, SweepReport } from '../shared/queue-kind';
 import { exhausted, undeliverable } from '../states';
 import { serveGroup } from './group-head';
 import { fifoStore } from './groups';
+import { promoteDue } from './schedule';
 
 /**
  * The sweeper's pass over a FIFO queue: retention. Each group carries a hint, projected into the
@@ -22,6 +23,14 @@ export async function sweep(
   report: SweepReport,
 ): Promise<boolean> {
   const store = fifoStore(ctx);
+  // Due scheduled messages join their groups (a queue nobody receives from still moves them on).
+  // Unguarded by the queue's `scheduling` mark: one index query per pass, and a mark lost to a
+  // concurrent settings change cannot strand them.
+  for (;;) {
+    if (performance.now() > deadline) return false;
+    const { found } = await promoteDue(ctx, queue, pageSize);
+    if (found < pageSize) break;
+  }
   for (let shard = 0; shard < queue.shardCount; shard++) {
     let cursor: string | undefined;
     do {

@@ -2,6 +2,7 @@ import { type QueueContext, queueDoesNotExist } from '../context';
 import { kindOf } from '../kinds';
 import type { MessageCounts, QueueRecord, QueueRef } from '../model';
 import { type FairnessDepth, measureFairness } from '../shared/fairness';
+import { readyShards } from '../shared/priority';
 import { type ListQueuesInput, validateListQueues, validateQueueName } from '../validation';
 
 /**
@@ -23,11 +24,7 @@ export async function measureDepth(ctx: QueueContext, queue: QueueRecord): Promi
   const kind = kindOf(queue);
   const [counts, since] = await Promise.all([
     kind.countMessages(ctx, queue, now),
-    Promise.all(
-      Array.from({ length: queue.shardCount }, (_, shard) =>
-        kind.oldestAvailableSince(ctx, queue, shard, now),
-      ),
-    ),
+    Promise.all(readyShards(queue).map((shard) => kind.oldestAvailableSince(ctx, queue, shard, now))),
   ]);
   const oldest = Math.min(now, ...since.filter((v): v is number => v !== undefined));
   const oldestMessageAgeSeconds = Math.max(0, Math.floor((now - oldest) / 1000));

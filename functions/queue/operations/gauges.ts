@@ -1,5 +1,6 @@
 import type { QueueContext } from '../context';
 import { kindOf } from '../kinds';
+import { readyShards } from '../shared/priority';
 import { afterPurge } from '../shared/purge-counts';
 
 /**
@@ -36,7 +37,7 @@ export async function measureGauges(ctx: QueueContext): Promise<Gauges> {
       deadLetterMessages += counts.visible + counts.inFlight + counts.delayed;
     }
     const since = await Promise.all(
-      Array.from({ length: queue.shardCount }, (_, shard) =>
+      readyShards(queue).map((shard) =>
         ctx.store.oldestVisibleSince(queue.id, shard, now).then((since) => afterPurge(queue, since)),
       ),
     );

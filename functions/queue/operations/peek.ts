@@ -26,7 +26,7 @@ const maxPeekBodyBytes = 4_000_000;
 export async function peekMessages(
   ctx: QueueContext,
   ref: QueueRef,
-  input: { limit?: unknown } = {},
+  input: { limit?: unknown; state?: unknown } = {},
 ): Promise<PeekedMessage[]> {
   const limit = integerInRange('limit', input.limit ?? peekLimits.default, peekLimits);
   const queue = await ctx.queues.require(ref);
@@ -34,7 +34,11 @@ export async function peekMessages(
     throw new QueueError('UnsupportedOperation', 'Peeking at messages is not available in this runtime');
   }
   const now = ctx.clock.now();
-  const found = await kindOf(queue).peek(ctx.inspection, queue, limit);
+  // `state: delayed` (the REST schema allows no other) lists only scheduled (and delayed) messages, earliest first.
+  const found =
+    input.state === 'delayed'
+      ? await ctx.inspection.peekScheduled(queue, now, limit)
+      : await kindOf(queue).peek(ctx.inspection, queue, limit);
   const peeked: PeekedMessage[] = [];
   let bytes = 0;
   for (const message of found) {

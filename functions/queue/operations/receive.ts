@@ -2,6 +2,7 @@ import type { QueueContext } from '../context';
 import { kindOf } from '../kinds';
 import { limits } from '../limits';
 import type { QueueRef, ReceivedMessage } from '../model';
+import { priorityOf } from '../shared/priority';
 import { optionalInteger } from '../validation';
 
 /**
@@ -39,16 +40,17 @@ export async function receiveMessages(
     attemptId: input.receiveRequestAttemptId,
   });
   await ctx.stats.record(queue.id, 'received', received.length);
-  return received.sort(queue.fifo ? bySequenceNumber : bySendTime);
+  return received.sort(queue.fifo ? bySequenceNumber : byPriorityThenSendTime);
 }
 
 /**
- * The order within one receive: oldest first. Standard queues promise no order, but a small
+ * The order within one receive: highest priority first (shared/priority.ts), then oldest first. Standard queues promise no order, but a small
  * queue read by one consumer comes back in send order, as clients and their tests expect of
  * SQS. Across shards only what this receive read is ordered: finding the oldest of all shards
  * would cost a query per shard. FIFO: by sequence number, which orders groups among themselves
  * too (a group's own messages are in order either way).
  */
-const bySendTime = (a: ReceivedMessage, b: ReceivedMessage) => a.sentAt - b.sentAt;
+const byPriorityThenSendTime = (a: ReceivedMessage, b: ReceivedMessage) =>
+  priorityOf(b) - priorityOf(a) || a.sentAt - b.sentAt;
 const bySequenceNumber = (a: ReceivedMessage, b: ReceivedMessage) =>
   (a.sequenceNumber ?? '').localeCompare(b.sequenceNumber ?? '');

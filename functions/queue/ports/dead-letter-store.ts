@@ -28,7 +28,7 @@ export interface DeadLetterStore {
   /** Visible messages of a dead-letter queue, in index order, from a cursor. */
   scanDeadLetterQueue(
     queueId: string,
-    shardCount: number,
+    shards: readonly number[],
     now: number,
     cursor: string | undefined,
     limit: number,

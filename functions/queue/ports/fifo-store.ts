@@ -73,6 +73,12 @@ export interface FifoStore {
    * one transaction: deleted here only if unchanged since read, appended there after `after`.
    */
   transferMessage(request: FifoTransfer): Promise<MoveOutcome>;
+  /** Scheduled delivery (fifo/schedule.ts): stores a scheduled message outside its group. */
+  putScheduled(request: ScheduleRequest): Promise<ScheduleOutcome>;
+  /** Scheduled messages due at `now`, earliest first (eventually consistent). */
+  findDueScheduled(queueId: string, now: number, limit: number): Promise<DueScheduled[]>;
+  /** Moves a due scheduled message to the end of its group, in one transaction. */
+  promoteScheduled(request: PromoteRequest): Promise<PromoteOutcome>;
   /** Counts from every group's partition, or from a sample of the groups scaled up (`approximate`). */
   /** Messages sent at or before `purgedAt` are purged: not counted. */
   countMessages(
@@ -236,3 +242,37 @@ export interface FifoPurgeRequest {
   budgetMs: number;
   sentUpTo?: number;
 }
+
+export interface ScheduleRequest {
+  queue: QueueRecord;
+  /** With its group and deduplication id; its sequence number is taken when it joins the group. */
+  message: FifoMessage;
+  deduplicationScope: 'queue' | 'messageGroup';
+  /** Mark the queue as one that schedules (receives then look for due messages). */
+  markQueue: boolean;
+  now: number;
+}
+
+export type ScheduleOutcome =
+  | { status: 'stored' }
+  /** The deduplication id was taken within the window: the original's id (and number, if it has one). */
+  | { status: 'duplicate'; messageId: string; sequenceNumber: string };
+
+export interface DueScheduled {
+  messageId: string;
+}
+
+export interface PromoteRequest {
+  queue: QueueRecord;
+  messageId: string;
+  now: number;
+  /** Where in its group it goes: after the group's last number, with the next one. */
+  place(groupId: string): Promise<{ after: string | undefined; sequenceNumber: string; shard: number }>;
+}
+
+export type PromoteOutcome =
+  | { status: 'promoted'; groupId: string; sequenceNumber: string }
+  /** Cancelled, moved by someone else, or removed here (expired or purged): nothing to do. */
+  | { status: 'gone' }
+  /** The group moved on meanwhile: try again after `lastSequence`. */
+  | { status: 'retry'; groupId: string; lastSequence: string | undefined };

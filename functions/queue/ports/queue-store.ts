@@ -14,6 +14,11 @@ export interface QueueStore {
   updateQueue(queue: QueueRecord): Promise<boolean>;
   deleteQueue(ref: QueueRef): Promise<boolean>;
   listQueues(query: ListQueuesQuery): Promise<{ queues: QueueRecord[]; nextToken?: string }>;
+  /**
+   * Adds priorities to those the queue record lists (shared/priority.ts); returns them all, or
+   * undefined when the queue (this incarnation of it) no longer exists.
+   */
+  addPriorities(queue: QueueRecord, priorities: number[]): Promise<number[] | undefined>;
 
   /** Writes messages; returns the indexes of those that could not be written. */
   putMessages(messages: StoredMessage[]): Promise<{ failedIndexes: number[] }>;
@@ -50,7 +55,10 @@ export interface QueueStore {
   /** Deletes many messages at once, each only for the holder of its current lease. */
   deleteMessages(requests: DeleteRequest[]): Promise<DeleteOutcome[]>;
   changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome>;
-  countMessages(queueId: string, shardCount: number, now: number): Promise<MessageCountsResult>;
+  /** Counts over the given ready-index partitions (shared/priority.ts readyShards). */
+  countMessages(queueId: string, shards: readonly number[], now: number): Promise<MessageCountsResult>;
+  /** Cancels a message not yet deliverable and never received (shared/schedule.ts), in one write. */
+  cancelScheduled(queueId: string, messageId: string, now: number): Promise<CancelOutcome>;
   /**
    * Removes messages a purge cut off (sent at or before `queue.purgedAt`), within a time budget,
    * resuming where the last call stopped; `done` once none is left (the queue's purge is cleared).
@@ -59,7 +67,7 @@ export interface QueueStore {
   /** Deletes every message of a queue, within a time budget; returns how many it removed. */
   purgeMessages(
     queueId: string,
-    shardCount: number,
+    shards: readonly number[],
     budgetMs: number,
   ): Promise<{ removed: number; done: boolean }>;
 }
@@ -122,3 +130,6 @@ export interface VisibilityRequest {
 export type VisibilityOutcome = 'changed' | 'gone' | 'stale' | 'notInFlight' | 'limit';
 
 export type MessageCountsResult = MessageCounts;
+
+/** `notScheduled`: deliverable already, or received; `notFound`: no such message (or gone). */
+export type CancelOutcome = 'cancelled' | 'notScheduled' | 'notFound';

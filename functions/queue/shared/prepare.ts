@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueContext } from '../context';
 import { describeGiven, QueueError } from '../errors';
-import { limits } from '../limits';
 import type { OutgoingMessage, QueueRecord, StoredMessage } from '../model';
-import { messageSize, optionalInteger, validateBody, validateMessageAttributes } from '../validation';
+import { messageSize, validateBody, validateMessageAttributes } from '../validation';
 import { validateFifoId } from './identifiers';
 import type { SendContext } from './queue-kind';
+import { scheduleOf } from './schedule';
 
 /**
  * Outgoing message preparation, for both kinds: validates a message and builds it as stored, in
@@ -30,8 +30,6 @@ export function prepare(
       { field: `${prefix}body`, given: size, allowed: `at most ${queue.maxMessageBytes} bytes` },
     );
   }
-  const delaySeconds =
-    optionalInteger(`${prefix}delaySeconds`, message.delaySeconds, limits.delaySeconds) ?? queue.delaySeconds;
   if (message.traceHeader !== undefined && typeof message.traceHeader !== 'string') {
     throw new QueueError(
       'InvalidParameterValue',
@@ -39,6 +37,7 @@ export function prepare(
     );
   }
   const now = ctx.clock.now();
+  const visibleAt = scheduleOf(queue, message, now, prefix);
   const stored: StoredMessage = {
     id: message.messageId ?? randomUUID(),
     queueId: queue.id,
@@ -47,7 +46,7 @@ export function prepare(
     attributes,
     senderId: sender.senderId,
     sentAt: now,
-    visibleAt: now + delaySeconds * 1000,
+    visibleAt,
     expiresAt: now + queue.retentionSeconds * 1000,
     receiveCount: 0,
   };

@@ -1,6 +1,7 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord, StoredMessage } from '../model';
 import type { InspectionStore } from '../ports/inspection-store';
+import { readyShards, shardsByPriority } from '../shared/priority';
 import { afterPurge, withoutPurged } from '../shared/purge-counts';
 import type { MessageCounts } from '../states';
 
@@ -12,7 +13,7 @@ export async function countMessages(
   queue: QueueRecord,
   now = ctx.clock.now(),
 ): Promise<MessageCounts> {
-  const raw = await ctx.store.countMessages(queue.id, queue.shardCount, now);
+  const raw = await ctx.store.countMessages(queue.id, readyShards(queue), now);
   return withoutPurged(raw, queue.purgePending ?? 0);
 }
 
@@ -36,7 +37,7 @@ export async function purgeMessages(
   queue: QueueRecord,
   sentUpTo?: number,
 ): Promise<{ removed: number; done: boolean }> {
-  if (sentUpTo === undefined) return ctx.store.purgeMessages(queue.id, queue.shardCount, 10_000);
+  if (sentUpTo === undefined) return ctx.store.purgeMessages(queue.id, readyShards(queue), 10_000);
   return { removed: await ctx.store.removePurgedHidden(queue, sentUpTo, 5_000), done: false };
 }
 
@@ -49,7 +50,7 @@ export async function markPurged(
   queue: QueueRecord,
   now: number,
 ): Promise<{ record: QueueRecord; cutOff: number }> {
-  const raw = await ctx.store.countMessages(queue.id, queue.shardCount, now);
+  const raw = await ctx.store.countMessages(queue.id, readyShards(queue), now);
   const before = withoutPurged(raw, queue.purgePending ?? 0);
   const record: QueueRecord = {
     ...queue,
@@ -60,11 +61,19 @@ export async function markPurged(
   return { record, cutOff: before.visible + before.inFlight + before.delayed };
 }
 
-/** In ready-index order: visible first, longest-waiting first, then in flight and delayed. */
-export function peek(
+/**
+ * In ready-index order: by priority, highest first (one read per priority used), and within a
+ * priority visible first, longest-waiting first, then in flight and delayed.
+ */
+export async function peek(
   inspection: InspectionStore,
   queue: QueueRecord,
   limit: number,
 ): Promise<StoredMessage[]> {
-  return inspection.peekMessages(queue.id, queue.shardCount, limit);
+  const found: StoredMessage[] = [];
+  for (const shards of shardsByPriority(queue)) {
+    if (found.length >= limit) break;
+    found.push(...(await inspection.peekMessages(queue.id, shards, limit - found.length)));
+  }
+  return found;
 }

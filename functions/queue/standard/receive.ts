@@ -4,6 +4,7 @@ import { newLeaseToken } from '../receipt-handle';
 import { reasons } from '../shared/dead-letter-reasons';
 import { noisyGroupsNow } from '../shared/fairness';
 import { longPoll } from '../shared/long-poll';
+import { mayWait, receiveOrder } from '../shared/priority';
 import type { ReceiveOptions } from '../shared/queue-kind';
 import { shuffle } from '../shared/shuffle';
 import { moveExhausted } from './dead-letters';
@@ -52,10 +53,10 @@ async function leaseAvailable(
     // A stale leftover means other receivers are at work on this queue: trust the index again.
     if (received.length < cached.length) ctx.candidates.forget(queue.id);
   }
-  // Successive receives start at different shards so that every shard is drained.
-  const start = ctx.shardCursor.next(queue.shardCount);
-  for (let i = 0; i < queue.shardCount && received.length < maxMessages; i++) {
-    const shard = (start + i) % queue.shardCount;
+  // Highest priority first; successive receives start at different shards so that every shard
+  // is drained (shared/priority.ts).
+  for (const shard of receiveOrder(queue, ctx.shardCursor)) {
+    if (received.length >= maxMessages) break;
     const now = ctx.clock.now();
     const wanted = maxMessages - received.length;
     // Read a wider window than needed and try it in random order: concurrent receivers then
@@ -69,7 +70,7 @@ async function leaseAvailable(
       );
       for (const message of leased) if (message) received.push(message);
     }
-    ctx.candidates.keep(queue.id, candidates);
+    if (mayWait(queue, shard)) ctx.candidates.keep(queue.id, candidates);
   }
   // Purged messages removed here no longer wait for the background removal: one write per
   // receive keeps the queue's pending count (and so its counts) right.

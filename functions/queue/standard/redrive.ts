@@ -5,6 +5,7 @@ import type { MoveTask, QueueRecord } from '../model';
 import { pause } from '../shared/long-poll';
 import { addSlice, emptySlice, progressed } from '../shared/move-progress';
 import { finishMoveTask, saveProgress } from '../shared/move-task';
+import { readyShards } from '../shared/priority';
 import type { RedriveSlice } from '../shared/queue-kind';
 
 /**
@@ -25,7 +26,7 @@ export async function redriveSlice(
   while (performance.now() < deadline) {
     const page = await ctx.deadLetters.scanDeadLetterQueue(
       source.id,
-      source.shardCount,
+      readyShards(source),
       ctx.clock.now(),
       task.cursor,
       batch,

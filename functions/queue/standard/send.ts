@@ -3,6 +3,7 @@ import { invalidParameter, isQueueError, QueueError } from '../errors';
 import type { BatchResult, OutgoingMessage, QueueRecord, StoredMessage } from '../model';
 import { noteGroupSends } from '../shared/fairness';
 import { prepare } from '../shared/prepare';
+import { notePriorities, priorityShard, validatePriority } from '../shared/priority';
 import type { BatchEntry, SendContext, Sent, SentEntry } from '../shared/queue-kind';
 
 /** Sending to a standard queue: each message is written once, into a random shard of the ready index. */
@@ -13,6 +14,7 @@ export async function send(
   sender: SendContext,
 ): Promise<Sent> {
   const stored = prepareStandard(ctx, queue, message, sender, '');
+  await notePriorities(ctx, queue, [stored]);
   const [{ failedIndexes }] = await Promise.all([
     ctx.store.putMessages([stored]),
     noteGroupSends(ctx, queue, [stored]),
@@ -49,6 +51,7 @@ export async function sendBatch(
   });
   if (prepared.length > 0) {
     const messages = prepared.map((p) => p.message);
+    await notePriorities(ctx, queue, messages);
     const [{ failedIndexes }] = await Promise.all([
       ctx.store.putMessages(messages),
       noteGroupSends(ctx, queue, messages),
@@ -79,6 +82,7 @@ function prepareStandard(
   prefix: string,
 ): StoredMessage {
   const stored = prepare(ctx, queue, message, sender, prefix);
+  stored.shard = priorityShard(validatePriority(`${prefix}priority`, message.priority), stored.shard);
   // Deduplication ids only mean something on FIFO queues.
   if (message.deduplicationId !== undefined) {
     throw invalidParameter(

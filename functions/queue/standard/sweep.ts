@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { QueueContext } from '../context';
 import type { QueueRecord } from '../model';
 import { reasons } from '../shared/dead-letter-reasons';
+import { readyShards } from '../shared/priority';
 import type { SweepBudget, SweepReport } from '../shared/queue-kind';
 import { moveExhausted } from './dead-letters';
 
@@ -26,7 +27,7 @@ export async function sweep(
     if (!done) return false;
   }
   const limit = queue.deadLetterQueue === undefined ? undefined : queue.maxReceiveCount;
-  for (let shard = 0; shard < queue.shardCount; shard++) {
+  for (const shard of readyShards(queue)) {
     for (;;) {
       if (performance.now() > deadline) return false;
       const now = ctx.clock.now();

@@ -6,6 +6,7 @@ import { type BatchEntry, sendMessageBatch } from '../../../queue/operations/sen
 import { messageAttributesFromSqs, traceHeaderFrom } from '../message-attributes';
 import { batchEntries, checkBatchSize, checkMessage, queueFor } from '../message-checks';
 import { type ActionInput, optionalInteger, requiredString } from '../params';
+import { priorityFromAttributes } from '../priority-attribute';
 import type { ActionOutput } from '../responses';
 import { sqsMessage } from '../sqs-errors';
 import { type SqsAction, targetQueue } from './call';
@@ -39,6 +40,7 @@ export const SendMessageBatch: SqsAction = async (call) => {
         body,
         attributes,
         ...fifoMessageParameters(entry, prefix),
+        ...priorityFromAttributes(queue, attributes, `${prefix}MessageAttributes`),
         ...(delaySeconds === undefined ? {} : { delaySeconds }),
         ...(system.traceHeader === undefined ? {} : { traceHeader: system.traceHeader }),
         systemAttributes: system.attributes,
@@ -64,7 +66,7 @@ export const SendMessageBatch: SqsAction = async (call) => {
         Id: sent.id,
         MessageId: sent.messageId,
         ...digests(sent.message.body, sent.message.attributes, system),
-        ...(sent.message.sequenceNumber === undefined ? {} : { SequenceNumber: sent.message.sequenceNumber }),
+        ...(sent.message.sequenceNumber ? { SequenceNumber: sent.message.sequenceNumber } : {}),
       });
     }
     failed.push(...result.failed);

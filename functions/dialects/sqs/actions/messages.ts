@@ -22,6 +22,7 @@ import {
   requiredString,
   stringList,
 } from '../params';
+import { priorityFromAttributes, withPriorityAttribute } from '../priority-attribute';
 import type { ActionOutput } from '../responses';
 import { type SqsAction, targetQueue } from './call';
 import { fifoMessageParameters } from './fifo-parameters';
@@ -34,7 +35,8 @@ export const SendMessage: SqsAction = async (call) => {
   const delaySeconds = optionalInteger(call.input, 'DelaySeconds', limits.delaySeconds);
   const attributes = messageAttributesFromSqs(call.input.MessageAttributes);
   const system = traceHeaderFrom(call.input.MessageSystemAttributes);
-  checkMessage(await queueFor(call.runtime.queue, ref), call.input, { body, attributes }, false);
+  const queue = await queueFor(call.runtime.queue, ref);
+  checkMessage(queue, call.input, { body, attributes }, false);
   const sent = await sendMessage(
     call.runtime.queue,
     ref,
@@ -42,6 +44,7 @@ export const SendMessage: SqsAction = async (call) => {
       body,
       attributes,
       ...fifoMessageParameters(call.input),
+      ...priorityFromAttributes(queue, attributes),
       ...(delaySeconds === undefined ? {} : { delaySeconds }),
       ...(system.traceHeader === undefined ? {} : { traceHeader: system.traceHeader }),
     },
@@ -50,7 +53,7 @@ export const SendMessage: SqsAction = async (call) => {
   return {
     MessageId: sent.messageId,
     ...digests(sent.message.body, sent.message.attributes, system.attributes),
-    ...(sent.message.sequenceNumber === undefined ? {} : { SequenceNumber: sent.message.sequenceNumber }),
+    ...(sent.message.sequenceNumber ? { SequenceNumber: sent.message.sequenceNumber } : {}),
   };
 };
 
@@ -84,7 +87,7 @@ export const ReceiveMessage: SqsAction = async (call) => {
 
 function receivedMessage(message: ReceivedMessage, systemNames: Set<string>, attributeNames: string[]) {
   const attributes = systemAttributes(message, systemNames);
-  const selected = selectMessageAttributes(message.attributes, attributeNames);
+  const selected = selectMessageAttributes(withPriorityAttribute(message), attributeNames);
   const md5OfSelected = md5OfAttributes(selected);
   const out: ActionOutput = {
     MessageId: message.id,
