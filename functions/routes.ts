@@ -11,7 +11,8 @@ export type FunctionName =
   | 'sqs'
   | 'redrive'
   | 'console'
-  | 'topics';
+  | 'topics'
+  | 'consumers';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -70,15 +71,20 @@ export const routes: RouteDefinition[] = [
     function: 'redrive',
     operation: 'cancelRedrive',
   },
-  // Consumers (push delivery): administration, with the queue's.
-  { method: 'POST', path: '/queues/{name}/consumers', function: 'queues', operation: 'createConsumer' },
-  { method: 'GET', path: '/queues/{name}/consumers', function: 'queues', operation: 'listConsumers' },
-  { method: 'GET', path: '/queues/{name}/consumers/{id}', function: 'queues', operation: 'getConsumer' },
-  { method: 'PATCH', path: '/queues/{name}/consumers/{id}', function: 'queues', operation: 'updateConsumer' },
+  // Consumers (push delivery): in their own function (the dispatcher is not a route).
+  { method: 'POST', path: '/queues/{name}/consumers', function: 'consumers', operation: 'createConsumer' },
+  { method: 'GET', path: '/queues/{name}/consumers', function: 'consumers', operation: 'listConsumers' },
+  { method: 'GET', path: '/queues/{name}/consumers/{id}', function: 'consumers', operation: 'getConsumer' },
+  {
+    method: 'PATCH',
+    path: '/queues/{name}/consumers/{id}',
+    function: 'consumers',
+    operation: 'updateConsumer',
+  },
   {
     method: 'DELETE',
     path: '/queues/{name}/consumers/{id}',
-    function: 'queues',
+    function: 'consumers',
     operation: 'deleteConsumer',
   },
   // Topics: administration and publishing, in their own function (deliveries are queue sends).

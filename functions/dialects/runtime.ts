@@ -1,4 +1,3 @@
-import type { PushContext } from '../push/context';
 import type { QueueContext } from '../queue/context';
 import type { TopicsContext } from '../topics/context';
 import type { AccessKeyCache } from './sqs/access-key-cache';
@@ -13,8 +12,6 @@ export interface Runtime {
   queue: QueueContext;
   /** Topics (SNS): they deliver through `queue`. */
   topics: TopicsContext;
-  /** Push delivery: consumers of queues and their dispatcher. */
-  push: PushContext;
   account: string;
   region: string;
   /** The access keys SQS requests are signed with, cached per container. */

@@ -1,15 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { lambdaInvoker } from '../dialects/push/lambda-invoker';
-import { type Invoker, pushTargets } from '../dialects/push/targets';
 import type { Runtime } from '../dialects/runtime';
 import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
-import { createPushContext } from '../push/context';
 import type { Clock } from '../queue/clock';
 import { createQueueContext } from '../queue/service';
 import { DynamoAccessKeyStore } from '../store/access-key-store';
 import { createDynamoClient } from '../store/client';
-import { DynamoConsumerStore } from '../store/consumer-store';
 import { DynamoDeadLetterStore } from '../store/dead-letter-store';
 import { DynamoFairnessStore } from '../store/fairness-store';
 import { DynamoFifoStore } from '../store/fifo-store';
@@ -60,8 +56,6 @@ export interface RuntimeOptions {
   queueCacheMs?: number;
   /** Defaults to SQS_AUTH from the environment. */
   sqsAuth?: SqsAuthMode;
-  /** The local service: module targets and http URLs for push consumers, invoked by this. */
-  localModules?: Invoker;
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -84,19 +78,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store: new DynamoTopicStore({ client: options.client, table: options.tables.messages }),
     queue,
   });
-  const push = createPushContext({
-    store: new DynamoConsumerStore({ client: options.client, table: options.tables.messages }),
-    queue,
-    targets: pushTargets({
-      lambda: lambdaInvoker(),
-      ...(options.localModules ? { module: options.localModules } : {}),
-    }),
-    local: options.localModules !== undefined,
-  });
   return {
     queue,
     topics,
-    push,
     account: options.account ?? defaultAccountId,
     region: options.region ?? 'us-east-1',
     accessKeys: new AccessKeyCache(accessKeys, queue.clock),

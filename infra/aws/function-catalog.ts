@@ -203,6 +203,17 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     routeAuthorization: 'iam',
     enabled: true,
   },
+  consumers: {
+    entry: 'functions/handlers/consumers.ts',
+    description: "A queue's push consumers: create, list, get, change, delete",
+    memoryMiB: 256,
+    timeoutSeconds: apiTimeoutSeconds,
+    // Consumers are items of the messages table (store/consumer-store.ts): PutItem creates and
+    // replaces one, DeleteItem removes it, GetItem reads it (and the queue record), Query lists a queue's.
+    dynamo: { messages: ['GetItem', 'PutItem', 'DeleteItem', 'Query'] },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
   console: {
     entry: 'functions/handlers/console.ts',
     description: 'The web console: its page, script and stylesheet (static; the page signs its API calls)',

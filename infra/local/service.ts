@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PushRuntime } from '../../functions/dialects/push/runtime';
+import { setPushRuntime, withPush } from '../../functions/handlers/push-runtime';
 import { createRuntime, type Runtime, setRuntime } from '../../functions/handlers/runtime';
 import type { Clock } from '../../functions/queue/clock';
 import { createDynamoClient } from '../../functions/store/client';
@@ -33,6 +35,8 @@ export interface LocalServiceOptions {
 
 export interface LocalService extends HttpHost {
   runtime: Runtime;
+  /** The runtime of push delivery (consumers and their dispatcher), over the same tables. */
+  push: PushRuntime;
 }
 
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
@@ -52,10 +56,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     region: options.region,
     defaultShardCount: options.defaultShardCount,
     clock: options.clock,
-    localModules: moduleInvoker(),
   });
   // The handlers read their runtime from here instead of building one from the environment.
   setRuntime(runtime);
+  // Push delivery (the consumers routes, the dispatcher loop): module targets and http URLs too.
+  const push = withPush(runtime, { client, messagesTable: tables.messages, localModules: moduleInvoker() });
+  setPushRuntime(push);
   const host = await startHttpHost({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -66,10 +72,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     ? startSchedules(options.schedules === true ? {} : options.schedules)
     : () => undefined;
   const stopPush =
-    (options.push ?? Boolean(options.schedules)) ? startPushLoop(runtime.push) : async () => undefined;
+    (options.push ?? Boolean(options.schedules)) ? startPushLoop(push.push) : async () => undefined;
   return {
     ...host,
     runtime,
+    push,
     close: async () => {
       stopSchedules();
       await stopPush();

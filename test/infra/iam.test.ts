@@ -40,6 +40,7 @@ const expectedDynamoActions: Record<
     readyIndex: ['Query'],
     deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
   },
+  consumers: { messages: ['GetItem', 'PutItem', 'DeleteItem', 'Query'] },
   // Static assets only: no table, no secret, no key.
   console: {},
 };

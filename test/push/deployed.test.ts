@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { withPush } from '../../functions/handlers/push-runtime';
 import { createRuntime } from '../../functions/handlers/runtime';
 import { createConsumer } from '../../functions/push/consumers';
 import { createQueue } from '../../functions/queue/operations/queues';
@@ -6,10 +7,11 @@ import { dynamoClient, freshTables, testSecret } from '../support/queue-fixture'
 
 /** Deployed (no local module invoker), consumers are refused until the deployed dispatcher exists. */
 test('a deployed service refuses consumers with a clear error instead of never delivering', async () => {
-  const runtime = createRuntime({
-    client: dynamoClient(),
-    tables: await freshTables(),
-    receiptHandleSecret: testSecret,
+  const tables = await freshTables();
+  const client = dynamoClient();
+  const runtime = withPush(createRuntime({ client, tables, receiptHandleSecret: testSecret }), {
+    client,
+    messagesTable: tables.messages,
   });
   expect(runtime.push.local).toBe(false);
   const ref = { account: runtime.account, region: runtime.region, name: 'deployed-push' };

@@ -8,10 +8,11 @@ import {
 } from '../../push/consumers';
 import type { ConsumerRecord } from '../../push/model';
 import { json, noContent } from '../http';
+import type { PushRestOperation } from '../push/runtime';
 import * as schemas from './consumer-schemas';
 import { parseBody } from './parse';
 import type * as replies from './response-schemas';
-import { type RestOperation, refOf } from './rest-operation';
+import { refOf } from './rest-operation';
 
 /** REST operations on a queue's consumers (push delivery). */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -35,9 +36,9 @@ function consumerRepresentation(
   };
 }
 
-const idOf = (event: Parameters<RestOperation>[0]) => event.pathParameters?.id ?? '';
+const idOf = (event: Parameters<PushRestOperation>[0]) => event.pathParameters?.id ?? '';
 
-export const consumerOperations: Record<string, RestOperation> = {
+export const consumerOperations: Record<string, PushRestOperation> = {
   createConsumer: async (event, runtime) => {
     const request = parseBody(event, schemas.createConsumerRequest);
     const consumer = await createConsumer(runtime.push, refOf(event, runtime), request);

@@ -2,7 +2,6 @@ import { QueueError } from '../../queue/errors';
 import { describeQueueDepth, listQueuesWithDepth } from '../../queue/operations/depth';
 import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '../../queue/operations/queues';
 import { json, noContent } from '../http';
-import { consumerOperations } from './consumer-operations';
 import { inspectionOperations } from './inspection-operations';
 import { deleteOperations, receiveOperations, sendOperations } from './message-operations';
 import { servedOpenApiDocument } from './openapi-file';
@@ -21,7 +20,6 @@ export type { RestOperation } from './rest-operation';
 export const restOperations: Record<string, RestOperation> = {
   ...redriveOperations,
   ...inspectionOperations,
-  ...consumerOperations,
   ...sendOperations,
   ...receiveOperations,
   ...deleteOperations,
