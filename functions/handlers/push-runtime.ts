@@ -12,7 +12,8 @@ import { getRuntime } from './runtime';
 /**
  * The runtime of the functions that push (the consumers routes, the dispatcher): the container's
  * runtime plus push delivery's context, built on first use. Only they import this file, so the
- * other functions' bundles carry no push code.
+ * other functions' bundles carry no push code. Environment, beside the runtime's:
+ *   PUSH_FUNCTION_ARNS   the Lambda functions consumers may target (ARN patterns, comma-separated)
  */
 let pushRuntime: Promise<PushRuntime> | undefined;
 
@@ -21,6 +22,7 @@ export function getPushRuntime(): Promise<PushRuntime> {
     withPush(runtime, {
       client: createDynamoClient(process.env),
       messagesTable: process.env.MESSAGES_TABLE ?? tableNames().messages,
+      allowedFunctionArns: (process.env.PUSH_FUNCTION_ARNS ?? '').split(',').filter((arn) => arn !== ''),
     }),
   );
   return pushRuntime;
@@ -38,6 +40,8 @@ export function withPush(
     messagesTable: string;
     /** The local service: module targets and http URLs for push consumers, invoked by this. */
     localModules?: Invoker;
+    /** Deployed: the Lambda functions the dispatcher may invoke (PUSH_FUNCTION_ARNS, comma-separated). */
+    allowedFunctionArns?: string[];
   },
 ): PushRuntime {
   const push = createPushContext({
@@ -48,6 +52,7 @@ export function withPush(
       ...(options.localModules ? { module: options.localModules } : {}),
     }),
     local: options.localModules !== undefined,
+    ...(options.allowedFunctionArns ? { allowedFunctionArns: options.allowedFunctionArns } : {}),
   });
   return { ...runtime, push };
 }

@@ -45,14 +45,6 @@ export async function createConsumer(
   ref: QueueRef,
   input: ConsumerInput,
 ): Promise<ConsumerRecord> {
-  if (!ctx.local) {
-    // The deployed dispatcher (a stream on the messages table and a scheduled pass) is not built
-    // yet: a consumer that would never deliver is refused rather than accepted.
-    throw new QueueError(
-      'UnsupportedOperation',
-      'Push delivery runs on the local service only in this version; deployed, receive with a poller',
-    );
-  }
   const queue = await queueOf(ctx, ref);
   const existing = await ctx.store.listConsumers(queue.id);
   if (existing.length >= consumerLimits.perQueue) {
@@ -161,6 +153,15 @@ const functionArnPattern =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/;
 const moduleTargetPattern = /^[^#]+\.(m?js|m?ts)#[A-Za-z_$][\w$]*$/;
 
+/** An IAM-style ARN pattern (`*` any run of characters, `?` one) as a regular expression. */
+function arnPattern(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
 function validateTarget(ctx: PushContext, target: unknown): ConsumerTarget {
   const kinds = ctx.local ? '{"url"}, {"functionArn"} or {"module"}' : '{"url"} or {"functionArn"}';
   if (
@@ -190,6 +191,18 @@ function validateTarget(ctx: PushContext, target: unknown): ConsumerTarget {
         'target.functionArn',
         t.functionArn,
         'target.functionArn must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>])',
+      );
+    }
+    // Deployed, the dispatcher may invoke only the functions its stack names (pushFunctionArns):
+    // a consumer it could never deliver to is refused now rather than failing every batch.
+    const allowed = ctx.allowedFunctionArns;
+    if (allowed && !allowed.some((pattern) => arnPattern(pattern).test(t.functionArn as string))) {
+      throw invalid(
+        'target.functionArn',
+        t.functionArn,
+        allowed.length === 0
+          ? "This deployment's dispatcher may invoke no Lambda function (the stack's pushFunctionArns is empty)"
+          : `The dispatcher may invoke only functions matching ${allowed.join(', ')} (the stack's pushFunctionArns)`,
       );
     }
     return { functionArn: t.functionArn };

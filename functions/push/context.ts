@@ -11,6 +11,11 @@ export interface PushContext {
   clock: Clock;
   /** The local service only: `{"module": ...}` targets, and `http:` URLs (deployed: https only). */
   local: boolean;
+  /**
+   * Deployed: the function ARN patterns the dispatcher may invoke (IAM-style `*` and `?`); a
+   * functionArn target outside them is refused. Undefined (local service): any.
+   */
+  allowedFunctionArns?: string[];
   /** Per process: consumers whose target keeps failing wait until the time here (backoff). */
   backoff: Map<string, { failures: number; until: number }>;
 }
@@ -20,6 +25,7 @@ export function createPushContext(options: {
   queue: QueueContext;
   targets: PushTargets;
   local?: boolean;
+  allowedFunctionArns?: string[];
 }): PushContext {
   return {
     store: options.store,
@@ -27,6 +33,7 @@ export function createPushContext(options: {
     targets: options.targets,
     clock: options.queue.clock,
     local: options.local ?? false,
+    ...(options.allowedFunctionArns ? { allowedFunctionArns: options.allowedFunctionArns } : {}),
     backoff: new Map(),
   };
 }

@@ -25,10 +25,19 @@ export interface DispatchReport {
 const maxWorkersPerProcess = 10;
 const pollMs = 200;
 
-export async function dispatch(ctx: PushContext, options: { budgetMs: number }): Promise<DispatchReport> {
+export async function dispatch(
+  ctx: PushContext,
+  options: {
+    budgetMs: number;
+    /** Only the consumers of these queues (by id): those a stream of new messages named. */
+    queueIds?: ReadonlySet<string>;
+  },
+): Promise<DispatchReport> {
   const deadline = performance.now() + options.budgetMs;
   const report: DispatchReport = { delivered: 0, failedBatches: 0, batches: 0 };
-  const consumers = (await ctx.store.listAllConsumers()).filter((c) => c.enabled);
+  const consumers = (await ctx.store.listAllConsumers()).filter(
+    (c) => c.enabled && (!options.queueIds || options.queueIds.has(c.queueId)),
+  );
   await Promise.all(consumers.map((consumer) => dispatchConsumer(ctx, consumer, deadline, report)));
   return report;
 }
