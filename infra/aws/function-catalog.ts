@@ -9,7 +9,7 @@ import { consoleAssetsCommands, openApiCommands } from './package-layout';
  */
 
 /** Functions the route table knows, plus those that only run on a schedule. */
-export type ServiceFunctionName = FunctionName | 'sweeper';
+export type ServiceFunctionName = FunctionName | 'sweeper' | 'dispatcher';
 
 /**
  * DynamoDB IAM actions, without the `dynamodb:` prefix. TransactWriteItems is not among them: IAM
@@ -211,6 +211,23 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     // Consumers are items of the messages table (store/consumer-store.ts): PutItem creates and
     // replaces one, DeleteItem removes it, GetItem reads it (and the queue record), Query lists a queue's.
     dynamo: { messages: ['GetItem', 'PutItem', 'DeleteItem', 'Query'] },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  dispatcher: {
+    entry: 'functions/handlers/dispatcher.ts',
+    description:
+      "Push delivery: hands queues' messages to their consumers (stream of new messages, schedule)",
+    memoryMiB: 512,
+    timeoutSeconds: scheduledTimeoutSeconds,
+    // What receiving and deleting take (as the receive and delete functions), plus its own items:
+    // consumers (GetItem, Query) and delivery slots (UpdateItem to claim, DeleteItem to free).
+    // PutItem on both tables: a receive that finds an exhausted message dead-letters it.
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+      readyIndex: ['Query'],
+      deadLetters: ['PutItem'],
+    },
     routeAuthorization: 'iam',
     enabled: true,
   },
