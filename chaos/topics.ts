@@ -8,6 +8,7 @@ import { readQueue } from './audit';
 import { ScaledClock, sleepReal } from './clock';
 import type { ChaosConfig } from './config';
 import { FaultInjector } from './faults';
+import { startChaosHook } from './http-hook';
 import { startChaosService } from './service';
 import { ServiceLog } from './service-log';
 
@@ -84,6 +85,7 @@ export async function runTopicChaos(
   });
   const started = performance.now();
   const violations: string[] = [];
+  const hook = await startChaosHook(0.2);
   // Retryable failures are logged as WARN and expected here; an ERROR line is a finding.
   const serviceLog = new ServiceLog();
   serviceLog.capture();
@@ -104,6 +106,17 @@ export async function runTopicChaos(
       });
       subscriptionIds.set((created as { id: string }).id, s.name);
     }
+    // The http subscriber: reviews only, 20% of its notifications answered 500 and retried every
+    // second; the subscription's dead-letter queue catches any whose 20 retries all fail.
+    await rest(service.url, 'POST', '/queues', { name: `${topic}-hook-dlq` });
+    const hookSubscription = (await rest(service.url, 'POST', `/topics/${topic}/subscriptions`, {
+      protocol: 'http',
+      endpoint: hook.url,
+      filterPolicy: { kind: ['review'] },
+      deadLetterQueue: `${topic}-hook-dlq`,
+      retryPolicy: { numRetries: 20, minDelaySeconds: 1, maxDelaySeconds: 1 },
+    })) as { id: string };
+    await confirmed(service.url, topic, hookSubscription.id);
     // The sweeper may take an entry 3 s after it was written, while its publisher may still be at it.
     service.runtime.topics.outboxGraceMs = 3_000;
     faults.setEnabled(true);
@@ -212,6 +225,36 @@ export async function runTopicChaos(
         }
       }
     }
+    // The http subscriber: at least once (SNS's promise for http), never against its filter.
+    const { account, region } = service.runtime;
+    const hookDlq = await queues.getQueue({ account, region, name: `${topic}-hook-dlq` });
+    const deadLettered = new Set<string>();
+    for (const message of (await readQueue(service.cleanClient, tables, hookDlq!)).values()) {
+      deadLettered.add(
+        (JSON.parse((JSON.parse(message.body) as { Message: string }).Message) as { attempt: string })
+          .attempt,
+      );
+    }
+    let hookExpected = 0;
+    let hookRepeats = 0;
+    for (const attempt of attempts) {
+      const wanted = attempt.fields.kind === 'review';
+      const count = hook.taken.get(attempt.id) ?? 0;
+      if (count > 1) hookRepeats += count - 1;
+      if (attempt.acknowledged && wanted) {
+        hookExpected++;
+        if (count === 0 && !deadLettered.has(attempt.id))
+          violations.push(`lost: ${attempt.id} at the http subscriber`);
+        if (!(attempt.matched ?? []).includes(hookSubscription.id)) {
+          violations.push(`Publish answered matched=false for the http subscriber on ${attempt.id}`);
+        }
+      }
+      if (!wanted && count > 0)
+        violations.push(`delivered against the filter: ${attempt.id} at the http subscriber`);
+    }
+    log(
+      `http subscriber: ${hookExpected} owed, ${hook.taken.size} taken (${hookRepeats} repeats), ${hook.failed} answered 500, ${deadLettered.size} dead-lettered`,
+    );
     for (const line of serviceLog.unexpected) violations.push(`unexpected failure: ${line.slice(0, 300)}`);
     return {
       publishes: config.topicPublishes,
@@ -224,8 +267,21 @@ export async function runTopicChaos(
     };
   } finally {
     await service.close();
+    await hook.close();
     serviceLog.release();
   }
+}
+
+/** Waits (up to 10 s) until the http subscriber has confirmed its subscription. */
+async function confirmed(url: string, topic: string, id: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { subscriptions } = (await rest(url, 'GET', `/topics/${topic}/subscriptions`)) as {
+      subscriptions: { id: string; pendingConfirmation: boolean }[];
+    };
+    if (subscriptions.some((s) => s.id === id && !s.pendingConfirmation)) return;
+    await sleepReal(100);
+  }
+  throw new Error('the http subscriber did not confirm its subscription');
 }
 
 export function formatTopicReport(result: TopicChaosResult): string {

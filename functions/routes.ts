@@ -1,3 +1,5 @@
+import { signingCertificatePath } from './topics/model';
+
 /**
  * The one route table: the CDK stack creates an API Gateway route per entry and the local host
  * serves the same entries, so local and deployed routes cannot drift. `function` names the
@@ -23,6 +25,11 @@ export interface RouteDefinition {
   function: FunctionName;
   /** Name of the REST operation in functions/dialects/rest/operations.ts (`sqs` for the SQS protocol). */
   operation: string;
+  /**
+   * Served without a signature by a function that verifies every other request itself: public
+   * content only (the notification-signing certificate).
+   */
+  public?: true;
 }
 
 export const routes: RouteDefinition[] = [
@@ -121,6 +128,8 @@ export const routes: RouteDefinition[] = [
   // path, with GET for Query requests in the query string. `/{accountId}/{queueName}` has more path
   // variables than any REST route, so API Gateway prefers the REST routes where both match.
   { method: 'POST', path: '/', function: 'sqs', operation: 'sqs' },
+  // The certificate SNS-style notifications are signed under (SigningCertURL): public, no data.
+  { method: 'GET', path: signingCertificatePath, function: 'sqs', operation: 'sqs', public: true },
   { method: 'GET', path: '/', function: 'sqs', operation: 'sqs' },
   { method: 'POST', path: '/{accountId}/{queueName}', function: 'sqs', operation: 'sqs' },
   { method: 'GET', path: '/{accountId}/{queueName}', function: 'sqs', operation: 'sqs' },

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Runtime } from '../dialects/runtime';
+import { fetchEndpoints } from '../dialects/sns/http-endpoints';
 import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
@@ -77,6 +78,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const topics = createTopicsContext({
     store: new DynamoTopicStore({ client: options.client, table: options.tables.messages }),
     queue,
+    endpoints: fetchEndpoints,
   });
   return {
     queue,

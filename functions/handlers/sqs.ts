@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../dialects/http';
+import { certificateResponse, isCertificateRequest } from '../dialects/sns/certificate';
 import { handleSnsRequest, isSnsRequest } from '../dialects/sns/dispatch';
 import { snsErrorResponse } from '../dialects/sns/errors';
 import { handleSqsRequest } from '../dialects/sqs/dispatch';
@@ -36,6 +37,7 @@ export const handler = middy<HttpEvent, HttpResult>()
     // A browser's visit to the root: a static page pointing at the console and the docs.
     if (isLandingRequest(event)) return landingPage();
     const runtime = await getRuntime();
+    if (isCertificateRequest(event)) return certificateResponse(runtime.topics);
     // Amazon SNS's Query protocol shares this endpoint, signed for service `sns`.
     if (isSnsRequest(event)) {
       return handleSnsRequest(event, runtime, {

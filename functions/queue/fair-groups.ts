@@ -104,20 +104,23 @@ export class FairGroups {
     else this.noQuiet.set(queueId, now);
   }
 
-  /** The queue's noisy groups, read again when older than refreshMs (or when `fresh`). */
-  noisyGroups(queue: QueueRecord, now: number, fresh = false): Promise<NoisyGroups> {
+  /**
+   * The queue's noisy groups, read again when older than refreshMs (or when `fresh`), from its
+   * ready-index partitions (every priority's, from shared/priority.ts readyShards).
+   */
+  noisyGroups(queue: QueueRecord, partitions: number[], now: number, fresh = false): Promise<NoisyGroups> {
     const cached = this.sets.get(queue.id);
     if (!fresh && cached && now - cached.at < fairRules.refreshMs && now >= cached.at) return cached.set;
-    const set = this.read(queue, now);
+    const set = this.read(queue, partitions, now);
     this.sets.set(queue.id, { at: now, set });
     set.catch(() => this.sets.delete(queue.id));
     return set;
   }
 
-  private async read(queue: QueueRecord, now: number): Promise<NoisyGroups> {
+  private async read(queue: QueueRecord, partitions: number[], now: number): Promise<NoisyGroups> {
     const inFlight = await this.store.inFlightByGroup(
       queue.id,
-      queue.shardCount,
+      partitions,
       now,
       fairRules.maxInFlightPerShard,
     );

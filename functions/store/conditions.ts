@@ -56,6 +56,13 @@ export const filters = {
  * The priorities a queue's messages used (priority-records.ts): a number set `pr` on the queue
  * record that only grows.
  */
+/** Marks on a queue record that sends set (queue-records.ts updateQueue keeps them). */
+export const queueMarkConditions = {
+  notScheduling: 'attribute_not_exists(sch)',
+  noGroupSends: 'attribute_not_exists(groupsSentAt)',
+  groupSendsNoLater: '(attribute_not_exists(groupsSentAt) OR groupsSentAt <= :groupsSentAt)',
+} as const;
+
 export const priorityUpdates = {
   add: 'ADD pr :priorities',
   noneUsed: 'attribute_not_exists(pr)',

@@ -123,9 +123,9 @@ export class DynamoFairnessStore extends DynamoBase implements FairnessStore {
     return sends;
   }
 
-  async inFlightByGroup(queueId: string, shardCount: number, now: number, maxPerShard: number) {
+  async inFlightByGroup(queueId: string, partitions: number[], now: number, maxPerShard: number) {
     const perShard = await Promise.all(
-      Array.from({ length: shardCount }, async (_, shard) => {
+      partitions.map(async (shard) => {
         const input: QueryCommandInput = {
           TableName: this.messages,
           IndexName: readyIndexName,
@@ -172,9 +172,9 @@ export class DynamoFairnessStore extends DynamoBase implements FairnessStore {
     }));
   }
 
-  async countVisibleOutside(queueId: string, shardCount: number, now: number, excluding: string[]) {
+  async countVisibleOutside(queueId: string, partitions: number[], now: number, excluding: string[]) {
     const perShard = await Promise.all(
-      Array.from({ length: shardCount }, async (_, shard) => {
+      partitions.map(async (shard) => {
         const visible = visibleInShard(queueId, shard, now);
         const outside = outsideGroups(excluding);
         return this.pages(

@@ -2,6 +2,8 @@ import type { FifoMessageCounts } from '../queue/ports/fifo-store';
 import { noMessages, stateOf } from '../queue/states';
 import type { DynamoBase } from './base';
 import { groupPartition, listGroups, queryAll } from './fifo-reads';
+import { schedulePartition } from './schedule-store';
+import { readyIndexName } from './table-layout';
 
 /**
  * Approximate counts of a FIFO queue: its groups are listed from the ready index, then each
@@ -49,14 +51,42 @@ export async function countFifoMessages(
       }),
     );
   }
-  if (groups.length === all.length && !truncated) return counts;
+  const scheduled = await countScheduled(table, queueId, now);
+  if (groups.length === all.length && !truncated) {
+    counts.delayed += scheduled.delayed;
+    counts.visible += scheduled.due;
+    return counts;
+  }
   const scale = groups.length === 0 ? 0 : all.length / groups.length;
   return {
-    visible: Math.round(counts.visible * scale),
+    visible: Math.round(counts.visible * scale) + scheduled.due,
     inFlight: Math.round(counts.inFlight * scale),
-    delayed: Math.round(counts.delayed * scale),
+    delayed: Math.round(counts.delayed * scale) + scheduled.delayed,
     approximate: true,
   };
+}
+
+/**
+ * Scheduled messages wait outside their groups until due, in the queue's schedule partition
+ * (fifo-schedule.ts): not yet due they are delayed; due, the next receive or sweep moves them into
+ * their group, and meanwhile they count as visible. Expired ones are gone already.
+ */
+async function countScheduled(table: DynamoBase, queueId: string, now: number) {
+  const items = await queryAll(table, 'fifoCountScheduled', {
+    TableName: table.messages,
+    IndexName: readyIndexName,
+    KeyConditionExpression: 'g = :g',
+    ExpressionAttributeValues: { ':g': { S: schedulePartition(queueId) } },
+    ProjectionExpression: 'v, x',
+  });
+  let delayed = 0;
+  let due = 0;
+  for (const item of items) {
+    if (item.x?.N !== undefined && Number(item.x.N) <= now) continue;
+    if (Number(item.v?.N) > now) delayed++;
+    else due++;
+  }
+  return { delayed, due };
 }
 
 function sample<T>(items: T[], size: number): T[] {

@@ -9,9 +9,9 @@ import { invalidParameter } from '../queue/errors';
 import type { QueueRecord, QueueRef } from '../queue/model';
 import type { ListQueuesQuery } from '../queue/ports/queue-store';
 import type { DynamoBase } from './base';
-import { conditions } from './conditions';
+import { conditions, queueMarkConditions } from './conditions';
 import { type Item, itemToQueue, queueKey, queueSortKey, queuesPartition, queueToItem } from './items';
-import { prioritiesUnchanged, readPriorities } from './priority-records';
+import { prioritiesUnchanged } from './priority-records';
 import { isConditionFailure } from './sdk-errors';
 
 /**
@@ -55,11 +55,17 @@ export async function getQueue(base: DynamoBase, ref: QueueRef) {
   return out.Item ? itemToQueue(out.Item) : undefined;
 }
 
+/**
+ * Writes a queue's settings (a whole-record put). Sends set marks on the record without reading it
+ * (priorities used, `sch` scheduling used, `groupsSentAt`): a mark set between the caller's read
+ * and this write must not be dropped, or receives would stop looking where those messages wait.
+ * So the put is conditional on the marks being as read, and on a conflict retries with the
+ * stored marks merged in.
+ */
 export async function updateQueue(base: DynamoBase, queue: QueueRecord) {
   let record = queue;
-  // A priority added by a send between the caller's read and this write is kept, not dropped.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const priorities = prioritiesUnchanged(record);
+    const marks = marksUnchanged(record);
     try {
       await base.run('updateQueue', (capacity) =>
         base.client.send(
@@ -67,23 +73,59 @@ export async function updateQueue(base: DynamoBase, queue: QueueRecord) {
             ...capacity,
             TableName: base.messages,
             Item: queueToItem(record),
-            ConditionExpression: `${conditions.sameQueueIncarnation} AND ${priorities.condition}`,
-            ExpressionAttributeValues: { ':id': { S: record.id }, ...priorities.values },
+            ConditionExpression: `${conditions.sameQueueIncarnation} AND ${marks.condition}`,
+            ExpressionAttributeValues: { ':id': { S: record.id }, ...marks.values },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       );
-      // The caller keeps (and caches) the record it wrote: with the priorities it now holds.
-      if (record !== queue) queue.priorities = record.priorities;
+      // The caller keeps (and caches) the record it wrote: with the marks it now holds.
+      if (record !== queue) Object.assign(queue, sendMarks(record));
       return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const old = error.Item as Item | undefined;
       if (old?.id?.S !== queue.id) return false;
-      record = { ...record, priorities: readPriorities(old) ?? [] };
+      record = { ...record, ...sendMarks(mergeMarks(record, itemToQueue(old))) };
     }
   }
   return false;
+}
+
+/** The marks of a queue record that sends set. */
+function sendMarks(q: QueueRecord): Pick<QueueRecord, 'priorities' | 'scheduling' | 'groupsSentAt'> {
+  return {
+    priorities: q.priorities ?? [],
+    ...(q.scheduling ? { scheduling: true } : {}),
+    ...(q.groupsSentAt === undefined ? {} : { groupsSentAt: q.groupsSentAt }),
+  };
+}
+
+/** Marks only grow: the union of priorities, scheduling if either had it, the later group send. */
+function mergeMarks(mine: QueueRecord, stored: QueueRecord): QueueRecord {
+  const groupsSentAt = Math.max(mine.groupsSentAt ?? 0, stored.groupsSentAt ?? 0);
+  return {
+    ...mine,
+    priorities: [...new Set([...(mine.priorities ?? []), ...(stored.priorities ?? [])])].sort(
+      (a, b) => a - b,
+    ),
+    ...(mine.scheduling || stored.scheduling ? { scheduling: true } : {}),
+    ...(groupsSentAt > 0 ? { groupsSentAt } : {}),
+  };
+}
+
+/** The condition that the stored marks are the ones this record has. */
+function marksUnchanged(q: QueueRecord): { condition: string; values: Item } {
+  const priorities = prioritiesUnchanged(q);
+  const conditionParts = [priorities.condition];
+  const values: Item = { ...priorities.values };
+  if (!q.scheduling) conditionParts.push(queueMarkConditions.notScheduling);
+  if (q.groupsSentAt === undefined) conditionParts.push(queueMarkConditions.noGroupSends);
+  else {
+    conditionParts.push(queueMarkConditions.groupSendsNoLater);
+    values[':groupsSentAt'] = { N: String(q.groupsSentAt) };
+  }
+  return { condition: conditionParts.join(' AND '), values };
 }
 
 export async function deleteQueue(base: DynamoBase, ref: QueueRef) {

@@ -16,10 +16,12 @@ import type {
   TopicRef,
 } from '../topics/model';
 import type { Page, TopicStore } from '../topics/port';
+import type { StoredSigningIdentity } from '../topics/signing';
 import { DynamoBase } from './base';
 import type { CapacityReport } from './calls';
 import type { Item } from './items';
 import { isConditionFailure } from './sdk-errors';
+import { getSigningIdentity, putSigningIdentity } from './signing-store';
 import {
   deduplicationKey,
   itemToSubscription,
@@ -85,6 +87,14 @@ export class DynamoTopicStore extends DynamoBase implements TopicStore {
       }
       throw error;
     }
+  }
+
+  getSigningIdentity() {
+    return getSigningIdentity(this);
+  }
+
+  putSigningIdentity(identity: StoredSigningIdentity) {
+    return putSigningIdentity(this, identity);
   }
 
   async getTopic(ref: TopicRef) {

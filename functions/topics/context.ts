@@ -1,9 +1,10 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../queue/clock';
 import type { QueueContext } from '../queue/context';
 import type { SubscriptionRecord, TopicRecord, TopicRef } from './model';
-import type { TopicStore } from './port';
+import type { HttpEndpoints, TopicStore } from './port';
 import { SequenceNumbers } from './sequence';
+import { type SigningIdentity, signingIdentityLoader } from './signing';
 
 /** What every topic operation needs: its storage, the queue it delivers through, time and a signing key. */
 export interface TopicsContext {
@@ -12,11 +13,13 @@ export interface TopicsContext {
   queue: QueueContext;
   clock: Clock;
   /**
-   * The key notifications are signed with (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA),
-   * made on first use so that functions that never deliver do not pay for it at cold start.
+   * The key notifications are signed with (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA) and
+   * its certificate, loaded on first use so that functions that never deliver do not pay for it.
    */
-  signingKey: () => KeyObject;
+  signing: () => Promise<SigningIdentity>;
   cache: TopicCache;
+  /** Delivers to http(s) subscribers; without it, their deliveries wait in the outbox. */
+  endpoints?: HttpEndpoints;
   sequence: SequenceNumbers;
   /** An outbox entry older than this is finished by the sweeper (a publish that died mid-fan-out). */
   outboxGraceMs: number;
@@ -32,6 +35,7 @@ export interface TopicsContextOptions {
   queue: QueueContext;
   clock?: Clock;
   signingKey?: KeyObject;
+  endpoints?: HttpEndpoints;
   cacheMs?: number;
   outboxGraceMs?: number;
   inlineDeliveries?: number;
@@ -43,8 +47,9 @@ export function createTopicsContext(options: TopicsContextOptions): TopicsContex
     store: options.store,
     queue: options.queue,
     clock,
-    signingKey: lazyKey(options.signingKey),
+    signing: signingIdentityLoader(options.store, () => clock.now(), options.signingKey),
     cache: new TopicCache(options.store, clock, options.cacheMs ?? 2_000),
+    ...(options.endpoints ? { endpoints: options.endpoints } : {}),
     sequence: new SequenceNumbers(),
     outboxGraceMs: options.outboxGraceMs ?? 60_000,
     inlineDeliveries: options.inlineDeliveries ?? 20,
@@ -102,14 +107,6 @@ export class TopicCache {
       if (key.startsWith(`${refKey(ref)}/`)) this.subscriptions.delete(key);
     }
   }
-}
-
-function lazyKey(given: KeyObject | undefined): () => KeyObject {
-  let key = given;
-  return () => {
-    key ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    return key;
-  };
 }
 
 const refKey = (ref: TopicRef) => `${ref.account}/${ref.region}/${ref.name}`;

@@ -3,13 +3,15 @@ import { isQueueError } from '../queue/errors';
 import type { MessageAttributes, OutgoingMessage } from '../queue/model';
 import { sendMessage } from '../queue/operations/send';
 import type { TopicsContext } from './context';
+import { defaultRetryPolicy, retryDelaySeconds } from './delivery-policy';
 import { notificationEnvelope } from './envelope';
-import { type DeliveryTarget, type PublishedMessage, topicArn } from './model';
+import { type DeliveryTarget, type PublishedMessage, subscriptionArn, topicArn } from './model';
+import { endpointTimeoutMs } from './port';
 import { parseQueueArn } from './subscriptions';
 
 /**
- * Delivers a published message to its targets through the queue's own send (the one the REST and
- * SQS dialects use), and returns the targets still owed: those whose delivery failed in a way a
+ * Delivers a published message to its targets (queues through the queue's own send, the one the
+ * REST and SQS dialects use; http(s) endpoints by POST), and returns the targets still owed: those whose delivery failed in a way a
  * retry can fix (throttling, storage unavailable). A target that can never succeed (its queue is
  * gone, or refuses the message as too large) is dropped and counted, as SNS drops deliveries to a
  * deleted queue.
@@ -32,31 +34,49 @@ export async function fanOut(
 ): Promise<FanOutResult> {
   const outcomes = await Promise.all(targets.map((target) => deliver(ctx, message, target)));
   return {
-    remaining: targets.filter((_, index) => outcomes[index] === 'retry'),
-    delivered: outcomes.filter((o) => o === 'delivered').length,
-    dropped: outcomes.filter((o) => o === 'dropped').length,
+    remaining: outcomes.flatMap((o) => (o.kind === 'retry' ? [o.target] : [])),
+    delivered: outcomes.filter((o) => o.kind === 'delivered').length,
+    dropped: outcomes.filter((o) => o.kind === 'dropped').length,
   };
 }
 
-type Outcome = 'delivered' | 'dropped' | 'retry';
+type Outcome = { kind: 'delivered' } | { kind: 'dropped' } | { kind: 'retry'; target: DeliveryTarget };
+
+const delivered: Outcome = { kind: 'delivered' };
+const dropped: Outcome = { kind: 'dropped' };
 
 async function deliver(
   ctx: TopicsContext,
   message: PublishedMessage,
   target: DeliveryTarget,
 ): Promise<Outcome> {
-  if (target.protocol !== 'sqs') return 'dropped';
-  const queue = parseQueueArn(target.endpoint);
-  if (!queue) return 'dropped';
+  // An http(s) retry waiting for its delay stays owed, untouched.
+  if (target.retryAt !== undefined && target.retryAt > ctx.clock.now()) return { kind: 'retry', target };
+  let outcome: Outcome;
+  if (target.protocol === 'sqs') outcome = await deliverToQueue(ctx, message, target, target.endpoint);
+  else if (target.protocol === 'http' || target.protocol === 'https') {
+    outcome = await deliverToEndpoint(ctx, message, target);
+  } else outcome = dropped;
+  // A delivery that can never succeed goes to the subscription's dead-letter queue, if it has one.
+  if (outcome.kind === 'dropped' && target.deadLetterQueue !== undefined) {
+    const dead = await deliverToQueue(ctx, message, target, target.deadLetterQueue);
+    if (dead.kind === 'delivered') warn('delivery dead-lettered', message, target, 'DeadLettered');
+    return dead.kind === 'retry' ? { kind: 'retry', target } : dead.kind === 'delivered' ? dropped : dead;
+  }
+  return outcome;
+}
+
+async function deliverToQueue(
+  ctx: TopicsContext,
+  message: PublishedMessage,
+  target: DeliveryTarget,
+  queueArn: string,
+): Promise<Outcome> {
+  const queue = parseQueueArn(queueArn);
+  if (!queue) return dropped;
   const outgoing: OutgoingMessage = target.raw
     ? { body: message.body, attributes: sqsAttributes(message) }
-    : {
-        body: notificationEnvelope(message, {
-          subscriptionId: target.subscriptionId,
-          signingKey: ctx.signingKey(),
-          signatureVersion: '1',
-        }),
-      };
+    : { body: notificationEnvelope(message, await envelopeOptions(ctx, message, target)) };
   if (message.groupId !== undefined) outgoing.groupId = message.groupId;
   // One publish is one message in each queue: its id names it in every FIFO queue's window, and a
   // standard queue gets it under an id made from the publish and the subscription, so a re-run of
@@ -65,16 +85,72 @@ async function deliver(
   else outgoing.messageId = deliveryId(message.messageId, target.subscriptionId);
   try {
     await sendMessage(ctx.queue, queue, outgoing, { senderId: topicArn(message.topic) });
-    return 'delivered';
+    return delivered;
   } catch (error) {
-    if (isQueueError(error) && error.kind.retryable) return 'retry';
+    if (isQueueError(error) && error.kind.retryable) return { kind: 'retry', target };
     if (isQueueError(error)) {
       warn('delivery dropped', message, target, error.code);
-      return 'dropped';
+      return dropped;
     }
     warn('delivery failed', message, target, (error as Error)?.name ?? 'Error');
-    return 'retry';
+    return { kind: 'retry', target };
   }
+}
+
+/**
+ * An http(s) endpoint gets a POST of the Notification (or, raw, the body itself) with SNS's
+ * headers; a 2xx answer is a delivery. Anything else (another status, a timeout, no connection)
+ * is tried again after the retry policy's delay, and when its retries are used up the delivery
+ * can never succeed (to the dead-letter queue, or dropped). Each attempt may deliver again what an
+ * endpoint took without answering: endpoints dedupe by x-amz-sns-message-id, as with SNS.
+ */
+async function deliverToEndpoint(
+  ctx: TopicsContext,
+  message: PublishedMessage,
+  target: DeliveryTarget,
+): Promise<Outcome> {
+  if (!ctx.endpoints) return { kind: 'retry', target };
+  const arn = subscriptionArn(message.topic, target.subscriptionId);
+  const headers: Record<string, string> = {
+    'content-type': 'text/plain; charset=UTF-8',
+    'x-amz-sns-message-type': 'Notification',
+    'x-amz-sns-message-id': message.messageId,
+    'x-amz-sns-topic-arn': topicArn(message.topic),
+    'x-amz-sns-subscription-arn': arn,
+  };
+  if (target.raw) headers['x-amz-sns-rawdelivery'] = 'true';
+  const body = target.raw
+    ? message.body
+    : notificationEnvelope(message, await envelopeOptions(ctx, message, target));
+  let code: string;
+  try {
+    const status = await ctx.endpoints.post({
+      url: target.endpoint,
+      body,
+      headers,
+      timeoutMs: endpointTimeoutMs,
+    });
+    if (status >= 200 && status < 300) return delivered;
+    code = `HTTP ${status}`;
+  } catch (error) {
+    code = (error as Error)?.name ?? 'Error';
+  }
+  const policy = target.retries ?? defaultRetryPolicy;
+  const attempts = (target.attempts ?? 0) + 1;
+  if (attempts > policy.numRetries) {
+    warn('delivery failed, retries used up', message, target, code);
+    return dropped;
+  }
+  const retryAt = ctx.clock.now() + retryDelaySeconds(policy, attempts) * 1000;
+  return { kind: 'retry', target: { ...target, attempts, retryAt } };
+}
+
+async function envelopeOptions(ctx: TopicsContext, message: PublishedMessage, target: DeliveryTarget) {
+  return {
+    subscriptionId: target.subscriptionId,
+    signingKey: (await ctx.signing()).privateKey,
+    signatureVersion: message.signatureVersion ?? ('1' as const),
+  };
 }
 
 /**

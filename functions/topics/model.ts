@@ -61,6 +61,21 @@ export interface DeliveryTarget {
   protocol: SubscriptionProtocol;
   endpoint: string;
   raw: boolean;
+  /** The subscription's dead-letter queue (RedrivePolicy deadLetterTargetArn), if it has one. */
+  deadLetterQueue?: string;
+  /** http(s): the retry policy in force (delivery-policy.ts), and the attempts made so far. */
+  retries?: RetryPolicy;
+  attempts?: number;
+  /** Not to be tried again before this time (ms). */
+  retryAt?: number;
+}
+
+/** SNS's healthy retry policy, as far as this service applies it (delivery-policy.ts). */
+export interface RetryPolicy {
+  numRetries: number;
+  minDelayTarget: number;
+  maxDelayTarget: number;
+  backoffFunction: string;
 }
 
 /** A published message, as the outbox keeps it until every target has it. */
@@ -78,6 +93,8 @@ export interface PublishedMessage {
   publishedAt: number;
   /** `<scheme>://<host>` of the service the publisher called, for the envelope's URLs. */
   baseUrl: string;
+  /** The topic's SignatureVersion when '2' (SHA256withRSA); '1' otherwise. */
+  signatureVersion?: '2';
 }
 
 export interface OutboxEntry {
@@ -86,6 +103,12 @@ export interface OutboxEntry {
   /** Which outbox shard and key hold it (the store's business; passed back on update). */
   key: string;
 }
+
+/**
+ * Where the service serves the certificate of its notification-signing key (SigningCertURL):
+ * public, as SNS's own certificates are.
+ */
+export const signingCertificatePath = '/sns/signing-certificate.pem';
 
 export const topicArn = (ref: TopicRef) => `arn:aws:sns:${ref.region}:${ref.account}:${ref.name}`;
 

@@ -1,4 +1,5 @@
 import type { OutboxEntry, PublishedMessage, SubscriptionRecord, TopicRecord, TopicRef } from './model';
+import type { SigningIdentityStore } from './signing';
 
 /**
  * What topics need from storage. One adapter implements it (functions/store/topic-store.ts);
@@ -9,7 +10,7 @@ export interface Page<T> {
   nextToken?: string;
 }
 
-export interface TopicStore {
+export interface TopicStore extends SigningIdentityStore {
   /** Creates the topic unless one of that name exists; returns the existing one then. */
   createTopic(topic: TopicRecord): Promise<{ created: true } | { created: false; existing: TopicRecord }>;
   getTopic(ref: TopicRef): Promise<TopicRecord | undefined>;
@@ -56,4 +57,21 @@ export interface TopicStore {
   listStaleOutbox(olderThan: number, limit: number): Promise<OutboxEntry[]>;
   /** Claims an entry until `until`; false when someone else holds it or it is gone. */
   claimOutbox(key: string, now: number, until: number): Promise<boolean>;
+}
+
+/**
+ * POSTs to subscribers' http(s) endpoints (the adapter is functions/dialects/sns/http-endpoints.ts).
+ * Resolves with the HTTP status; rejects when no answer came within `timeoutMs` or the connection
+ * failed. Never follows redirects to another host's data: SNS treats 3xx as a failure too.
+ */
+/** How long an endpoint has to answer (SNS allows 15 s; Publish waits on its inline deliveries). */
+export const endpointTimeoutMs = 5_000;
+
+export interface HttpEndpoints {
+  post(request: {
+    url: string;
+    body: string;
+    headers: Record<string, string>;
+    timeoutMs: number;
+  }): Promise<number>;
 }

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { TopicsContext } from './context';
+import { targetOf } from './delivery-policy';
+import { signatureVersionOf } from './envelope';
 import { invalidParameter, TopicError, topicNotFound } from './errors';
 import { fanOut } from './fan-out';
 import { matchesMessage } from './filter-policy/match';
@@ -46,6 +48,7 @@ export async function publish(
     attributes: valid.attributes,
     publishedAt: ctx.clock.now(),
     baseUrl,
+    ...(signatureVersionOf(topic.attributes) === '2' ? { signatureVersion: '2' as const } : {}),
     ...(valid.subject !== undefined ? { subject: valid.subject } : {}),
     ...(valid.groupId !== undefined ? { groupId: valid.groupId } : {}),
   };
@@ -82,12 +85,18 @@ export async function publish(
   // (to the same message ids in standard queues, the same deduplication ids in FIFO queues).
   try {
     if (owed.length === 0) await ctx.store.removeOutbox(key);
-    else if (owed.length < targets.length || deferred.length > 0) await ctx.store.updateOutbox(key, owed);
+    else if (owed.length < targets.length || deferred.length > 0 || changed(remaining, inline)) {
+      await ctx.store.updateOutbox(key, owed);
+    }
   } catch {
     // the entry stays whole; the sweeper finishes it
   }
   return resultOf(message, targets, owed.length);
 }
+
+/** Whether a delivery came back changed (an http(s) retry's attempt count and time). */
+const changed = (remaining: DeliveryTarget[], tried: DeliveryTarget[]) =>
+  remaining.some((target) => !tried.includes(target));
 
 function resultOf(message: PublishedMessage, targets: DeliveryTarget[], pending: number): PublishResult {
   return {
@@ -98,6 +107,9 @@ function resultOf(message: PublishedMessage, targets: DeliveryTarget[], pending:
   };
 }
 
+/** Protocols this service delivers to (lambda subscriptions are stored, not yet delivered to). */
+const deliveredProtocols = new Set(['sqs', 'http', 'https']);
+
 /** The confirmed subscriptions whose filter policy the message passes. */
 export async function matchingTargets(
   ctx: TopicsContext,
@@ -106,14 +118,9 @@ export async function matchingTargets(
 ): Promise<DeliveryTarget[]> {
   const subscriptions = await ctx.cache.subscriptionsOf(topic);
   return subscriptions
-    .filter((s) => !s.pendingConfirmation && s.protocol === 'sqs')
+    .filter((s) => !s.pendingConfirmation && deliveredProtocols.has(s.protocol))
     .filter((s) => matchesMessage(s.filterPolicy, s.filterPolicyScope, message))
-    .map((s) => ({
-      subscriptionId: s.id,
-      protocol: s.protocol,
-      endpoint: s.endpoint,
-      raw: s.rawMessageDelivery,
-    }));
+    .map((s) => targetOf(s, topic));
 }
 
 export interface PublishBatchEntry extends PublishInput {

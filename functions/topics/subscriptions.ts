@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { sendConfirmation } from './confirmation';
 import type { TopicsContext } from './context';
 import { invalidParameter, subscriptionNotFound, TopicError } from './errors';
 import { FilterPolicyError, type FilterPolicyScope, parseFilterPolicy } from './filter-policy/validate';
@@ -34,6 +35,8 @@ export interface SubscribeInput {
   endpoint: string | undefined;
   attributes?: Record<string, string>;
   owner: string;
+  /** `<scheme>://<host>` the caller reached the service at: the confirmation's URLs start with it. */
+  baseUrl?: string;
 }
 
 export async function subscribe(
@@ -114,10 +117,16 @@ export async function subscribe(
         'Attributes',
       );
     }
+    if (current.pendingConfirmation && input.baseUrl !== undefined) {
+      await sendConfirmation(ctx, topic, current, input.baseUrl);
+    }
     return current;
   }
   await ctx.store.putSubscription(subscription);
   ctx.cache.forget(ref);
+  if (subscription.pendingConfirmation && input.baseUrl !== undefined) {
+    await sendConfirmation(ctx, topic, subscription, input.baseUrl);
+  }
   return subscription;
 }
 

@@ -41,7 +41,9 @@ export const nagReasons = {
     '(service "execute-api") cannot verify. The sqs function verifies every signature against the ' +
     "service's own access keys and, as deployed (SQS_AUTH=required), refuses unsigned requests; " +
     'test/infra/in-function-auth.test.ts checks that refusal. The one unsigned answer is a GET of / ' +
-    'without an SQS Action: a static page of links with no data (test/security/landing-page.test.ts).',
+    'without an SQS Action: a static page of links with no data (test/security/landing-page.test.ts), ' +
+    'and GET /sns/signing-certificate.pem: the public certificate subscribers verify notifications ' +
+    'with, as SNS serves its own (test/topics/http-subscriptions.test.ts).',
   consoleRouteAuthorization:
     'The web console routes (GET /console and its assets) serve only static HTML, CSS and JavaScript: no ' +
     'data, no secrets. Its function has no DynamoDB or Secrets Manager permissions; every API call the page ' +

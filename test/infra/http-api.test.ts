@@ -42,6 +42,7 @@ describe('HTTP API', () => {
       'sqs',
       'sqs',
       'sqs',
+      'sqs',
     ]);
   });
 

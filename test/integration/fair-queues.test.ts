@@ -144,6 +144,60 @@ describe('fair queues', () => {
     });
   });
 
+  test('priorities come first, fairness within each priority; noisy in-flight counts include prioritised messages', async () => {
+    const f = queueContext(tables, { shards: 2 });
+    const ref = queueRef('fair-prio');
+    await createQueue(f.ctx, { ref, settings: { visibilityTimeoutSeconds: 3600 }, shardCount: 2 });
+    const sendAt = async (groupId: string, priority: number, count: number) => {
+      for (let i = 0; i < count; i += 10) {
+        const batch = Array.from({ length: Math.min(10, count - i) }, (_, j) => ({
+          id: `m${j}`,
+          body: `${groupId} p${priority} ${i + j}`,
+          groupId,
+          priority,
+        }));
+        expect((await sendMessageBatch(f.ctx, ref, batch, sender)).failed).toEqual([]);
+        f.clock.advance(1);
+      }
+    };
+    // The noisy tenant's in-flight messages are all of priority 5: it is noisy only if those count.
+    await sendAt('noisy', 5, 60);
+    expect(await receiveAll(f, ref, 6)).toHaveLength(60);
+    await sendAt('noisy', 5, 20);
+    await sendAt('quiet', 5, 5);
+    await sendAt('quiet', 0, 5);
+    await sendAt('noisy', 0, 5);
+    f.clock.advance(fairRules.refreshMs);
+    expect((await describeQueueDepth(f.ctx, ref)).depth.fairness).toMatchObject({
+      noisyGroups: 1,
+      quietVisible: 10,
+      quietInFlight: 0,
+    });
+    const priorityOf = (m: ReceivedMessage) => Number(/ p(\d) /.exec(m.body)?.[1]);
+    // Priority 5 first: its quiet group's 5, then its noisy group's 20; priority 0 after them.
+    // (A receive answers its messages oldest first, so each is compared as a tally.)
+    const tally = (messages: ReceivedMessage[]) => {
+      const counts: Record<string, number> = {};
+      for (const m of messages)
+        counts[`${m.groupId}/${priorityOf(m)}`] = (counts[`${m.groupId}/${priorityOf(m)}`] ?? 0) + 1;
+      return counts;
+    };
+    expect(tally(await receiveMessages(f.ctx, ref, { maxMessages: 10 }))).toEqual({
+      'quiet/5': 5,
+      'noisy/5': 5,
+    });
+    expect(tally(await receiveMessages(f.ctx, ref, { maxMessages: 10 }))).toEqual({ 'noisy/5': 10 });
+    // Priority 0 after every priority-5 message, its quiet group before its noisy one.
+    expect(tally(await receiveMessages(f.ctx, ref, { maxMessages: 8 }))).toEqual({
+      'noisy/5': 5,
+      'quiet/0': 3,
+    });
+    expect(tally(await receiveMessages(f.ctx, ref, { maxMessages: 10 }))).toEqual({
+      'quiet/0': 2,
+      'noisy/0': 5,
+    });
+  });
+
   test('a queue without group ids makes no fairness call on send or receive; with them, a record a minute per group', async () => {
     const f = queueContext(tables, { shards: 2 });
     const plain = queueRef('plain');

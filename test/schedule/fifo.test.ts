@@ -5,6 +5,7 @@ import { fifoKind } from '../../functions/queue/fifo/kind';
 import type { QueueRef } from '../../functions/queue/model';
 import { deleteMessage } from '../../functions/queue/operations/acknowledge';
 import { cancelScheduledMessage } from '../../functions/queue/operations/cancel-scheduled';
+import { describeQueueDepth } from '../../functions/queue/operations/depth';
 import { peekMessages } from '../../functions/queue/operations/peek';
 import { receiveMessages } from '../../functions/queue/operations/receive';
 import { sendMessage, sendMessageBatch } from '../../functions/queue/operations/send';
@@ -98,6 +99,43 @@ describe('scheduled delivery (FIFO queue)', () => {
     await expectError(cancelScheduledMessage(ctx, ref, kept.messageId), 'MessageNotScheduled');
     clock.advance(10 * hour);
     expect(await drain(ctx, ref)).toEqual([]);
+  });
+
+  test('counts: a scheduled message is delayed until due, then visible; a cancelled one is not counted', async () => {
+    const { ctx, clock } = setup();
+    const ref = await newFifoQueue(ctx);
+    await send(ctx, ref, 'soon', { deliverAt: at(clock.now() + hour) });
+    const dropped = await send(ctx, ref, 'drop', { deliverAt: at(clock.now() + hour) });
+    await send(ctx, ref, 'later', { deliverAt: at(clock.now() + 2 * hour) });
+    await send(ctx, ref, 'now');
+    const counts = async () => {
+      const { depth } = await describeQueueDepth(ctx, ref);
+      return { visible: depth.visible, inFlight: depth.inFlight, delayed: depth.delayed };
+    };
+    expect(await counts()).toEqual({ visible: 1, inFlight: 0, delayed: 3 });
+    await cancelScheduledMessage(ctx, ref, dropped.messageId);
+    expect(await counts()).toEqual({ visible: 1, inFlight: 0, delayed: 2 });
+    clock.advance(hour);
+    // Due, not yet moved into its group by a receive or sweep: visible all the same.
+    expect(await counts()).toEqual({ visible: 2, inFlight: 0, delayed: 1 });
+    expect(await drain(ctx, ref)).toEqual(['now', 'soon']);
+    expect(await counts()).toEqual({ visible: 0, inFlight: 0, delayed: 1 });
+  });
+
+  test('a settings update made from an older read keeps the scheduling mark a send set meanwhile', async () => {
+    const { ctx, clock } = setup();
+    const ref = await newFifoQueue(ctx);
+    const stale = await ctx.store.getQueue(ref);
+    expect(stale?.scheduling).toBeUndefined();
+    await send(ctx, ref, 'later', { deliverAt: at(clock.now() + hour) });
+    expect(await ctx.store.updateQueue({ ...stale!, visibilityTimeoutSeconds: 45 })).toBe(true);
+    const after = await ctx.store.getQueue(ref);
+    expect(after).toMatchObject({ visibilityTimeoutSeconds: 45, scheduling: true });
+    // Receives of another process (no cached record) still find the message when it is due.
+    clock.advance(hour);
+    const fresh = setup();
+    fresh.clock.set(clock.now());
+    expect(await drain(fresh.ctx, ref)).toEqual(['later']);
   });
 
   test('batches: scheduled and ordinary entries together', async () => {

@@ -36,7 +36,7 @@ const unknown: Credentials = {
 
 type Kind = 'rest' | 'sqs' | 'public';
 const kindOf = (route: RouteDefinition): Kind =>
-  route.function === 'sqs' ? 'sqs' : needsIamSignature(route) ? 'rest' : 'public';
+  route.public ? 'public' : route.function === 'sqs' ? 'sqs' : needsIamSignature(route) ? 'rest' : 'public';
 
 const signed = (request: RestRequest, options: Partial<SigningOptions> = {}) =>
   signedRest(local.url(), request, {
@@ -246,7 +246,7 @@ describe.each(
   });
 });
 
-test('public routes (the console static assets) serve no queue data, unsigned', async () => {
+test('public routes (the console static assets, the signing certificate) serve no queue data, unsigned', async () => {
   const queue = await workQueue();
   for (const route of routes.filter((r) => kindOf(r) === 'public')) {
     const path = route.path.replace(/\{\w+\}/g, 'x');

@@ -10,6 +10,7 @@ import { DynamoQueueStore } from '../../functions/store/queue-store';
 import type { TableNames } from '../../functions/store/table-layout';
 import { DynamoTopicStore } from '../../functions/store/topic-store';
 import { createTopicsContext, type TopicsContext } from '../../functions/topics/context';
+import type { HttpEndpoints } from '../../functions/topics/port';
 import { capacityLog, dynamoClient, testSecret } from '../support/queue-fixture';
 
 /**
@@ -25,7 +26,7 @@ export interface TopicsFixture {
 
 export function topicsFixture(
   tables: TableNames,
-  options: { client?: DynamoDBClient; clock?: ManualClock } = {},
+  options: { client?: DynamoDBClient; clock?: ManualClock; endpoints?: HttpEndpoints } = {},
 ): TopicsFixture {
   const client = options.client ?? dynamoClient();
   const clock = options.clock ?? new ManualClock(Date.now());
@@ -46,6 +47,7 @@ export function topicsFixture(
     queue,
     clock,
     cacheMs: 0,
+    ...(options.endpoints ? { endpoints: options.endpoints } : {}),
   });
   return { topics, clock, capacity };
 }

@@ -108,7 +108,7 @@ describe('@aws-sdk/client-sns', () => {
     const signed = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
       .map((name) => `${name}\n${envelope[name]}\n`)
       .join('');
-    const publicKey = service.service.runtime.topics.signingKey();
+    const publicKey = (await service.service.runtime.topics.signing()).privateKey;
     expect(createVerify('RSA-SHA1').update(signed).verify(publicKey, envelope.Signature, 'base64')).toBe(
       true,
     );

@@ -107,4 +107,40 @@ describe('REST topics', () => {
         .status,
     ).toBe(400);
   });
+  test('http subscriptions take a retry policy and a dead-letter queue, shown back and removable', async () => {
+    const name = unique('hooks');
+    expect((await call(url(), 'POST', '/topics', { name })).status).toBe(201);
+    const created = await call(url(), 'POST', `/topics/${name}/subscriptions`, {
+      protocol: 'http',
+      // Nothing listens there: the confirmation is not delivered, the subscription stays pending.
+      endpoint: 'http://127.0.0.1:9/hook',
+      deadLetterQueue: 'hook-failures',
+      retryPolicy: { numRetries: 5, minDelaySeconds: 2, maxDelaySeconds: 60, backoff: 'exponential' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      protocol: 'http',
+      pendingConfirmation: true,
+      deadLetterQueue: 'arn:aws:sqs:us-east-1:000000000000:hook-failures',
+      retryPolicy: { numRetries: 5, minDelaySeconds: 2, maxDelaySeconds: 60, backoff: 'exponential' },
+    });
+    const id = created.body.id as string;
+    const bad = await call(url(), 'PATCH', `/topics/${name}/subscriptions/${id}`, {
+      retryPolicy: { numRetries: 101 },
+    });
+    expect(bad.status).toBe(400);
+    const cleared = await call(url(), 'PATCH', `/topics/${name}/subscriptions/${id}`, {
+      deadLetterQueue: null,
+      retryPolicy: null,
+    });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.deadLetterQueue).toBeUndefined();
+    // Without its own policy an http subscription retries as SNS does by default.
+    expect(cleared.body.retryPolicy).toEqual({
+      numRetries: 3,
+      minDelaySeconds: 20,
+      maxDelaySeconds: 20,
+      backoff: 'linear',
+    });
+  });
 });

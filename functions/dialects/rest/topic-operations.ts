@@ -1,3 +1,4 @@
+import { defaultRetryPolicy, targetOf } from '../../topics/delivery-policy';
 import type { SubscriptionRecord, TopicRecord, TopicRef } from '../../topics/model';
 import { subscriptionArn, topicArn } from '../../topics/model';
 import { publish, publishBatch } from '../../topics/publish';
@@ -51,6 +52,52 @@ function subscriptionRepresentation(s: SubscriptionRecord) {
     filterPolicyScope: s.filterPolicyScope === 'MessageBody' ? 'body' : 'attributes',
     rawDelivery: s.rawMessageDelivery,
     pendingConfirmation: s.pendingConfirmation,
+    ...deliveryPoliciesOf(s),
+  };
+}
+
+/** REST's deadLetterQueue (a queue name or ARN) as SNS's RedrivePolicy. */
+function redrivePolicy(queue: string, runtime: Runtime): string {
+  const arn = queue.startsWith('arn:') ? queue : `arn:aws:sqs:${runtime.region}:${runtime.account}:${queue}`;
+  return JSON.stringify({ deadLetterTargetArn: arn });
+}
+
+/** REST's retryPolicy as SNS's DeliveryPolicy (its healthyRetryPolicy; delays in seconds). */
+function deliveryPolicy(policy: {
+  numRetries: number;
+  minDelaySeconds?: number | undefined;
+  maxDelaySeconds?: number | undefined;
+  backoff?: 'linear' | 'exponential' | undefined;
+}): string {
+  const minDelayTarget = policy.minDelaySeconds ?? defaultRetryPolicy.minDelayTarget;
+  return JSON.stringify({
+    healthyRetryPolicy: {
+      numRetries: policy.numRetries,
+      minDelayTarget,
+      maxDelayTarget: Math.max(minDelayTarget, policy.maxDelaySeconds ?? defaultRetryPolicy.maxDelayTarget),
+      backoffFunction: policy.backoff ?? 'linear',
+    },
+  });
+}
+
+/**
+ * The subscription's policies as REST shows them, read as deliveries read them (a topic-wide
+ * DeliveryPolicy, set through SNS, is not shown here).
+ */
+function deliveryPoliciesOf(s: SubscriptionRecord) {
+  const target = targetOf(s, { attributes: {} });
+  return {
+    ...(target.deadLetterQueue ? { deadLetterQueue: target.deadLetterQueue } : {}),
+    ...(target.retries
+      ? {
+          retryPolicy: {
+            numRetries: target.retries.numRetries,
+            minDelaySeconds: target.retries.minDelayTarget,
+            maxDelaySeconds: target.retries.maxDelayTarget,
+            backoff: target.retries.backoffFunction,
+          },
+        }
+      : {}),
   };
 }
 
@@ -107,6 +154,8 @@ export const topicOperations: Record<string, Operation> = {
     if (body.filterPolicyScope) attributes.FilterPolicyScope = scopeName(body.filterPolicyScope);
     if (body.filterPolicy) attributes.FilterPolicy = JSON.stringify(body.filterPolicy);
     if (body.rawDelivery !== undefined) attributes.RawMessageDelivery = String(body.rawDelivery);
+    if (body.deadLetterQueue) attributes.RedrivePolicy = redrivePolicy(body.deadLetterQueue, runtime);
+    if (body.retryPolicy) attributes.DeliveryPolicy = deliveryPolicy(body.retryPolicy);
     const endpoint =
       body.protocol === 'queue' && !body.endpoint.startsWith('arn:')
         ? `arn:aws:sqs:${runtime.region}:${runtime.account}:${body.endpoint}`
@@ -116,6 +165,7 @@ export const topicOperations: Record<string, Operation> = {
       endpoint,
       attributes,
       owner: runtime.account,
+      baseUrl: baseUrlOf(event),
     });
     return json(201, subscriptionRepresentation(subscription));
   },
@@ -152,6 +202,14 @@ export const topicOperations: Record<string, Operation> = {
     }
     if (body.rawDelivery !== undefined) {
       applyAttribute(subscription, 'RawMessageDelivery', String(body.rawDelivery), 'Invalid parameter: ');
+    }
+    if (body.deadLetterQueue !== undefined) {
+      const value = body.deadLetterQueue === null ? '' : redrivePolicy(body.deadLetterQueue, runtime);
+      applyAttribute(subscription, 'RedrivePolicy', value, 'Invalid parameter: ');
+    }
+    if (body.retryPolicy !== undefined) {
+      const value = body.retryPolicy === null ? '' : deliveryPolicy(body.retryPolicy);
+      applyAttribute(subscription, 'DeliveryPolicy', value, 'Invalid parameter: ');
     }
     await runtime.topics.store.putSubscription(subscription);
     runtime.topics.cache.forget(subscription.topic);

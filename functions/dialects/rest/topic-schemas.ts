@@ -30,6 +30,13 @@ export const listTopicsResponse = z.object({
   nextToken: z.string().optional(),
 });
 
+const retryPolicy = z.strictObject({
+  numRetries: z.number().int().min(0).max(100),
+  minDelaySeconds: z.number().int().min(0).max(3600).optional(),
+  maxDelaySeconds: z.number().int().min(0).max(3600).optional(),
+  backoff: z.enum(['linear', 'exponential']).optional(),
+});
+
 export const createSubscriptionRequest = z.strictObject({
   protocol: z.enum(['queue', 'http', 'https', 'lambda']),
   endpoint: z
@@ -41,12 +48,21 @@ export const createSubscriptionRequest = z.strictObject({
     .optional()
     .describe('what the policy looks at (default attributes)'),
   rawDelivery: z.boolean().optional().describe('deliver the body itself rather than the SNS JSON envelope'),
+  deadLetterQueue: z
+    .string()
+    .optional()
+    .describe('queue name or ARN that gets deliveries that never succeed (SNS RedrivePolicy)'),
+  retryPolicy: retryPolicy
+    .optional()
+    .describe('http(s): how failed deliveries are tried again (SNS DeliveryPolicy healthyRetryPolicy)'),
 });
 
 export const updateSubscriptionRequest = z.strictObject({
   filterPolicy: z.record(z.string(), z.unknown()).nullable().optional().describe('null removes the policy'),
   filterPolicyScope: z.enum(['attributes', 'body']).optional(),
   rawDelivery: z.boolean().optional(),
+  deadLetterQueue: z.string().nullable().optional().describe('null removes it'),
+  retryPolicy: retryPolicy.nullable().optional(),
 });
 
 export const subscriptionResponse = z.object({
@@ -59,6 +75,15 @@ export const subscriptionResponse = z.object({
   filterPolicyScope: z.enum(['attributes', 'body']),
   rawDelivery: z.boolean(),
   pendingConfirmation: z.boolean(),
+  deadLetterQueue: z.string().optional().describe('its ARN'),
+  retryPolicy: z
+    .object({
+      numRetries: z.number(),
+      minDelaySeconds: z.number(),
+      maxDelaySeconds: z.number(),
+      backoff: z.string(),
+    })
+    .optional(),
 });
 
 export const listSubscriptionsResponse = z.object({

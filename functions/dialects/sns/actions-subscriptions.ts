@@ -22,6 +22,7 @@ export const Subscribe: SnsAction = async (call) => {
     endpoint: optionalString(call.params, 'Endpoint'),
     attributes: entryMap(call.params, 'Attributes'),
     owner: call.account,
+    baseUrl: call.baseUrl,
   });
   const returnArn = optionalString(call.params, 'ReturnSubscriptionArn') === 'true';
   return {

@@ -1,5 +1,6 @@
 import type { Runtime } from '../../handlers/runtime';
 import { TopicError } from '../../topics/errors';
+import { parseTopicArn } from '../../topics/model';
 import type { HttpEvent, HttpResult } from '../http';
 import type { Caller } from '../sqs/caller';
 import { callerOf } from '../sqs/caller';
@@ -111,9 +112,13 @@ export async function handleSnsRequest(
   runtime: Runtime,
   options: SnsDispatchOptions = {},
 ): Promise<HttpResult> {
-  const caller = options.verifySignature ? await options.verifySignature(event) : callerOf(event);
   const params = queryParameters(event);
   const actionName = typeof params.Action === 'string' ? params.Action : '';
+  const caller = isUnsignedConfirmation(event, actionName)
+    ? confirmingCaller(params)
+    : options.verifySignature
+      ? await options.verifySignature(event)
+      : callerOf(event);
   if (Object.hasOwn(unsupportedActions, actionName)) throw unsupported(unsupportedActions[actionName]!);
   const action = Object.hasOwn(snsActions, actionName) ? snsActions[actionName] : undefined;
   if (!action) {
@@ -127,4 +132,20 @@ export async function handleSnsRequest(
     baseUrl: baseUrlOf(event),
   });
   return snsResponse(actionName, result, event.requestContext.requestId);
+}
+
+/**
+ * The SubscribeURL an http(s) endpoint is sent is a plain GET with no signature (the endpoint has
+ * no keys): as with SNS, ConfirmSubscription needs none, since the token, 128 random hex digits
+ * sent only to the endpoint, is the proof. The topic's account and region come from its ARN.
+ */
+function isUnsignedConfirmation(event: HttpEvent, action: string): boolean {
+  if (action !== 'ConfirmSubscription') return false;
+  const caller = callerOf(event);
+  return caller.accessKeyId === undefined && caller.region === undefined;
+}
+
+function confirmingCaller(params: Record<string, unknown>): Caller {
+  const ref = typeof params.TopicArn === 'string' ? parseTopicArn(params.TopicArn) : undefined;
+  return ref ? { account: ref.account, region: ref.region } : {};
 }

@@ -14,12 +14,13 @@ export interface FairnessStore {
   /** When each of these groups last sent (as recorded; absent when never or long ago). */
   lastGroupSends(queueId: string, groups: string[]): Promise<Map<string, number>>;
   /**
-   * In-flight messages (leased: visible later, received before) counted by group, from the ready
-   * index; reads at most `maxPerShard` entries of each shard (`sampled` when it stopped there).
+   * In-flight messages (leased: visible later, received before) counted by group, from these
+   * ready-index partitions (every priority's: shared/priority.ts readyShards); reads at most
+   * `maxPerShard` entries of each (`sampled` when it stopped there).
    */
   inFlightByGroup(
     queueId: string,
-    shardCount: number,
+    partitions: number[],
     now: number,
     maxPerShard: number,
   ): Promise<InFlightGroups>;
@@ -28,10 +29,13 @@ export interface FairnessStore {
    * outside these groups, reading at most `maxScanned` index entries to find `limit` of them.
    */
   findVisibleGroups(request: VisibleGroupsRequest): Promise<GroupCandidate[]>;
-  /** Visible messages outside these groups, and since when the longest-visible of them is visible. */
+  /**
+   * Visible messages outside these groups in these ready-index partitions, and since when the
+   * longest-visible of them is visible.
+   */
   countVisibleOutside(
     queueId: string,
-    shardCount: number,
+    partitions: number[],
     now: number,
     excluding: string[],
   ): Promise<{ count: number; oldestSince?: number }>;

@@ -1,6 +1,7 @@
 import type { QueueContext } from '../context';
 import { fairnessActive } from '../fair-groups';
 import type { MessageCounts, QueueRecord, StoredMessage } from '../model';
+import { readyShards } from './priority';
 
 /**
  * Fair queues on standard queues, as the operations use them: sends record which groups sent
@@ -41,7 +42,7 @@ export async function noisyGroupsNow(
   const now = ctx.clock.now();
   if (!fair || !fairnessActive(queue, now)) return undefined;
   try {
-    const { noisy } = await fair.noisyGroups(queue, now);
+    const { noisy } = await fair.noisyGroups(queue, readyShards(queue), now);
     return noisy.size > 0 ? noisy : undefined;
   } catch {
     return undefined;
@@ -78,9 +79,9 @@ export async function measureFairness(
   };
   const now = ctx.clock.now();
   if (!fairnessActive(queue, now)) return plain;
-  const { noisy } = await fair.noisyGroups(queue, now, true);
+  const { noisy } = await fair.noisyGroups(queue, readyShards(queue), now, true);
   if (noisy.size === 0) return plain;
-  const quiet = await fair.store.countVisibleOutside(queue.id, queue.shardCount, now, [...noisy.keys()]);
+  const quiet = await fair.store.countVisibleOutside(queue.id, readyShards(queue), now, [...noisy.keys()]);
   const noisyInFlight = [...noisy.values()].reduce((sum, n) => sum + n, 0);
   return {
     noisyGroups: noisy.size,

@@ -63,8 +63,16 @@ export function readyShards(queue: Pick<QueueRecord, 'shardCount' | 'priorities'
  * drained). Without priorities this is exactly the rotation receives always made.
  */
 export function receiveOrder(queue: Pick<QueueRecord, 'shardCount' | 'priorities'>, cursor: ShardCursor) {
+  return receiveOrderByPriority(queue, cursor).flat();
+}
+
+/** receiveOrder, one list per priority (highest first): fair receives serve each in turn. */
+export function receiveOrderByPriority(
+  queue: Pick<QueueRecord, 'shardCount' | 'priorities'>,
+  cursor: ShardCursor,
+): number[][] {
   const start = cursor.next(queue.shardCount);
-  return prioritiesOf(queue).flatMap((p) =>
+  return prioritiesOf(queue).map((p) =>
     Array.from({ length: queue.shardCount }, (_, i) => priorityShard(p, (start + i) % queue.shardCount)),
   );
 }

@@ -2,6 +2,7 @@ import type { QueueContext } from '../context';
 import { fairRules } from '../fair-groups';
 import type { QueueRecord, ReceivedMessage } from '../model';
 import type { GroupCandidate } from '../ports/fairness-store';
+import { receiveOrderByPriority } from '../shared/priority';
 import { shuffle } from '../shared/shuffle';
 
 /** Takes a lease on one candidate (standard/receive.ts), counting purged messages it removed. */
@@ -19,6 +20,10 @@ export type LeaseOne = (
  * does). Noisy messages wait while quiet ones are visible; they are never dropped. A quiet pass
  * that finds nothing is skipped for the next refreshMs (fair-groups.ts): a backlog of only noisy
  * messages then costs plain receives, not a filtered read of it each time.
+ *
+ * Priorities come before fairness: each priority, highest first, is served quiet groups first,
+ * then noisy ones, before the next lower priority is read (a noisy group's urgent message still
+ * goes before a quiet group's ordinary one, as the sender asked).
  */
 export async function leaseQuietFirst(
   ctx: QueueContext,
@@ -41,13 +46,17 @@ export async function leaseQuietFirst(
       for (const message of leased) if (message) received.push(message);
     }
   };
-  const pass = async (order: (found: GroupCandidate[]) => string[], quietOnly: boolean) => {
-    const start = ctx.shardCursor.next(queue.shardCount);
-    for (let i = 0; i < queue.shardCount && received.length < maxMessages; i++) {
+  const pass = async (
+    partitions: number[],
+    order: (found: GroupCandidate[]) => string[],
+    quietOnly: boolean,
+  ) => {
+    for (const shard of partitions) {
+      if (received.length >= maxMessages) break;
       const now = ctx.clock.now();
       const found = await store.findVisibleGroups({
         queueId: queue.id,
-        shard: (start + i) % queue.shardCount,
+        shard,
         now,
         limit: Math.min(100, (maxMessages - received.length) * 3 + 2),
         ...(quietOnly ? { excluding, maxScanned: fairRules.maxScannedPerShard } : {}),
@@ -58,15 +67,21 @@ export async function leaseQuietFirst(
       await leaseInTurn(candidates, now);
     }
   };
-  // Random order among quiet candidates, so concurrent receivers rarely race for one message.
-  if (!fair.quietRecentlyEmpty(queue.id, ctx.clock.now())) {
-    await pass((found) => shuffle(found.map((c) => c.messageId)), true);
-    fair.noteQuiet(queue.id, quietFound || received.length >= maxMessages, ctx.clock.now());
+  const quietPasses = !fair.quietRecentlyEmpty(queue.id, ctx.clock.now());
+  const load = (c: GroupCandidate) => (c.groupId === undefined ? 0 : (noisy.get(c.groupId) ?? 0));
+  for (const partitions of receiveOrderByPriority(queue, ctx.shardCursor)) {
+    if (received.length >= maxMessages) break;
+    // Random order among quiet candidates, so concurrent receivers rarely race for one message.
+    if (quietPasses) await pass(partitions, (found) => shuffle(found.map((c) => c.messageId)), true);
+    if (received.length < maxMessages) {
+      await pass(
+        partitions,
+        (found) => [...found].sort((a, b) => load(a) - load(b)).map((c) => c.messageId),
+        false,
+      );
+    }
   }
-  if (received.length < maxMessages) {
-    const load = (c: GroupCandidate) => (c.groupId === undefined ? 0 : (noisy.get(c.groupId) ?? 0));
-    await pass((found) => [...found].sort((a, b) => load(a) - load(b)).map((c) => c.messageId), false);
-  }
+  if (quietPasses) fair.noteQuiet(queue.id, quietFound || received.length >= maxMessages, ctx.clock.now());
   if (tally.purged > 0 && queue.purgePending !== undefined) {
     await ctx.store.notePurgedRemoved(queue, tally.purged);
   }
