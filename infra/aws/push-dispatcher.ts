@@ -63,9 +63,12 @@ export class PushDispatcher extends Construct {
         }),
       );
     }
-    const allowed = props.pushFunctionArns.join(',');
-    fn.function.addEnvironment('PUSH_FUNCTION_ARNS', allowed);
-    props.consumers?.function.addEnvironment('PUSH_FUNCTION_ARNS', allowed);
+    // Unset means none: the functions' environment stays the common contract by default.
+    if (props.pushFunctionArns.length > 0) {
+      const allowed = props.pushFunctionArns.join(',');
+      fn.function.addEnvironment('PUSH_FUNCTION_ARNS', allowed);
+      props.consumers?.function.addEnvironment('PUSH_FUNCTION_ARNS', allowed);
+    }
 
     this.eventSource = new EventSourceMapping(this, 'NewMessages', {
       target: fn.function,
