@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRuntime, type Runtime, setRuntime } from '../functions/handlers/runtime';
+import '../functions/handlers/topics-runtime';
 import type { Clock } from '../functions/queue/clock';
 import { createDynamoClient } from '../functions/store/client';
 import type { TableNames } from '../functions/store/table-layout';

@@ -23,7 +23,7 @@ export interface RouteDefinition {
   /** API Gateway path syntax: `{name}` is a path parameter. */
   path: string;
   function: FunctionName;
-  /** Name of the REST operation in functions/dialects/rest/operations.ts (`sqs` for the SQS protocol). */
+  /** Name of the REST operation in its function's table (functions/dialects/rest/*-operations.ts; `sqs` for the SQS protocol). */
   operation: string;
   /**
    * Served without a signature by a function that verifies every other request itself: public

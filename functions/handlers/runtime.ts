@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Runtime } from '../dialects/runtime';
-import { fetchEndpoints } from '../dialects/sns/http-endpoints';
 import { AccessKeyCache } from '../dialects/sqs/access-key-cache';
 import type { SqsAuthMode } from '../dialects/sqs/signature';
 import type { Clock } from '../queue/clock';
+import type { QueueContext } from '../queue/context';
 import { createQueueContext } from '../queue/service';
 import { DynamoAccessKeyStore } from '../store/access-key-store';
 import { createDynamoClient } from '../store/client';
@@ -14,8 +14,7 @@ import { DynamoInspectionStore } from '../store/inspection-store';
 import { DynamoQueueStore } from '../store/queue-store';
 import { DynamoStatsStore } from '../store/stats-store';
 import { type TableNames, tableNames } from '../store/table-layout';
-import { DynamoTopicStore } from '../store/topic-store';
-import { createTopicsContext } from '../topics/context';
+import type { TopicsContext } from '../topics/context';
 import { loadReceiptHandleSecret } from './secret';
 
 /**
@@ -44,6 +43,14 @@ export function getRuntime(): Promise<Runtime> {
 
 export function setRuntime(value: Runtime): void {
   runtime = Promise.resolve(value);
+}
+
+type TopicsFactory = (queue: QueueContext, options: RuntimeOptions) => TopicsContext;
+let topicsFactory: TopicsFactory | undefined;
+
+/** Called by handlers/topics-runtime.ts, which only the functions serving topics import. */
+export function provideTopics(factory: TopicsFactory): void {
+  topicsFactory = factory;
 }
 
 export interface RuntimeOptions {
@@ -75,14 +82,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clock: options.clock,
     queueCacheMs: options.queueCacheMs,
   });
-  const topics = createTopicsContext({
-    store: new DynamoTopicStore({ client: options.client, table: options.tables.messages }),
-    queue,
-    endpoints: fetchEndpoints,
-  });
+  let topics: TopicsContext | undefined;
   return {
     queue,
-    topics,
+    // Made on first use, by the module the functions serving topics import (topics-runtime.ts).
+    get topics() {
+      if (!topicsFactory)
+        throw new Error('this function does not serve topics (see handlers/topics-runtime.ts)');
+      topics ??= topicsFactory(queue, options);
+      return topics;
+    },
     account: options.account ?? defaultAccountId,
     region: options.region ?? 'us-east-1',
     accessKeys: new AccessKeyCache(accessKeys, queue.clock),

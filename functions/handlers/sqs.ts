@@ -1,3 +1,4 @@
+import './topics-runtime';
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../dialects/http';
 import { certificateResponse, isCertificateRequest } from '../dialects/sns/certificate';

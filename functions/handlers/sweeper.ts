@@ -1,3 +1,4 @@
+import './topics-runtime';
 import { measureGauges } from '../queue/operations/gauges';
 import { sweep } from '../queue/operations/sweep';
 import { sweepOutbox } from '../topics/sweep';

@@ -1,3 +1,4 @@
+import './topics-runtime';
 import { topicOperations } from '../dialects/rest/topic-operations';
 import { restHandlerOf } from './rest-chain';
 

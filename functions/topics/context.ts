@@ -5,6 +5,7 @@ import type { SubscriptionRecord, TopicRecord, TopicRef } from './model';
 import type { HttpEndpoints, TopicStore } from './port';
 import { SequenceNumbers } from './sequence';
 import { type SigningIdentity, signingIdentityLoader } from './signing';
+import { type TopicCounts, TopicStatsRecorder, type TopicStatsStore } from './statistics';
 
 /** What every topic operation needs: its storage, the queue it delivers through, time and a signing key. */
 export interface TopicsContext {
@@ -28,6 +29,9 @@ export interface TopicsContext {
    * leaves the rest to the sweeper's next run.
    */
   inlineDeliveries: number;
+  /** Counts of published, unmatched, delivered and filtered-out messages (statistics.ts). */
+  stats: TopicStatsRecorder;
+  statsStore: TopicStatsStore;
 }
 
 export interface TopicsContextOptions {
@@ -39,10 +43,14 @@ export interface TopicsContextOptions {
   cacheMs?: number;
   outboxGraceMs?: number;
   inlineDeliveries?: number;
+  /** Where the counts go; without one nothing is counted (tests of other things). */
+  statsStore?: TopicStatsStore;
+  statsFlushMs?: number;
 }
 
 export function createTopicsContext(options: TopicsContextOptions): TopicsContext {
   const clock = options.clock ?? options.queue.clock;
+  const statsStore = options.statsStore ?? noStats;
   return {
     store: options.store,
     queue: options.queue,
@@ -53,6 +61,8 @@ export function createTopicsContext(options: TopicsContextOptions): TopicsContex
     sequence: new SequenceNumbers(),
     outboxGraceMs: options.outboxGraceMs ?? 60_000,
     inlineDeliveries: options.inlineDeliveries ?? 20,
+    stats: new TopicStatsRecorder(statsStore, clock, options.statsFlushMs ?? 10_000),
+    statsStore,
   };
 }
 
@@ -109,4 +119,8 @@ export class TopicCache {
   }
 }
 
+const noStats: TopicStatsStore = {
+  addTopicCounts: async () => undefined,
+  readTopicCounts: async (): Promise<TopicCounts> => ({ topic: {}, subscriptions: {} }),
+};
 const refKey = (ref: TopicRef) => `${ref.account}/${ref.region}/${ref.name}`;

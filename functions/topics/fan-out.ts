@@ -33,6 +33,11 @@ export async function fanOut(
   targets: DeliveryTarget[],
 ): Promise<FanOutResult> {
   const outcomes = await Promise.all(targets.map((target) => deliver(ctx, message, target)));
+  targets.forEach((target, index) => {
+    const outcome = outcomes[index]!;
+    if (outcome.kind !== 'retry')
+      ctx.stats.countSubscription(message.topicId, target.subscriptionId, outcome.kind);
+  });
   return {
     remaining: outcomes.flatMap((o) => (o.kind === 'retry' ? [o.target] : [])),
     delivered: outcomes.filter((o) => o.kind === 'delivered').length,

@@ -66,7 +66,12 @@ export async function publish(
     if (duplicateOf) return { ...duplicateOf, matched: [], pending: 0 };
   }
   const targets = await matchingTargets(ctx, topic, message);
-  if (targets.length === 0) return resultOf(message, targets, 0);
+  ctx.stats.countTopic(topic.id, 'published');
+  if (targets.length === 0) {
+    ctx.stats.countTopic(topic.id, 'unmatched');
+    await ctx.stats.flushIfDue();
+    return resultOf(message, targets, 0);
+  }
   // Many subscriptions: deliver the first few, answer, and leave the rest to the sweeper at once
   // (the entry is due now, not after the grace period), so the publisher does not wait for them.
   const inline = targets.slice(0, ctx.inlineDeliveries);
@@ -91,6 +96,7 @@ export async function publish(
   } catch {
     // the entry stays whole; the sweeper finishes it
   }
+  await ctx.stats.flushIfDue();
   return resultOf(message, targets, owed.length);
 }
 
@@ -119,7 +125,11 @@ export async function matchingTargets(
   const subscriptions = await ctx.cache.subscriptionsOf(topic);
   return subscriptions
     .filter((s) => !s.pendingConfirmation && deliveredProtocols.has(s.protocol))
-    .filter((s) => matchesMessage(s.filterPolicy, s.filterPolicyScope, message))
+    .filter((s) => {
+      const matched = matchesMessage(s.filterPolicy, s.filterPolicyScope, message);
+      ctx.stats.countSubscription(topic.id, s.id, matched ? 'matched' : 'filteredOut');
+      return matched;
+    })
     .map((s) => targetOf(s, topic));
 }
 

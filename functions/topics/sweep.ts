@@ -39,5 +39,6 @@ export async function sweepOutbox(
     else await ctx.store.updateOutbox(entry.key, result.remaining);
   }
   if (entries.length === 100) report.complete = false;
+  await ctx.stats.flushIfDue();
   return report;
 }

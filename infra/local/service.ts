@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { PushRuntime } from '../../functions/dialects/push/runtime';
 import { setPushRuntime, withPush } from '../../functions/handlers/push-runtime';
 import { createRuntime, type Runtime, setRuntime } from '../../functions/handlers/runtime';
+// The local service serves every function in one process, topics included.
+import '../../functions/handlers/topics-runtime';
 import type { Clock } from '../../functions/queue/clock';
 import { createDynamoClient } from '../../functions/store/client';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';

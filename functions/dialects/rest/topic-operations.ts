@@ -103,6 +103,12 @@ function deliveryPoliciesOf(s: SubscriptionRecord) {
 
 const scopeName = (scope: 'attributes' | 'body') => (scope === 'body' ? 'MessageBody' : 'MessageAttributes');
 
+/** A topic's counts, this process's pending ones written first so that they show. */
+async function countsOf(runtime: Runtime, topicId: string) {
+  await runtime.topics.stats.flush();
+  return runtime.topics.statsStore.readTopicCounts(topicId);
+}
+
 /** A subscription of the named topic, by id. */
 async function subscriptionOf(event: HttpEvent, runtime: Runtime) {
   const topic = topicOf(event, runtime);
@@ -137,8 +143,14 @@ export const topicOperations: Record<string, Operation> = {
     });
   },
 
-  getTopic: async (event, runtime) =>
-    json(200, topicRepresentation(await requireTopic(runtime.topics, topicOf(event, runtime)))),
+  getTopic: async (event, runtime) => {
+    const topic = await requireTopic(runtime.topics, topicOf(event, runtime));
+    const { topic: counts } = await countsOf(runtime, topic.id);
+    return json(200, {
+      ...topicRepresentation(topic),
+      statistics: { published: counts.published ?? 0, unmatched: counts.unmatched ?? 0 },
+    });
+  },
 
   deleteTopic: async (event, runtime) => {
     const ref = topicOf(event, runtime);
@@ -172,11 +184,23 @@ export const topicOperations: Record<string, Operation> = {
 
   listSubscriptions: async (event, runtime) => {
     const ref = topicOf(event, runtime);
-    await requireTopic(runtime.topics, ref);
+    const topic = await requireTopic(runtime.topics, ref);
     const { nextToken } = check(schemas.listQuery, event.queryStringParameters ?? {});
     const page = await listSubscriptions(runtime.topics, { ...caller(runtime), topic: ref.name }, nextToken);
+    const { subscriptions: counts } = await countsOf(runtime, topic.id);
     return json(200, {
-      subscriptions: page.items.map(subscriptionRepresentation),
+      subscriptions: page.items.map((s) => {
+        const one = counts[s.id] ?? {};
+        return {
+          ...subscriptionRepresentation(s),
+          statistics: {
+            matched: one.matched ?? 0,
+            delivered: one.delivered ?? 0,
+            filteredOut: one.filteredOut ?? 0,
+            dropped: one.dropped ?? 0,
+          },
+        };
+      }),
       ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     });
   },

@@ -23,6 +23,12 @@ export const topicResponse = z.object({
   contentBasedDeduplication: z.boolean(),
   tags: z.record(z.string(), z.string()),
   createdAt: z.string(),
+  statistics: z
+    .object({ published: z.number().int(), unmatched: z.number().int() })
+    .optional()
+    .describe(
+      'GET /topics/{name} only: messages published since the topic was created, and those that matched no subscription (approximate: counted per process, written every 10 s)',
+    ),
 });
 
 export const listTopicsResponse = z.object({
@@ -84,6 +90,17 @@ export const subscriptionResponse = z.object({
       backoff: z.string(),
     })
     .optional(),
+  statistics: z
+    .object({
+      matched: z.number().int(),
+      delivered: z.number().int(),
+      filteredOut: z.number().int(),
+      dropped: z.number().int(),
+    })
+    .optional()
+    .describe(
+      'GET /topics/{name}/subscriptions only: messages this subscription matched, delivered, filtered out, and deliveries given up (approximate, as the topic statistics)',
+    ),
 });
 
 export const listSubscriptionsResponse = z.object({

@@ -3,10 +3,8 @@ import { describeQueueDepth, listQueuesWithDepth } from '../../queue/operations/
 import { createQueue, deleteQueue, listQueues, purgeQueue, updateQueue } from '../../queue/operations/queues';
 import { json, noContent } from '../http';
 import { inspectionOperations } from './inspection-operations';
-import { deleteOperations, receiveOperations, sendOperations } from './message-operations';
 import { servedOpenApiDocument } from './openapi-file';
 import { check, parseBody } from './parse';
-import { redriveOperations } from './redrive-operations';
 import { queueRepresentation } from './representations';
 import { type RestOperation, refOf } from './rest-operation';
 import * as schemas from './schemas';
@@ -14,15 +12,11 @@ import * as schemas from './schemas';
 export type { RestOperation } from './rest-operation';
 
 /**
- * The REST operations, by the name the route table gives them. Each decodes the request, calls
- * one queue operation and shapes the reply; all rules live in the queue core.
+ * The queues function's own operations (queue administration, statistics, peek, the OpenAPI
+ * document): its bundle then carries none of the message, redrive or topic routes' code.
  */
-export const restOperations: Record<string, RestOperation> = {
-  ...redriveOperations,
+export const queueOperations: Record<string, RestOperation> = {
   ...inspectionOperations,
-  ...sendOperations,
-  ...receiveOperations,
-  ...deleteOperations,
   openApi: async () => json(200, await servedOpenApiDocument()),
 
   createQueue: async (event, runtime) => {
