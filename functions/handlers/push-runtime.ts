@@ -54,5 +54,8 @@ export function withPush(
     local: options.localModules !== undefined,
     ...(options.allowedFunctionArns ? { allowedFunctionArns: options.allowedFunctionArns } : {}),
   });
-  return { ...runtime, push };
+  // The runtime's own properties as they are (its topics are a getter made on first use, which a
+  // spread would call), plus push.
+  const pushRuntime = Object.defineProperties({}, Object.getOwnPropertyDescriptors(runtime)) as Runtime;
+  return Object.assign(pushRuntime, { push });
 }
