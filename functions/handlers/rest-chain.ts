@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import type { HttpEvent, HttpResult } from '../dialects/http';
 import { toProblem } from '../dialects/rest/problem';
-import type { RestOperation } from '../dialects/rest/rest-operation';
 import { QueueError } from '../queue/errors';
 import { type FunctionName, routeKey, routes } from '../routes';
 import { logError } from './log';
