@@ -13,7 +13,8 @@ export type FunctionName =
   | 'sqs'
   | 'redrive'
   | 'console'
-  | 'topics';
+  | 'topics'
+  | 'consumers';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -86,6 +87,22 @@ export const routes: RouteDefinition[] = [
     path: '/queues/{name}/redrive/{taskId}/cancel',
     function: 'redrive',
     operation: 'cancelRedrive',
+  },
+  // Consumers (push delivery): in their own function (the dispatcher is not a route).
+  { method: 'POST', path: '/queues/{name}/consumers', function: 'consumers', operation: 'createConsumer' },
+  { method: 'GET', path: '/queues/{name}/consumers', function: 'consumers', operation: 'listConsumers' },
+  { method: 'GET', path: '/queues/{name}/consumers/{id}', function: 'consumers', operation: 'getConsumer' },
+  {
+    method: 'PATCH',
+    path: '/queues/{name}/consumers/{id}',
+    function: 'consumers',
+    operation: 'updateConsumer',
+  },
+  {
+    method: 'DELETE',
+    path: '/queues/{name}/consumers/{id}',
+    function: 'consumers',
+    operation: 'deleteConsumer',
   },
   // Topics: administration and publishing, in their own function (deliveries are queue sends).
   { method: 'POST', path: '/topics', function: 'topics', operation: 'createTopic' },

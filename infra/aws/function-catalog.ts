@@ -9,7 +9,7 @@ import { consoleAssetsCommands, openApiCommands } from './package-layout';
  */
 
 /** Functions the route table knows, plus those that only run on a schedule. */
-export type ServiceFunctionName = FunctionName | 'sweeper';
+export type ServiceFunctionName = FunctionName | 'sweeper' | 'dispatcher';
 
 /**
  * DynamoDB IAM actions, without the `dynamodb:` prefix. TransactWriteItems is not among them: IAM
@@ -229,6 +229,34 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
       deadLetters: ['BatchWriteItem'],
     },
     bodies: ['PutObject', 'DeleteObject'],
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  consumers: {
+    entry: 'functions/handlers/consumers.ts',
+    description: "A queue's push consumers: create, list, get, change, delete",
+    memoryMiB: 256,
+    timeoutSeconds: apiTimeoutSeconds,
+    // Consumers are items of the messages table (store/consumer-store.ts): PutItem creates and
+    // replaces one, DeleteItem removes it, GetItem reads it (and the queue record), Query lists a queue's.
+    dynamo: { messages: ['GetItem', 'PutItem', 'DeleteItem', 'Query'] },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  dispatcher: {
+    entry: 'functions/handlers/dispatcher.ts',
+    description:
+      "Push delivery: hands queues' messages to their consumers (stream of new messages, schedule)",
+    memoryMiB: 512,
+    timeoutSeconds: scheduledTimeoutSeconds,
+    // What receiving and deleting take (as the receive and delete functions), plus its own items:
+    // consumers (GetItem, Query) and delivery slots (UpdateItem to claim, DeleteItem to free).
+    // PutItem on both tables: a receive that finds an exhausted message dead-letters it.
+    dynamo: {
+      messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+      readyIndex: ['Query'],
+      deadLetters: ['PutItem'],
+    },
     routeAuthorization: 'iam',
     enabled: true,
   },

@@ -23,6 +23,8 @@ export const restAccess = {
     'browseDeadLetters',
     'listRedrives',
     'getRedrive',
+    'listConsumers',
+    'getConsumer',
   ],
   /** Everything the REST API offers, including creating, changing, purging and deleting queues. */
   administer: [] as string[],

@@ -175,7 +175,8 @@ export class QueueMonitoring extends Construct {
     });
   }
 
-  private alarm(id: string, metric: IMetric, threshold: number, description: string): void {
+  /** An alarm on the first breach, counted in `alarms` (the push dispatcher adds its own). */
+  alarm(id: string, metric: IMetric, threshold: number, description: string): void {
     this.alarms.push(
       new Alarm(this, id, {
         metric,

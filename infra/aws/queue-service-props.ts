@@ -76,6 +76,13 @@ export interface QueueServiceProps {
    */
   readonly oldestMessageAgeAlarm?: Duration;
   /**
+   * Lambda functions push consumers may target (`{"functionArn": ...}`): the dispatcher's role may
+   * invoke these and nothing else, and creating a consumer of any other function is refused. IAM
+   * ARN patterns, e.g. `arn:aws:lambda:us-east-1:123456789012:function:orders-*` to grant a name prefix.
+   * @default - none: consumers push to https URLs only
+   */
+  readonly pushFunctionArns?: string[];
+  /**
    * The lock file the functions are bundled against (NodejsFunction's `depsLockFilePath`; its
    * folder is the project root esbuild runs in). Set it when `cdk synth` runs outside the folder
    * of your app's lock file.
@@ -111,6 +118,7 @@ export interface ResolvedQueueServiceProps {
   readonly corsOrigins: string[];
   readonly tracing: boolean;
   readonly oldestMessageAgeAlarm: Duration;
+  readonly pushFunctionArns: string[];
   readonly depsLockFilePath: string | undefined;
   readonly largeBodiesInS3: boolean;
   readonly bodyThresholdBytes: number;
@@ -131,6 +139,7 @@ export function resolveQueueServiceProps(props: QueueServiceProps): ResolvedQueu
     corsOrigins: props.corsOrigins ?? [],
     tracing: props.tracing ?? true,
     oldestMessageAgeAlarm: props.oldestMessageAgeAlarm ?? Duration.hours(1),
+    pushFunctionArns: props.pushFunctionArns ?? [],
     depsLockFilePath: props.depsLockFilePath,
     largeBodiesInS3: props.largeBodiesInS3 ?? true,
     bodyThresholdBytes: props.bodyThresholdBytes ?? defaultBodyThresholdBytes,

@@ -1,6 +1,6 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import type { IMetric, Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { StreamViewType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,7 @@ import { grantInvoke, type QueueGrantOptions, type RestAccess, routesFor } from 
 import { QueueHttpApi } from './http-api';
 import { QueueMonitoring } from './monitoring';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { PushDispatcher } from './push-dispatcher';
 import { type QueueServiceProps, resolveQueueServiceProps } from './queue-service-props';
 import { ServiceFunction } from './service-function';
 import {
@@ -72,6 +73,7 @@ export class QueueService extends Construct {
     this.messagesTable = tableFromLayout(this, 'MessagesTable', messagesTable, {
       tableName: names.messages,
       ...stateful,
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     this.deadLettersTable = tableFromLayout(this, 'DeadLettersTable', deadLettersTable, {
       tableName: names.deadLetters,
@@ -161,8 +163,6 @@ export class QueueService extends Construct {
         }),
       );
     }
-    this.schedules = schedules;
-
     this.monitoring = new QueueMonitoring(this, 'Monitoring', {
       functions: deployed,
       tables: [
@@ -180,6 +180,20 @@ export class QueueService extends Construct {
           })
         : [],
     });
+
+    const dispatcher = functions.get('dispatcher');
+    if (dispatcher) {
+      const push = new PushDispatcher(this, 'PushDispatcher', {
+        dispatcher,
+        consumers: functions.get('consumers'),
+        messagesTable: this.messagesTable,
+        messagesTableName: names.messages,
+        pushFunctionArns: config.pushFunctionArns,
+        monitoring: this.monitoring,
+      });
+      schedules.set('dispatcher', push.schedule);
+    }
+    this.schedules = schedules;
 
     acknowledgeNagFindings(this, { tracing: config.tracing });
     this.apiUrl = this.httpApi.url;

@@ -1,5 +1,12 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  type StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { KeyAttribute, TableLayout } from '../../functions/store/table-layout';
@@ -10,6 +17,8 @@ export interface LayoutTableOptions {
   deletionProtection: boolean;
   /** A customer-managed key; without one DynamoDB uses its AWS-owned key. */
   encryptionKey: IKey | undefined;
+  /** The table's stream, for functions it triggers (push delivery's dispatcher). */
+  stream?: StreamViewType;
 }
 
 const attributeTypes: Record<KeyAttribute['type'], AttributeType> = {
@@ -43,6 +52,7 @@ export function tableFromLayout(
     timeToLiveAttribute: layout.ttlAttribute,
     deletionProtection: options.deletionProtection,
     removalPolicy: options.removalPolicy,
+    ...(options.stream ? { stream: options.stream } : {}),
   });
   for (const index of layout.indexes) {
     table.addGlobalSecondaryIndex({

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PushRuntime } from '../../functions/dialects/push/runtime';
+import { setPushRuntime, withPush } from '../../functions/handlers/push-runtime';
 import { createRuntime, type Runtime, setRuntime } from '../../functions/handlers/runtime';
 import '../../functions/handlers/with-archive-store';
 // The local service serves every function in one process, topics included.
@@ -10,6 +12,8 @@ import type { BodyStore } from '../../functions/queue/ports/body-store';
 import { createDynamoClient } from '../../functions/store/client';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
 import { type HttpHost, startHttpHost } from './http-host';
+import { moduleInvoker } from './module-invoker';
+import { startPushLoop } from './push-loop';
 import { type ScheduleOptions, startSchedules } from './schedules';
 import { ensureTables } from './tables';
 
@@ -31,10 +35,14 @@ export interface LocalServiceOptions {
   bodies?: BodyStore;
   /** Run the scheduled functions (sweeper, redrive) on timers; off by default for tests. */
   schedules?: boolean | ScheduleOptions;
+  /** Run the push dispatcher (consumers of queues); defaults to on when schedules are. */
+  push?: boolean;
 }
 
 export interface LocalService extends HttpHost {
   runtime: Runtime;
+  /** The runtime of push delivery (consumers and their dispatcher), over the same tables. */
+  push: PushRuntime;
 }
 
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
@@ -58,6 +66,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   });
   // The handlers read their runtime from here instead of building one from the environment.
   setRuntime(runtime);
+  // Push delivery (the consumers routes, the dispatcher loop): module targets and http URLs too.
+  const push = withPush(runtime, { client, messagesTable: tables.messages, localModules: moduleInvoker() });
+  setPushRuntime(push);
   const host = await startHttpHost({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -67,11 +78,15 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const stopSchedules = options.schedules
     ? startSchedules(options.schedules === true ? {} : options.schedules)
     : () => undefined;
+  const stopPush =
+    (options.push ?? Boolean(options.schedules)) ? startPushLoop(push.push) : async () => undefined;
   return {
     ...host,
     runtime,
+    push,
     close: async () => {
       stopSchedules();
+      await stopPush();
       await host.close();
     },
   };

@@ -56,6 +56,14 @@ const expectedDynamoActions: Record<
     deadLetters: ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
     bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
+  consumers: { messages: ['GetItem', 'PutItem', 'DeleteItem', 'Query'] },
+  // Push delivery: receiving, deleting, dead-lettering, consumers and delivery slots (and, below,
+  // the messages stream; invoking functions only when the stack names some).
+  dispatcher: {
+    messages: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem', 'BatchWriteItem'],
+    readyIndex: ['Query'],
+    deadLetters: ['PutItem'],
+  },
   // Static assets only: no table, no secret, no key.
   console: {},
 };
@@ -154,6 +162,18 @@ function expectedStatements(stack: Stack, service: QueueService, name: ServiceFu
     actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
     resources: ['*'],
   });
+  if (name === 'dispatcher') {
+    statements.push({
+      sid: 'ReadMessagesStream',
+      actions: [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+      ],
+      resources: [{ 'Fn::GetAtt': [logicalIdOf(stack, service.messagesTable), 'StreamArn'] }],
+    });
+  }
   return statements;
 }
 
@@ -171,6 +191,22 @@ describe('IAM: least privilege per function', () => {
       expect(statementsOf(stack, service, policies, name)).toEqual(expectedStatements(stack, service, name));
     });
   }
+
+  it('the dispatcher may invoke exactly the functions pushFunctionArns names, and none by default', () => {
+    const invokes = (statements: NormalizedStatement[]) =>
+      statements.filter((s) => s.actions.some((a) => a.startsWith('lambda:')));
+    expect(invokes(statementsOf(stack, service, policies, 'dispatcher'))).toEqual([]);
+    const arns = ['arn:aws:lambda:us-east-1:123456789012:function:orders-*'];
+    const granted = synthQueueService(() => ({ pushFunctionArns: arns }));
+    const grantedPolicies = resourcesOf(granted.template, 'AWS::IAM::Policy');
+    expect(invokes(statementsOf(granted.stack, granted.service, grantedPolicies, 'dispatcher'))).toEqual([
+      { sid: 'InvokePushTargets', actions: ['lambda:InvokeFunction'], resources: arns },
+    ]);
+    for (const name of granted.service.functions.keys()) {
+      if (name === 'dispatcher') continue;
+      expect(invokes(statementsOf(granted.stack, granted.service, grantedPolicies, name)), name).toEqual([]);
+    }
+  });
 
   it('roles trust Lambda only and carry no managed policies', () => {
     for (const role of Object.values(resourcesOf(template, 'AWS::IAM::Role'))) {

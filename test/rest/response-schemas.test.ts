@@ -250,6 +250,23 @@ describe('REST replies against their strict response schemas', () => {
     expect(groups).toEqual(['tenant-a', 'tenant-b']);
   });
 
+  test('push consumers: create (with its secret, once), list, get, update, delete', async () => {
+    const queue = `/queues/shape-push-${tag}`;
+    await api('createQueue', 'POST', '/queues', { name: `shape-push-${tag}` });
+    const created = await api('createConsumer', 'POST', `${queue}/consumers`, {
+      target: { url: 'https://push.example.com/orders' },
+      batchSize: 5,
+      enabled: false,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toBeDefined();
+    const path = `${queue}/consumers/${created.body.id}`;
+    expect((await api('listConsumers', 'GET', `${queue}/consumers`)).body.consumers).toHaveLength(1);
+    expect((await api('getConsumer', 'GET', path)).body.secret).toBeUndefined();
+    await api('updateConsumer', 'PATCH', path, { maximumConcurrency: 2 });
+    expect((await api('deleteConsumer', 'DELETE', path)).status).toBe(204);
+  });
+
   // Tests of a file run in order: this one, last, checks the ones above covered every documented reply.
   test('every documented reply with a body was produced and checked above', () => {
     const documented = Object.entries(documentedOperations).flatMap(([operation, { responses }]) =>

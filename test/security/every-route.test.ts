@@ -54,7 +54,12 @@ async function api(method: string, path: string, body?: unknown) {
 }
 
 /** A queue holding a message for each route to work on, with one message leased (its handle). */
-async function workQueue(): Promise<{ name: string; handle: string; subscription: string }> {
+async function workQueue(): Promise<{
+  name: string;
+  handle: string;
+  subscription: string;
+  consumer: string;
+}> {
   const name = `sec-${randomBytes(4).toString('hex')}`;
   await api('POST', '/queues', { name, visibilityTimeoutSeconds: 600 });
   // A redrive needs a dead-letter queue as its source, or a destination: this one.
@@ -72,19 +77,29 @@ async function workQueue(): Promise<{ name: string; handle: string; subscription
     protocol: 'queue',
     endpoint: name,
   });
-  return { name, handle: received.messages[0].receiptHandle, subscription: subscription.id };
+  // A push consumer (disabled: nothing is delivered) for the consumer routes.
+  const consumer = await api('POST', `/queues/${name}/consumers`, {
+    target: { url: 'https://push.example.com/' },
+    enabled: false,
+  });
+  return {
+    name,
+    handle: received.messages[0].receiptHandle,
+    subscription: subscription.id,
+    consumer: consumer.id,
+  };
 }
 
 /** The request a route is exercised with: one that changes state when it is allowed to. */
 function requestFor(
   route: RouteDefinition,
-  queue: { name: string; handle: string; subscription: string },
+  queue: { name: string; handle: string; subscription: string; consumer: string },
 ): RestRequest & { service: string } {
   const path = route.path
     .replace('{name}', queue.name)
     .replace('{receiptHandle}', encodeURIComponent(queue.handle))
     .replace('{taskId}', 'no-such-task')
-    .replace('{id}', queue.subscription)
+    .replace('{id}', route.path.includes('/consumers/') ? queue.consumer : queue.subscription)
     .replace('{accountId}', account)
     .replace('{queueName}', queue.name)
     .replace(/\{\w+\}/g, 'x');
@@ -119,6 +134,8 @@ function requestFor(
     createSubscription: { protocol: 'queue', endpoint: `${queue.name}-other` },
     updateSubscription: { rawDelivery: true },
     publish: { body: 'published' },
+    createConsumer: { target: { url: 'https://push.example.com/other' }, enabled: false },
+    updateConsumer: { batchSize: 5 },
   };
   const body =
     route.method === 'GET' || route.method === 'DELETE' ? undefined : (bodies[route.operation] ?? {});
@@ -203,7 +220,7 @@ describe.each(
     .filter((route) => kindOf(route) !== 'public')
     .map((route) => [`${route.method} ${route.path}`, route] as const),
 )('%s', (_, route) => {
-  let queue: { name: string; handle: string; subscription: string };
+  let queue: { name: string; handle: string; subscription: string; consumer: string };
   beforeAll(async () => {
     queue = await workQueue();
   });

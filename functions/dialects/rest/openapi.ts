@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { routes } from '../../routes';
 import { archiveOpenApi } from './archive-schemas';
+import * as consumers from './consumer-schemas';
 import * as inspection from './inspection-schemas';
 import * as redrive from './redrive-schemas';
 import * as replies from './response-schemas';
@@ -94,6 +95,19 @@ export const documentedOperations: Record<string, DocumentedOperation> = {
   },
   getRedrive: { summary: 'Progress of a redrive task', responses: { 200: replies.taskResponse } },
   cancelRedrive: { summary: 'Cancel a running redrive task', responses: { 200: replies.taskResponse } },
+  createConsumer: {
+    summary: 'Attach a consumer: batches of messages pushed to an HTTP endpoint or a Lambda function',
+    request: consumers.createConsumerRequest,
+    responses: { 201: replies.consumerResponse },
+  },
+  listConsumers: { summary: "The queue's consumers", responses: { 200: replies.consumerListResponse } },
+  getConsumer: { summary: 'One consumer', responses: { 200: replies.consumerResponse } },
+  updateConsumer: {
+    summary: 'Change, pause (enabled: false) or resume a consumer',
+    request: consumers.updateConsumerRequest,
+    responses: { 200: replies.consumerResponse },
+  },
+  deleteConsumer: { summary: 'Detach a consumer', responses: { 204: null } },
   ...topicOpenApi,
   ...archiveOpenApi,
 };

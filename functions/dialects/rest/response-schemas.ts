@@ -215,3 +215,26 @@ export const problemResponse = z.strictObject({
   field: z.string().optional().describe('the request field that was refused'),
   allowed: z.string().optional().describe('what the field accepts'),
 });
+
+export const consumerResponse = z.strictObject({
+  id: z.string(),
+  queue: z.string(),
+  target: z.union([
+    z.strictObject({ url: z.string() }),
+    z.strictObject({ functionArn: z.string() }),
+    z.strictObject({ module: z.string() }),
+  ]),
+  batchSize: z.int(),
+  maximumBatchingWindowSeconds: z.int(),
+  maximumConcurrency: z.int(),
+  reportBatchItemFailures: z.boolean(),
+  enabled: z.boolean(),
+  secret: z
+    .string()
+    .optional()
+    .describe('HTTP targets: the key of the x-queue-signature header, in the reply to the creation only'),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const consumerListResponse = z.strictObject({ consumers: z.array(consumerResponse) });
