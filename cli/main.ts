@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
+import { registerArchiveCommands } from './commands/archive';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerMessageCommands } from './commands/messages';
 import { registerPublishCommand } from './commands/publish';
@@ -46,6 +47,7 @@ ${exitCodeHelp}`,
   registerScheduleCommands(program);
   registerTailCommand(program);
   registerDeadLetterCommands(program);
+  registerArchiveCommands(program);
   registerStatsCommand(program);
   registerTopicCommands(program);
   registerPublishCommand(program);

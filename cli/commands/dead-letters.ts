@@ -6,9 +6,9 @@ import type {
 } from '../../functions/dialects/rest/client-types';
 import { contextOf, integer, keyValue, list } from '../context';
 import { CliError, exitCodes, UsageError } from '../errors';
+import { followTask } from '../follow-task';
 import { queuePath, type RestClient } from '../http-client';
 import { type Output, oneLine, shortTime, table } from '../output';
-import { createProgressBar } from '../progress-bar';
 
 /** Dead letters: browse them, redrive them (with a progress bar), follow and cancel redrive tasks. */
 export function registerDeadLetterCommands(program: Command): void {
@@ -184,32 +184,15 @@ async function start(command: Command, queue: string, options: StartOptions): Pr
   }
 }
 
-const finished = (task: RedriveTask) => task.status !== 'RUNNING' && task.status !== 'CANCELLING';
-
-/** Polls the task every half second, drawing its progress, until it ends. Ctrl-C stops watching only. */
-async function follow(
-  client: RestClient,
-  out: Output,
-  queue: string,
-  first: RedriveTask,
-): Promise<RedriveTask> {
-  const bar = out.json ? undefined : createProgressBar();
-  process.once('SIGINT', () => {
-    bar?.stop();
-    process.stderr.write(
-      `Stopped watching; the task goes on. Cancel it with: dq redrive cancel ${queue} ${first.taskId}\n`,
-    );
-    process.exit(0);
-  });
-  let task = first;
-  for (;;) {
-    bar?.update(task.moved, task.toMove, task.status === 'RUNNING' ? '' : task.status.toLowerCase());
-    if (finished(task)) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    task = await client.get<RedriveTask>(`${queuePath(queue)}/redrive/${encodeURIComponent(task.taskId)}`);
-  }
-  bar?.stop();
-  return task;
+/** Follows a redrive task with a progress bar until it ends (see followTask). */
+function follow(client: RestClient, out: Output, queue: string, first: RedriveTask): Promise<RedriveTask> {
+  return followTask(
+    out,
+    first,
+    (task) => ({ taskId: task.taskId, status: task.status, done: task.moved, total: task.toMove }),
+    (taskId) => client.get<RedriveTask>(`${queuePath(queue)}/redrive/${encodeURIComponent(taskId)}`),
+    (taskId) => `Cancel it with: dq redrive cancel ${queue} ${taskId}`,
+  );
 }
 
 async function latestTask(client: RestClient, queue: string): Promise<RedriveTask | undefined> {

@@ -17,6 +17,7 @@ export interface SettingsOptions {
   deadLetterQueue?: string | false;
   maxReceiveCount?: number;
   contentBasedDeduplication?: boolean;
+  archiveRetention?: number;
 }
 
 export function addSettingsOptions(command: Command): Command {
@@ -46,6 +47,11 @@ export function addSettingsOptions(command: Command): Command {
     .option(
       '--no-content-based-deduplication',
       'FIFO: every message needs a deduplication id (dq send --deduplication-id)',
+    )
+    .option(
+      '--archive-retention <seconds>',
+      'keep every message in the archive this long after it was sent (dq archive, dq replay), 0 (off)..31536000',
+      integer('--archive-retention', 0, 31_536_000),
     );
 }
 
@@ -65,6 +71,7 @@ export function settingsRequest(options: SettingsOptions): Record<string, unknow
     deadLetterQueue: options.deadLetterQueue || undefined,
     maxReceiveCount: options.maxReceiveCount,
     contentBasedDeduplication: options.contentBasedDeduplication,
+    archiveRetentionSeconds: options.archiveRetention,
   };
   for (const key of Object.keys(request)) if (request[key] === undefined) delete request[key];
   return request;
@@ -103,6 +110,7 @@ const labels: Record<string, (value: unknown) => string> = {
   deadLetterQueue: (v) => (v === null ? 'no dead-letter queue' : `dead-letter queue ${v}`),
   maxReceiveCount: (v) => (v === null ? '' : `after ${v} receives`),
   contentBasedDeduplication: (v) => `content-based deduplication ${v ? 'on' : 'off'}`,
+  archiveRetentionSeconds: (v) => (v === 0 ? 'archive off' : `archive kept ${v} s`),
 };
 
 function describeChanges(request: Record<string, unknown>): string {

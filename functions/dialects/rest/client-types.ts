@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import type * as archive from './archive-schemas';
 import type { browseQuery, startRedriveRequest } from './redrive-schemas';
 import type * as replies from './response-schemas';
 import type {
@@ -58,6 +59,15 @@ export type ChangeVisibilityRequest = z.input<typeof changeVisibilityRequest>;
 export type RedriveRequest = z.input<typeof startRedriveRequest>;
 /** Query parameters of GET /queues/{name}/dead-letters, as numbers and strings before encoding. */
 export type DeadLetterBrowseQuery = z.output<typeof browseQuery>;
+
+// The archive and replays (their schemas live in archive-schemas.ts).
+export type ArchivedMessage = z.output<typeof archive.archivedMessageResponse>;
+export type ArchivePage = z.output<typeof archive.archiveResponse>;
+export type Replay = z.output<typeof archive.replayResponse>;
+export type ReplayList = z.output<typeof archive.replayListResponse>;
+export type ReplayRequest = z.input<typeof archive.startReplayRequest>;
+/** Query parameters of GET /queues/{name}/archive, as numbers and strings before encoding. */
+export type ArchiveBrowseQuery = z.output<typeof archive.browseArchiveQuery>;
 
 // Topics (their schemas live in topic-schemas.ts).
 export type Topic = z.output<typeof topicReplies.topicResponse>;
