@@ -1,4 +1,6 @@
 import type {
+  ArchiveBrowseQuery,
+  ArchivePage,
   CreateSubscriptionRequest,
   DeadLetterBrowseQuery,
   DeadLetterPage,
@@ -11,6 +13,9 @@ import type {
   QueueStats,
   RedriveRequest,
   RedriveTask,
+  Replay,
+  ReplayList,
+  ReplayRequest,
   Subscription,
   SubscriptionPage,
   Topic,
@@ -131,6 +136,14 @@ export const api = {
     call<RedriveTask>('GET', `${q(name)}/redrive/${encodeURIComponent(taskId)}`),
   cancelRedrive: (name: string, taskId: string) =>
     call<RedriveTask>('POST', `${q(name)}/redrive/${encodeURIComponent(taskId)}/cancel`),
+  archive: (name: string, params: ArchiveBrowseQuery) =>
+    call<ArchivePage>('GET', `${q(name)}/archive${query({ ...params })}`),
+  startReplay: (name: string, request: ReplayRequest) => call<Replay>('POST', `${q(name)}/replays`, request),
+  listReplays: (name: string) => call<ReplayList>('GET', `${q(name)}/replays`),
+  getReplay: (name: string, taskId: string) =>
+    call<Replay>('GET', `${q(name)}/replays/${encodeURIComponent(taskId)}`),
+  cancelReplay: (name: string, taskId: string) =>
+    call<Replay>('DELETE', `${q(name)}/replays/${encodeURIComponent(taskId)}`),
   listTopics: (nextToken?: string) => call<TopicPage>('GET', `/topics${query({ nextToken })}`),
   getTopic: (name: string) => call<Topic>('GET', t(name)),
   createTopic: (request: { name: string; fifo?: boolean }) => call<Topic>('POST', '/topics', request),

@@ -5,6 +5,7 @@ export type Page = (main: HTMLElement, params: Record<string, string>) => (() =>
 
 export const queueHref = (name: string) => `#/queues/${encodeURIComponent(name)}`;
 export const topicHref = (name: string) => `#/topics/${encodeURIComponent(name)}`;
+export const archiveHref = (name: string) => `#/queues/${encodeURIComponent(name)}/archive`;
 export const deadLettersHref = (name: string) => `#/queues/${encodeURIComponent(name)}/dead-letters`;
 
 /** Where a page stands: links to the pages above it, then its own name, marked as the current page. */

@@ -7,7 +7,7 @@ import { count, oldestMessageAge } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
 import { fairTiles } from './fair-tiles';
-import { breadcrumb, deadLettersHref, type Page, renderNotFound } from './page';
+import { archiveHref, breadcrumb, deadLettersHref, type Page, renderNotFound } from './page';
 import { peekPanel } from './peek-panel';
 import { sendMessageForm } from './send-message-form';
 import { settingsForm } from './settings-form';
@@ -57,6 +57,12 @@ export const queuePage: Page = (main, params) => {
         queue.deadLetterQueue
           ? h('a', { href: deadLettersHref(queue.deadLetterQueue) }, count(dlq?.messages?.visible))
           : 'no redrive policy',
+      ),
+      tile(
+        'Archive',
+        queue.archiveRetentionSeconds > 0
+          ? h('a', { href: archiveHref(name) }, `kept ${count(queue.archiveRetentionSeconds)} s`)
+          : 'off',
       ),
       ...fairTiles(queue.messages?.fairness, tile),
     );

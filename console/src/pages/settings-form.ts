@@ -23,6 +23,13 @@ export function settingsForm(queue: Queue, saved: (queue: Queue) => void): HTMLE
       'Empty: no redrive policy',
     ),
     numeric('maxReceiveCount', 'Max receive count', 1, 1000, 'Receives before a message is dead-lettered'),
+    numeric(
+      'archiveRetentionSeconds',
+      'Archive retention (s)',
+      0,
+      31_536_000,
+      '0 (off) to 365 days: how long every message stays in the archive',
+    ),
   ];
   return checkedForm({
     attributes: { class: 'settings' },
