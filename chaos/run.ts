@@ -6,6 +6,7 @@
  */
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { parseChaosCommand } from './config';
+import { formatReplayReport, runReplayChaos } from './replays';
 import { formatReport } from './report';
 import { runChaos } from './scenario';
 import { formatTopicReport, runTopicChaos } from './topics';
@@ -21,6 +22,13 @@ async function main(): Promise<number> {
   try {
     const endpoint = command.endpoint ?? dynamodb!.endpoint;
     log(`DynamoDB at ${endpoint}`);
+    // CHAOS_REPLAYS_ONLY=1 runs only the replay scenario (chaos/replays.ts).
+    const replays =
+      process.env.CHAOS_TOPICS_ONLY === '1'
+        ? undefined
+        : await runReplayChaos(command.config, { dynamodbEndpoint: endpoint, log });
+    if (replays) console.log(formatReplayReport(replays));
+    if (process.env.CHAOS_REPLAYS_ONLY === '1') return replays!.violations.length === 0 ? 0 : 1;
     // CHAOS_TOPICS_ONLY=1 runs only the topic scenario (chaos/topics.ts).
     const queueViolations =
       process.env.CHAOS_TOPICS_ONLY === '1'
@@ -31,7 +39,7 @@ async function main(): Promise<number> {
           });
     const topics = await runTopicChaos(command.config, { dynamodbEndpoint: endpoint, log });
     console.log(formatTopicReport(topics));
-    return queueViolations + topics.violations.length === 0 ? 0 : 1;
+    return queueViolations + topics.violations.length + (replays?.violations.length ?? 0) === 0 ? 0 : 1;
   } finally {
     await dynamodb?.stop();
   }
