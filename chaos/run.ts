@@ -6,6 +6,7 @@
  */
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { parseChaosCommand } from './config';
+import { formatPushReport, runPushChaos } from './push';
 import { formatReport } from './report';
 import { runChaos } from './scenario';
 import { formatTopicReport, runTopicChaos } from './topics';
@@ -21,17 +22,25 @@ async function main(): Promise<number> {
   try {
     const endpoint = command.endpoint ?? dynamodb!.endpoint;
     log(`DynamoDB at ${endpoint}`);
-    // CHAOS_TOPICS_ONLY=1 runs only the topic scenario (chaos/topics.ts).
+    // CHAOS_TOPICS_ONLY=1 runs only the topic scenario (chaos/topics.ts), CHAOS_PUSH_ONLY=1 only
+    // the push one (chaos/push.ts).
+    const pushOnly = process.env.CHAOS_PUSH_ONLY === '1';
     const queueViolations =
-      process.env.CHAOS_TOPICS_ONLY === '1'
+      process.env.CHAOS_TOPICS_ONLY === '1' || pushOnly
         ? 0
         : await runChaos(command.config, { dynamodbEndpoint: endpoint, log }).then((result) => {
             console.log(formatReport(result));
             return result.checks.violations.length;
           });
-    const topics = await runTopicChaos(command.config, { dynamodbEndpoint: endpoint, log });
-    console.log(formatTopicReport(topics));
-    return queueViolations + topics.violations.length === 0 ? 0 : 1;
+    const topicViolations = pushOnly
+      ? 0
+      : await runTopicChaos(command.config, { dynamodbEndpoint: endpoint, log }).then((topics) => {
+          console.log(formatTopicReport(topics));
+          return topics.violations.length;
+        });
+    const push = await runPushChaos(command.config, { dynamodbEndpoint: endpoint, log });
+    console.log(formatPushReport(push));
+    return queueViolations + topicViolations + push.violations.length === 0 ? 0 : 1;
   } finally {
     await dynamodb?.stop();
   }
