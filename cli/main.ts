@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
+import { registerConsumerCommands } from './commands/consumers';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerMessageCommands } from './commands/messages';
 import { registerPublishCommand } from './commands/publish';
@@ -50,6 +51,7 @@ ${exitCodeHelp}`,
   registerTopicCommands(program);
   registerPublishCommand(program);
   registerSubscriptionCommands(program);
+  registerConsumerCommands(program);
   // Subcommands inherit exitOverride (set above, before they were added): usage errors come back to run().
   return program;
 }
