@@ -1,3 +1,4 @@
+import { lambdaFunctions } from '../dialects/sns/function-invoker';
 import { fetchEndpoints } from '../dialects/sns/http-endpoints';
 import { DynamoTopicStatsStore } from '../store/topic-stats-store';
 import { DynamoTopicStore } from '../store/topic-store';
@@ -15,5 +16,7 @@ provideTopics((queue, options) =>
     statsStore: new DynamoTopicStatsStore({ client: options.client, table: options.tables.messages }),
     queue,
     endpoints: fetchEndpoints,
+    // Only on Lambda: the local service has no functions to invoke (its lambda deliveries are dropped).
+    ...(process.env.AWS_LAMBDA_FUNCTION_NAME ? { functions: lambdaFunctions() } : {}),
   }),
 );

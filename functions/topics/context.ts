@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../queue/clock';
 import type { QueueContext } from '../queue/context';
 import type { SubscriptionRecord, TopicRecord, TopicRef } from './model';
-import type { HttpEndpoints, TopicStore } from './port';
+import type { FunctionInvoker, HttpEndpoints, TopicStore } from './port';
 import { SequenceNumbers } from './sequence';
 import { type SigningIdentity, signingIdentityLoader } from './signing';
 import { type TopicCounts, TopicStatsRecorder, type TopicStatsStore } from './statistics';
@@ -21,6 +21,8 @@ export interface TopicsContext {
   cache: TopicCache;
   /** Delivers to http(s) subscribers; without it, their deliveries wait in the outbox. */
   endpoints?: HttpEndpoints;
+  /** Invokes lambda subscribers (deployed only); without it their deliveries are dropped. */
+  functions?: FunctionInvoker;
   sequence: SequenceNumbers;
   /** An outbox entry older than this is finished by the sweeper (a publish that died mid-fan-out). */
   outboxGraceMs: number;
@@ -40,6 +42,7 @@ export interface TopicsContextOptions {
   clock?: Clock;
   signingKey?: KeyObject;
   endpoints?: HttpEndpoints;
+  functions?: FunctionInvoker;
   cacheMs?: number;
   outboxGraceMs?: number;
   inlineDeliveries?: number;
@@ -58,6 +61,7 @@ export function createTopicsContext(options: TopicsContextOptions): TopicsContex
     signing: signingIdentityLoader(options.store, () => clock.now(), options.signingKey),
     cache: new TopicCache(options.store, clock, options.cacheMs ?? 2_000),
     ...(options.endpoints ? { endpoints: options.endpoints } : {}),
+    ...(options.functions ? { functions: options.functions } : {}),
     sequence: new SequenceNumbers(),
     outboxGraceMs: options.outboxGraceMs ?? 60_000,
     inlineDeliveries: options.inlineDeliveries ?? 20,

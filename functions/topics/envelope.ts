@@ -121,3 +121,28 @@ function signature(
 /** A topic's SignatureVersion attribute ('1' unless set to '2', as SNS). */
 export const signatureVersionOf = (attributes: Record<string, string>): SignatureVersion =>
   attributes.SignatureVersion === '2' ? '2' : '1';
+
+/**
+ * The event SNS invokes a subscribed Lambda function with: one record holding the Notification,
+ * with Lambda's own spellings (SigningCertUrl, UnsubscribeUrl), Subject null when absent and
+ * MessageAttributes always present (AWS Lambda Developer Guide, "Using Lambda with Amazon SNS").
+ */
+export function lambdaEvent(message: PublishedMessage, options: EnvelopeOptions): string {
+  const { SigningCertURL, UnsubscribeURL, ...document } = notificationDocument(message, options);
+  return JSON.stringify({
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: subscriptionArn(message.topic, options.subscriptionId),
+        Sns: {
+          ...document,
+          Subject: message.subject ?? null,
+          SigningCertUrl: SigningCertURL,
+          UnsubscribeUrl: UnsubscribeURL,
+          MessageAttributes: document.MessageAttributes ?? {},
+        },
+      },
+    ],
+  });
+}

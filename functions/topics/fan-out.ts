@@ -4,9 +4,9 @@ import type { MessageAttributes, OutgoingMessage } from '../queue/model';
 import { sendMessage } from '../queue/operations/send';
 import type { TopicsContext } from './context';
 import { defaultRetryPolicy, retryDelaySeconds } from './delivery-policy';
-import { notificationEnvelope } from './envelope';
+import { lambdaEvent, notificationEnvelope } from './envelope';
 import { type DeliveryTarget, type PublishedMessage, subscriptionArn, topicArn } from './model';
-import { endpointTimeoutMs } from './port';
+import { endpointTimeoutMs, permanentInvokeErrors } from './port';
 import { parseQueueArn } from './subscriptions';
 
 /**
@@ -61,7 +61,8 @@ async function deliver(
   if (target.protocol === 'sqs') outcome = await deliverToQueue(ctx, message, target, target.endpoint);
   else if (target.protocol === 'http' || target.protocol === 'https') {
     outcome = await deliverToEndpoint(ctx, message, target);
-  } else outcome = dropped;
+  } else if (target.protocol === 'lambda') outcome = await deliverToFunction(ctx, message, target);
+  else outcome = dropped;
   // A delivery that can never succeed goes to the subscription's dead-letter queue, if it has one.
   if (outcome.kind === 'dropped' && target.deadLetterQueue !== undefined) {
     const dead = await deliverToQueue(ctx, message, target, target.deadLetterQueue);
@@ -140,6 +141,16 @@ async function deliverToEndpoint(
   } catch (error) {
     code = (error as Error)?.name ?? 'Error';
   }
+  return retryLater(ctx, message, target, code);
+}
+
+/** Another attempt after the retry policy's delay, or none when its retries are used up. */
+function retryLater(
+  ctx: TopicsContext,
+  message: PublishedMessage,
+  target: DeliveryTarget,
+  code: string,
+): Outcome {
   const policy = target.retries ?? defaultRetryPolicy;
   const attempts = (target.attempts ?? 0) + 1;
   if (attempts > policy.numRetries) {
@@ -148,6 +159,35 @@ async function deliverToEndpoint(
   }
   const retryAt = ctx.clock.now() + retryDelaySeconds(policy, attempts) * 1000;
   return { kind: 'retry', target: { ...target, attempts, retryAt } };
+}
+
+/**
+ * A lambda subscriber's function is invoked asynchronously with SNS's event (Lambda queues it and
+ * retries the function itself). A throttled or failing invoke is tried again as an http(s)
+ * delivery is (the retry policy, from the outbox); a refusal no retry can fix (function gone, no
+ * permission: see the stack's pushFunctionArns) drops it, or dead-letters it.
+ */
+async function deliverToFunction(
+  ctx: TopicsContext,
+  message: PublishedMessage,
+  target: DeliveryTarget,
+): Promise<Outcome> {
+  if (!ctx.functions) {
+    warn('delivery dropped', message, target, 'LambdaUnavailable');
+    return dropped;
+  }
+  try {
+    const event = lambdaEvent(message, await envelopeOptions(ctx, message, target));
+    await ctx.functions.invokeAsync(target.endpoint, event);
+    return delivered;
+  } catch (error) {
+    const code = (error as Error)?.name ?? 'Error';
+    if (permanentInvokeErrors.has(code)) {
+      warn('delivery dropped', message, target, code);
+      return dropped;
+    }
+    return retryLater(ctx, message, target, code);
+  }
 }
 
 async function envelopeOptions(ctx: TopicsContext, message: PublishedMessage, target: DeliveryTarget) {

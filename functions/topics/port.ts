@@ -75,3 +75,20 @@ export interface HttpEndpoints {
     timeoutMs: number;
   }): Promise<number>;
 }
+
+/**
+ * Invokes subscribers' Lambda functions asynchronously (InvocationType Event), as SNS does; the
+ * adapter is functions/dialects/sns/function-invoker.ts, present only where the service runs on
+ * Lambda. Rejects with the service's error name when the invoke was refused.
+ */
+export interface FunctionInvoker {
+  invokeAsync(functionArn: string, payload: string): Promise<void>;
+}
+
+/** Invoke refusals no retry can fix: the function is gone, or this service may not invoke it. */
+export const permanentInvokeErrors = new Set([
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'InvalidParameterValueException',
+  'RequestTooLargeException',
+]);

@@ -113,8 +113,8 @@ function resultOf(message: PublishedMessage, targets: DeliveryTarget[], pending:
   };
 }
 
-/** Protocols this service delivers to (lambda subscriptions are stored, not yet delivered to). */
-const deliveredProtocols = new Set(['sqs', 'http', 'https']);
+/** Protocols this service delivers to (lambda: deployed, see fan-out.ts). */
+const deliveredProtocols = new Set(['sqs', 'http', 'https', 'lambda']);
 
 /** The confirmed subscriptions whose filter policy the message passes. */
 export async function matchingTargets(

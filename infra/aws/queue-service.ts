@@ -3,7 +3,7 @@ import type { IMetric, Metric, MetricOptions } from 'aws-cdk-lib/aws-cloudwatch'
 import { StreamViewType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -194,6 +194,19 @@ export class QueueService extends Construct {
       schedules.set('dispatcher', push.schedule);
     }
     this.schedules = schedules;
+    // Topics' lambda subscribers: the functions that deliver to them (Publish, SNS's Publish on the
+    // sqs function, the outbox sweep) may invoke only the functions the stack names.
+    if (config.pushFunctionArns.length > 0) {
+      for (const name of ['topics', 'sqs', 'sweeper'] as const) {
+        functions.get(name)?.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'InvokeLambdaSubscribers',
+            actions: ['lambda:InvokeFunction'],
+            resources: config.pushFunctionArns,
+          }),
+        );
+      }
+    }
 
     acknowledgeNagFindings(this, { tracing: config.tracing });
     this.apiUrl = this.httpApi.url;

@@ -192,7 +192,7 @@ describe('IAM: least privilege per function', () => {
     });
   }
 
-  it('the dispatcher may invoke exactly the functions pushFunctionArns names, and none by default', () => {
+  it('the dispatcher and the functions delivering to lambda subscribers may invoke exactly the functions pushFunctionArns names, and none by default', () => {
     const invokes = (statements: NormalizedStatement[]) =>
       statements.filter((s) => s.actions.some((a) => a.startsWith('lambda:')));
     expect(invokes(statementsOf(stack, service, policies, 'dispatcher'))).toEqual([]);
@@ -202,9 +202,17 @@ describe('IAM: least privilege per function', () => {
     expect(invokes(statementsOf(granted.stack, granted.service, grantedPolicies, 'dispatcher'))).toEqual([
       { sid: 'InvokePushTargets', actions: ['lambda:InvokeFunction'], resources: arns },
     ]);
+    const subscribersInvoked = new Set(['topics', 'sqs', 'sweeper']);
     for (const name of granted.service.functions.keys()) {
       if (name === 'dispatcher') continue;
-      expect(invokes(statementsOf(granted.stack, granted.service, grantedPolicies, name)), name).toEqual([]);
+      expect(invokes(statementsOf(granted.stack, granted.service, grantedPolicies, name)), name).toEqual(
+        subscribersInvoked.has(name)
+          ? [{ sid: 'InvokeLambdaSubscribers', actions: ['lambda:InvokeFunction'], resources: arns }]
+          : [],
+      );
+    }
+    for (const name of subscribersInvoked) {
+      expect(invokes(statementsOf(stack, service, policies, name as ServiceFunctionName)), name).toEqual([]);
     }
   });
 

@@ -210,7 +210,8 @@ describe('the packed package in a user CDK app', () => {
 
     // Every function is an asset esbuild bundled here, from the installed package.
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(9); // the eight queue functions and topics
+    // The eight queue functions, topics, and push delivery's consumers and dispatcher.
+    expect(Object.keys(functions)).toHaveLength(11);
     const bundles = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
     const withCode = bundles.filter((dir) => existsSync(join(outdir, dir, 'index.mjs')));
     expect(withCode.length).toBeGreaterThanOrEqual(8);

@@ -10,7 +10,7 @@ import { DynamoQueueStore } from '../../functions/store/queue-store';
 import type { TableNames } from '../../functions/store/table-layout';
 import { DynamoTopicStore } from '../../functions/store/topic-store';
 import { createTopicsContext, type TopicsContext } from '../../functions/topics/context';
-import type { HttpEndpoints } from '../../functions/topics/port';
+import type { FunctionInvoker, HttpEndpoints } from '../../functions/topics/port';
 import { capacityLog, dynamoClient, testSecret } from '../support/queue-fixture';
 
 /**
@@ -26,7 +26,12 @@ export interface TopicsFixture {
 
 export function topicsFixture(
   tables: TableNames,
-  options: { client?: DynamoDBClient; clock?: ManualClock; endpoints?: HttpEndpoints } = {},
+  options: {
+    client?: DynamoDBClient;
+    clock?: ManualClock;
+    endpoints?: HttpEndpoints;
+    functions?: FunctionInvoker;
+  } = {},
 ): TopicsFixture {
   const client = options.client ?? dynamoClient();
   const clock = options.clock ?? new ManualClock(Date.now());
@@ -48,6 +53,7 @@ export function topicsFixture(
     clock,
     cacheMs: 0,
     ...(options.endpoints ? { endpoints: options.endpoints } : {}),
+    ...(options.functions ? { functions: options.functions } : {}),
   });
   return { topics, clock, capacity };
 }
