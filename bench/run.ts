@@ -16,6 +16,7 @@ import { fairnessTable, measureFairness } from './fairness';
 import { largeBodyTable, measureLargeBodies } from './large-bodies';
 import { parseOptions } from './options';
 import { measurePriorityCost, priorityTable } from './priorities';
+import { measurePush, pushTable } from './push';
 import {
   type BenchReport,
   bundleTable,
@@ -107,7 +108,13 @@ try {
     tables: costTables,
     shards: options.shards,
   });
-  const costs = costRows(capacity, costWork, largeBodies);
+  log('push delivery to a local HTTP target ...');
+  const push = await measurePush({
+    dynamodbEndpoint: dynamo.endpoint,
+    tables: costTables,
+    shards: options.shards,
+  });
+  const costs = costRows(capacity, costWork, largeBodies, push);
   await stopAll();
 
   log('shard model ...');
@@ -150,6 +157,7 @@ try {
   console.log(`${capacityTable(report)}\n`);
   console.log(`${fairnessTable(fairness)}\n`);
   console.log(`${largeBodyTable(largeBodies)}\n`);
+  console.log(`${pushTable(push)}\n`);
   console.log(`${costTable(costs)}\n`);
   console.log(`${priorityTable(priorities, options.shards)}\n`);
   console.log(`${shardTable(shards)}\n`);
@@ -159,10 +167,10 @@ try {
 
   const out = resolve(options.outDir);
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'bench.json'), `${JSON.stringify({ ...report, priorities }, null, 2)}\n`);
+  writeFileSync(join(out, 'bench.json'), `${JSON.stringify({ ...report, priorities, push }, null, 2)}\n`);
   writeFileSync(
     join(out, 'bench.txt'),
-    `${fullText(report)}\n\n${priorityTable(priorities, options.shards)}\n`,
+    `${fullText(report)}\n\n${priorityTable(priorities, options.shards)}\n\n${pushTable(push)}\n`,
   );
   writeFileSync(join(out, 'throughput.svg'), throughputSvg(report));
   writeFileSync(join(out, 'shards.svg'), shardsSvg(report));

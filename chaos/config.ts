@@ -33,6 +33,8 @@ export interface ChaosConfig {
   faults: FaultPlan;
   /** The topic scenario (chaos/topics.ts): publishes to one topic with 5 queue subscriptions. */
   topicPublishes: number;
+  /** The push scenario (chaos/push.ts): messages pushed to a flaky local HTTP consumer. */
+  pushMessages: number;
 }
 
 const defaultFaults: FaultPlan = {
@@ -68,6 +70,7 @@ export const fullRun: ChaosConfig = {
   sweepEverySeconds: 1,
   faults: defaultFaults,
   topicPublishes: 1_000,
+  pushMessages: 1_000,
 };
 
 export const shortRun: ChaosConfig = {
@@ -82,6 +85,7 @@ export const shortRun: ChaosConfig = {
   retention: { messages: 10, retentionSeconds: 60 },
   drainSeconds: 60,
   topicPublishes: 200,
+  pushMessages: 300,
 };
 
 const usage = `npm run chaos -- [options]   (each option also reads CHAOS_<NAME> from the environment)

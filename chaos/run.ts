@@ -6,6 +6,7 @@
  */
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { parseChaosCommand } from './config';
+import { formatPushReport, runPushChaos } from './push';
 import { formatReplayReport, runReplayChaos } from './replays';
 import { formatReport } from './report';
 import { runChaos } from './scenario';
@@ -22,24 +23,32 @@ async function main(): Promise<number> {
   try {
     const endpoint = command.endpoint ?? dynamodb!.endpoint;
     log(`DynamoDB at ${endpoint}`);
-    // CHAOS_REPLAYS_ONLY=1 runs only the replay scenario (chaos/replays.ts).
+    // CHAOS_TOPICS_ONLY=1 runs only the topic scenario (chaos/topics.ts), CHAOS_PUSH_ONLY=1 only
+    // the push one (chaos/push.ts), CHAOS_REPLAYS_ONLY=1 only the replay one (chaos/replays.ts).
+    const pushOnly = process.env.CHAOS_PUSH_ONLY === '1';
     const replays =
-      process.env.CHAOS_TOPICS_ONLY === '1'
+      process.env.CHAOS_TOPICS_ONLY === '1' || pushOnly
         ? undefined
         : await runReplayChaos(command.config, { dynamodbEndpoint: endpoint, log });
     if (replays) console.log(formatReplayReport(replays));
     if (process.env.CHAOS_REPLAYS_ONLY === '1') return replays!.violations.length === 0 ? 0 : 1;
-    // CHAOS_TOPICS_ONLY=1 runs only the topic scenario (chaos/topics.ts).
     const queueViolations =
-      process.env.CHAOS_TOPICS_ONLY === '1'
+      process.env.CHAOS_TOPICS_ONLY === '1' || pushOnly
         ? 0
         : await runChaos(command.config, { dynamodbEndpoint: endpoint, log }).then((result) => {
             console.log(formatReport(result));
             return result.checks.violations.length;
           });
-    const topics = await runTopicChaos(command.config, { dynamodbEndpoint: endpoint, log });
-    console.log(formatTopicReport(topics));
-    return queueViolations + topics.violations.length + (replays?.violations.length ?? 0) === 0 ? 0 : 1;
+    const topicViolations = pushOnly
+      ? 0
+      : await runTopicChaos(command.config, { dynamodbEndpoint: endpoint, log }).then((topics) => {
+          console.log(formatTopicReport(topics));
+          return topics.violations.length;
+        });
+    const push = await runPushChaos(command.config, { dynamodbEndpoint: endpoint, log });
+    console.log(formatPushReport(push));
+    const replayViolations = replays?.violations.length ?? 0;
+    return queueViolations + topicViolations + push.violations.length + replayViolations === 0 ? 0 : 1;
   } finally {
     await dynamodb?.stop();
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { registerArchiveCommands } from './commands/archive';
+import { registerConsumerCommands } from './commands/consumers';
 import { registerDeadLetterCommands } from './commands/dead-letters';
 import { registerMessageCommands } from './commands/messages';
 import { registerPublishCommand } from './commands/publish';
@@ -52,6 +53,7 @@ ${exitCodeHelp}`,
   registerTopicCommands(program);
   registerPublishCommand(program);
   registerSubscriptionCommands(program);
+  registerConsumerCommands(program);
   // Subcommands inherit exitOverride (set above, before they were added): usage errors come back to run().
   return program;
 }

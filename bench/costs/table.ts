@@ -1,5 +1,6 @@
 import type { CapacityResult, CapacityScenario } from '../capacity';
 import type { BodyLifecycle, LargeBodyResult } from '../large-bodies';
+import type { PushBenchResult } from '../push';
 import { textTable } from '../table';
 import type { CostMeasurements, Work } from './measure';
 import { assumptions, prices } from './prices';
@@ -47,6 +48,7 @@ export function costRows(
   capacity: CapacityResult,
   measured: CostMeasurements,
   largeBodies?: LargeBodyResult,
+  push?: PushBenchResult,
 ): CostRow[] {
   const find = (bodyBytes: number, batch: number) =>
     capacity.scenarios.find((s) => s.subject === 'queue' && s.bodyBytes === bodyBytes && s.batch === batch);
@@ -94,17 +96,35 @@ export function costRows(
     }),
   );
 
-  rows.push({
-    work: 'push delivery',
-    per: 'per million messages',
-    dynamodb: Number.NaN,
-    lambda: Number.NaN,
-    apiGateway: Number.NaN,
-    total: Number.NaN,
-    sqs: Number.NaN,
-    sqsNote: 'the event source mapping polls SQS (billed as requests)',
-    note: 'not built yet (issue 19)',
-  });
+  if (push) {
+    // Batches of 10: one dispatcher invocation per batch (the stream's), waiting on the target
+    // 100 ms at 512 MB; SQS + event source mapping: a receive and a delete per batch.
+    const batches = million / 10;
+    rows.push(
+      row('push delivery to an HTTP target (800 B, batches of 10)', 'per million messages', {
+        dynamodb:
+          dynamoDollars({ readUnits: push.readUnitsPerMessage, writeUnits: push.writeUnitsPerMessage }) *
+          million,
+        lambda: lambdaDollars(batches, 512, 0.1),
+        apiGateway: 0,
+        sqs: 2 * batches * prices.sqs.request,
+        sqsNote: 'the event source mapping: a receive and a delete per batch (its invocations not counted)',
+        note: `${push.writeUnitsPerMessage.toFixed(2)} write and ${push.readUnitsPerMessage.toFixed(2)} read units per message, measured (table + index)`,
+      }),
+    );
+  } else {
+    rows.push({
+      work: 'push delivery',
+      per: 'per million messages',
+      dynamodb: Number.NaN,
+      lambda: Number.NaN,
+      apiGateway: Number.NaN,
+      total: Number.NaN,
+      sqs: Number.NaN,
+      sqsNote: 'the event source mapping polls SQS (billed as requests)',
+      note: 'not measured in this run (bench/push.ts)',
+    });
+  }
 
   const idle = measured.idleLongPoll;
   const pollsPerMonth = (30 * 86_400) / idle.waitSeconds;

@@ -92,3 +92,26 @@ test('a 200 KB body in S3: its DynamoDB units and S3 requests priced on a row of
   expect(row.sqs).toBeCloseTo(3.6, 6);
   expect(costTable(rows)).toContain('$5.40');
 });
+
+test('push delivery: measured units per message priced, a dispatcher run per batch, beside SQS', () => {
+  const push = {
+    backlog: 2_000,
+    deliveriesPerSecond: 100,
+    batches: 200,
+    callsPerMessage: 2.4,
+    readUnitsPerMessage: 0.1,
+    writeUnitsPerMessage: 5,
+    probes: 200,
+    latencyP50Ms: 40,
+    latencyP95Ms: 160,
+  };
+  const row = costRows(capacity, measured, undefined, push).find((r) => r.work.startsWith('push delivery'))!;
+  // 5 write units x $0.625/M + 0.1 read unit x $0.125/M, a million times.
+  expect(row.dynamodb).toBeCloseTo(3.125 + 0.0125, 6);
+  // 100,000 batches, each a 100 ms run at 512 MB on arm64 plus its request.
+  expect(row.lambda).toBeCloseTo(100_000 * (0.2e-6 + 0.5 * 0.1 * 0.0000133334), 6);
+  expect(row.apiGateway).toBe(0);
+  // A receive and a delete per batch at $0.40/M.
+  expect(row.sqs).toBeCloseTo(0.08, 6);
+  expect(row.total).toBeCloseTo(row.dynamodb + row.lambda, 9);
+});

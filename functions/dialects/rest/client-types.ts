@@ -39,6 +39,8 @@ export type ReceivedMessage = z.output<typeof replies.receivedMessageResponse>;
 export type ReceiveResult = z.output<typeof replies.receiveResponse>;
 export type SendMessageResult = z.output<typeof replies.sendMessageResponse>;
 export type BatchResult = z.output<typeof replies.batchResponse>;
+export type Consumer = z.output<typeof replies.consumerResponse>;
+export type ConsumerList = z.output<typeof replies.consumerListResponse>;
 export type PurgeResult = z.output<typeof replies.purgeResponse>;
 /** An RFC 9457 problem body, as the service sends it with every 4xx and 5xx it answers itself. */
 export type Problem = z.output<typeof replies.problemResponse>;
