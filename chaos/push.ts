@@ -10,6 +10,7 @@ import { ScaledClock, sleepReal } from './clock';
 import type { ChaosConfig } from './config';
 import { FaultInjector } from './faults';
 import { startChaosPushTarget } from './push-target';
+import { call, rest } from './rest-calls';
 import { startChaosService } from './service';
 
 /**
@@ -196,31 +197,4 @@ export function formatPushReport(result: PushChaosResult): string {
     `  violations: ${result.violations.length}`,
     ...result.violations.slice(0, 20).map((v) => `    ${v}`),
   ].join('\n');
-}
-
-async function call(
-  url: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: unknown }> {
-  try {
-    const response = await fetch(url + path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  } catch (error) {
-    return { status: 0, body: String(error) };
-  }
-}
-
-/** A setup call, made without faults: it must succeed. */
-async function rest(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await call(url, method, path, body);
-  if (response.status >= 300)
-    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
 }
