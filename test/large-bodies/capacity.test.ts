@@ -21,7 +21,9 @@ test('a 200 KB lifecycle with S3 costs a handful of write units; the threshold f
   const inS3 = at('S3', 200 * 1024);
   const inParts = at('DynamoDB', 200 * 1024);
   expect(inS3.s3).toEqual({ put: 1, get: 1, delete: 1 });
-  expect(inS3.writeUnits).toBeLessThanOrEqual(7);
+  // 7 per lifecycle, plus now and then the queue's arrival tick (a small write at most once per 0.8 s
+  // per sending process, not per message: README "Idle receivers").
+  expect(inS3.writeUnits).toBeLessThan(8);
   expect(inParts.writeUnits).toBeGreaterThan(400);
   expect(inS3.dollarsPerMillion).toBeLessThan(inParts.dollarsPerMillion / 20);
   expect(result.crossoverBytes).toBeDefined();

@@ -10,7 +10,9 @@ const { url } = useLocalService();
 
 function topicBlocks(): string[] {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('## Topics (SNS)'), readme.indexOf('## Deploy to AWS'));
+  const start = readme.indexOf('## Topics (SNS)');
+  // Up to the next section, whichever it is.
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
   return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
