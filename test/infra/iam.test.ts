@@ -57,6 +57,8 @@ const expectedDynamoActions: Record<
     bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
   consumers: { messages: ['GetItem', 'PutItem', 'DeleteItem', 'Query'] },
+  // Counts: reads the queues' epochs, adds to their counters (in transactions).
+  counter: { messages: ['BatchGetItem', 'UpdateItem'] },
   // Push delivery: receiving, deleting, dead-lettering, consumers and delivery slots (and, below,
   // the messages stream; invoking functions only when the stack names some).
   dispatcher: {
