@@ -60,7 +60,7 @@ suite('web console: push consumers', { timeout: 120_000 }, () => {
 
   it('is reached from the queue page, and shows refusals on their fields', async () => {
     await page.goto(`${url()}/console#/queues/${queue}`);
-    await page.getByRole('link', { name: '0 consumers' }).click();
+    await page.getByRole('link', { name: '0 push consumers' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe(`Consumers of ${queue}`);
     await expect
       .poll(() => page.locator('table').textContent(), { timeout: 10_000 })

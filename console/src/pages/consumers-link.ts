@@ -4,15 +4,17 @@ import { count } from '../format';
 import { consumersHref } from './page';
 
 /**
- * The queue page's link to the queue's push consumers, saying how many there are. Counted once
- * when the page opens, not on every refresh: the list is a query of its own, and consumers change
- * far less often than counts.
+ * The queue page's link to the queue's push consumers: how many there are (the tile's value,
+ * like the dead letters'). Counted once when the page opens, not on every refresh: the list is a
+ * query of its own, and consumers change far less often than counts.
  */
 export function consumersLink(queue: string): HTMLAnchorElement {
-  const link = h('a', { href: consumersHref(queue) }, 'see consumers');
+  const link = h('a', { href: consumersHref(queue), 'aria-label': 'Push consumers' }, '–');
   api.listConsumers(queue).then(
     ({ consumers }) => {
-      link.textContent = `${count(consumers.length)} ${consumers.length === 1 ? 'consumer' : 'consumers'}`;
+      const n = consumers.length;
+      link.textContent = count(n);
+      link.setAttribute('aria-label', `${count(n)} push ${n === 1 ? 'consumer' : 'consumers'}`);
     },
     // The link still leads to the consumers page, which says what went wrong.
     () => undefined,

@@ -66,7 +66,7 @@ export const queuePage: Page = (main, params) => {
           ? h('a', { href: archiveHref(name) }, `kept ${count(queue.archiveRetentionSeconds)} s`)
           : 'off',
       ),
-      tile('Push consumers', consumers),
+      tile('Consumers', consumers),
       ...fairTiles(queue.messages?.fairness, tile),
     );
     if (!settingsShown) {
