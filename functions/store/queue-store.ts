@@ -17,6 +17,7 @@ import { bumpArrivalTick, findVisibleOrNext, readArrivalTick } from './arrival-t
 import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { conditions, setVisibility, takeLease, visibilityFailure } from './conditions';
+import { readCounters, startCounters } from './counter-reads';
 import { type Item, isTombstone, itemToMessage, messageKey, tombstoneUpdate } from './items';
 import { addPriorities } from './priority-records';
 import { recordPurgeProgress, removePurgedHidden, removePurgedMessages } from './purge-store';
@@ -77,6 +78,14 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
 
   countMessages(queueId: string, shards: readonly number[], now: number) {
     return countMessages(this, queueId, shards, now);
+  }
+
+  readCounters(queueId: string, epoch: number, now: number) {
+    return readCounters(this, queueId, epoch, now);
+  }
+
+  startCounters(queueId: string, epoch: number) {
+    return startCounters(this, queueId, epoch);
   }
 
   purgeMessages(queueId: string, shards: readonly number[], budgetMs: number) {
