@@ -63,6 +63,8 @@ export async function applyCounterRecords(
   if (actions.length === 0) return { applied: true, checkpointed: false };
   const seed = records.map((r) => r.eventID ?? r.dynamodb?.SequenceNumber ?? '').join(',');
   const chunks = chunk(actions, actionsPerTransaction);
+  // With a checkpoint, the caller keeps runs small enough for one transaction (counter-stream.ts).
+  if (checkpoint && chunks.length > 1) throw new Error('too many counter changes for one checkpointed run');
   for (const [index, part] of chunks.entries()) {
     // The checkpoint moves with the first part: a reader that loses it to another reader of the
     // shard writes nothing; one that wins writes the other parts (each idempotent by its token).

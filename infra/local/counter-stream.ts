@@ -88,18 +88,19 @@ async function readShard(base: DynamoBase, streamArn: string, shardId: string, s
       state.closed = out.NextShardIterator === undefined;
       return;
     }
-    const upTo = records[records.length - 1]!.dynamodb!.SequenceNumber!;
-    const result = await applyCounterRecords(base, records, {
-      key,
-      ...(state.stored === undefined ? {} : { after: state.stored }),
-      upTo,
-    });
-    if (!result.applied) {
-      // Another process applied these first: carry on after its checkpoint.
+    let applied: boolean;
+    try {
+      applied = await applyInGroups(base, key, state, records);
+    } catch (error) {
+      // Some groups may be in: the next catch-up starts after the checkpoint, never before it.
+      state.iterator = undefined;
+      throw error;
+    }
+    if (!applied) {
+      // Another process applied some of these first: carry on after its checkpoint.
       state.iterator = undefined;
       continue;
     }
-    if (result.checkpointed) state.stored = upTo;
     state.iterator = out.NextShardIterator;
     if (!state.iterator) {
       state.closed = true;
@@ -129,6 +130,28 @@ async function startFromCheckpoint(
   );
   state.iterator = out.ShardIterator;
 }
+
+/**
+ * Applies the records a few at a time, each group in one transaction with the checkpoint (16
+ * records touch at most 96 counter items: a transaction holds 100), so whatever happens midway, the
+ * checkpoint says exactly what was applied.
+ */
+async function applyInGroups(base: DynamoBase, key: Item, state: ShardState, records: CounterStreamRecord[]) {
+  for (let i = 0; i < records.length; i += recordsPerGroup) {
+    const group = records.slice(i, i + recordsPerGroup);
+    const upTo = group[group.length - 1]!.dynamodb!.SequenceNumber!;
+    const result = await applyCounterRecords(base, group, {
+      key,
+      ...(state.stored === undefined ? {} : { after: state.stored }),
+      upTo,
+    });
+    if (!result.applied) return false;
+    if (result.checkpointed) state.stored = upTo;
+  }
+  return true;
+}
+
+const recordsPerGroup = 16;
 
 const getRecords = (iterator: string) =>
   client!.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
