@@ -39,7 +39,7 @@ const N = (n: number): AttributeValue => ({ N: String(n) });
 /** Counter items of buckets whose time has passed go a day later (they are never read again). */
 const keepPassedMs = 86_400_000;
 /** A transaction holds at most 100 actions; one is kept for the checkpoint. */
-const actionsPerTransaction = 99;
+export const actionsPerTransaction = 99;
 
 type Signed = { c: Contribution; sign: 1 | -1 };
 
@@ -74,6 +74,22 @@ export async function applyCounterRecords(
     if (!ok) return { applied: false, checkpointed: false };
   }
   return { applied: true, checkpointed: checkpoint !== undefined };
+}
+
+/**
+ * The counter items a record may change (before epochs are known: one epoch per queue and run),
+ * so a reader can cut runs that fit in one transaction.
+ */
+export function counterItemsOf(record: CounterStreamRecord): string[] {
+  const items: string[] = [];
+  for (const c of [contributionOf(record.dynamodb?.OldImage), contributionOf(record.dynamodb?.NewImage)]) {
+    if (!c) continue;
+    items.push(`${c.queueId}#n`);
+    if (!c.hidden) continue;
+    const b = bucketOf(c.hidden.visibleAt);
+    items.push(`${c.queueId}#h${b.hour}`, `${c.queueId}#s${b.minute}`);
+  }
+  return items;
 }
 
 function sameBucket(a: Contribution, b: Contribution): boolean {

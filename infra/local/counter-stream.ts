@@ -6,7 +6,12 @@ import {
   ListStreamsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoBase } from '../../functions/store/base';
-import { applyCounterRecords, type CounterStreamRecord } from '../../functions/store/counter-apply';
+import {
+  actionsPerTransaction,
+  applyCounterRecords,
+  type CounterStreamRecord,
+  counterItemsOf,
+} from '../../functions/store/counter-apply';
 import { registerCounterSettle } from '../../functions/store/counter-settle';
 import type { Item } from '../../functions/store/items';
 
@@ -132,13 +137,12 @@ async function startFromCheckpoint(
 }
 
 /**
- * Applies the records a few at a time, each group in one transaction with the checkpoint (16
- * records touch at most 96 counter items: a transaction holds 100), so whatever happens midway, the
- * checkpoint says exactly what was applied.
+ * Applies the records in runs that each fit in one transaction with the checkpoint (at most 99
+ * counter items; a run of changes to one queue touches about three), so whatever happens midway,
+ * the checkpoint says exactly what was applied.
  */
 async function applyInGroups(base: DynamoBase, key: Item, state: ShardState, records: CounterStreamRecord[]) {
-  for (let i = 0; i < records.length; i += recordsPerGroup) {
-    const group = records.slice(i, i + recordsPerGroup);
+  for (const group of runsOf(records)) {
     const upTo = group[group.length - 1]!.dynamodb!.SequenceNumber!;
     const result = await applyCounterRecords(base, group, {
       key,
@@ -151,7 +155,25 @@ async function applyInGroups(base: DynamoBase, key: Item, state: ShardState, rec
   return true;
 }
 
-const recordsPerGroup = 16;
+function runsOf(records: CounterStreamRecord[]): CounterStreamRecord[][] {
+  const runs: CounterStreamRecord[][] = [];
+  let run: CounterStreamRecord[] = [];
+  let items = new Set<string>();
+  for (const record of records) {
+    const touched = counterItemsOf(record);
+    const after = new Set([...items, ...touched]);
+    if (after.size > actionsPerTransaction && run.length > 0) {
+      runs.push(run);
+      run = [];
+      items = new Set(touched);
+    } else {
+      items = after;
+    }
+    run.push(record);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
 
 const getRecords = (iterator: string) =>
   client!.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
