@@ -264,7 +264,8 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
     entry: 'functions/handlers/counter.ts',
     description: "Keeps the queues' message counts from the messages table's stream",
     memoryMiB: 256,
-    timeoutSeconds: 60,
+    // A batch is a few transactions: seconds at most; a timeout is retried by the stream mapping.
+    timeoutSeconds: 25,
     // BatchGetItem reads the queues' count epochs; UpdateItem (inside its transactions) adds to
     // their counters. It reads no message and no body.
     dynamo: { messages: ['BatchGetItem', 'UpdateItem'] },
