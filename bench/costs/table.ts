@@ -145,13 +145,12 @@ export function costRows(
   rows.push(
     row('console open on a 100,000-message queue', 'per hour', {
       dynamodb:
-        dynamoDollars({ readUnits: refresh.readUnits, writeUnits: refresh.writeUnits }) *
-        refreshesPerHour,
+        dynamoDollars({ readUnits: refresh.readUnits, writeUnits: refresh.writeUnits }) * refreshesPerHour,
       lambda: 2 * lambdaDollars(refreshesPerHour, assumptions.queuesMiB),
       apiGateway: 2 * apiDollars(refreshesPerHour),
       sqs: refreshesPerHour * prices.sqs.request,
       sqsNote: 'one GetQueueAttributes per refresh',
-      note: `${refresh.readUnits.toFixed(1)} read units per refresh (measured at ${refresh.backlog.toLocaleString('en-US')} messages; counters cost the same at any depth)`,
+      note: `${refresh.readUnits.toFixed(1)} read units per refresh (measured at ${refresh.backlog.toLocaleString('en-US')} messages; counters cost the same at any depth; keeping them: ${refresh.counterWriteUnitsPerMessage.toFixed(3)} write units per message sent in one stream batch)`,
     }),
   );
   return rows;
