@@ -20,12 +20,15 @@ export function benchQueueContext(options: {
   onConsumed?: CapacityReport;
   /** Large bodies in S3 (a local s3rver in the bench); without it, in DynamoDB body parts. */
   bodies?: BodyStore;
+  /** Counters kept from the table's stream, as deployed (the tables need their stream). */
+  counters?: boolean;
 }): QueueContext {
   const stores = {
     client: options.client,
     tables: options.tables,
     ...(options.onConsumed ? { onConsumed: options.onConsumed } : {}),
     ...(options.bodies ? { bodies: options.bodies } : {}),
+    counters: options.counters ?? false,
   };
   return createQueueContext({
     store: new DynamoQueueStore(stores),

@@ -64,6 +64,8 @@ export async function runChaos(config: ChaosConfig, options: RunOptions): Promis
     faults,
     oracle,
     shardCount: config.shards,
+    // Counts come from counters here, as deployed: the run ends by checking them (checks/counts.ts).
+    counters: true,
   });
   const serviceLog = new ServiceLog();
   serviceLog.capture();

@@ -22,6 +22,8 @@ export interface ChaosServiceOptions {
   faults: FaultInjector;
   oracle?: StorageOracle;
   shardCount?: number;
+  /** Queues keep counters from the messages table's stream (as deployed); see checks/counts.ts. */
+  counters?: boolean;
 }
 
 export interface ChaosService {
@@ -35,7 +37,7 @@ export interface ChaosService {
 export async function startChaosService(options: ChaosServiceOptions): Promise<ChaosService> {
   const env = { DYNAMODB_ENDPOINT: options.dynamodbEndpoint, AWS_REGION: 'us-east-1' };
   const cleanClient = createDynamoClient(env);
-  await ensureTables(cleanClient, options.tables);
+  await ensureTables(cleanClient, options.tables, { counters: options.counters ?? false });
   const faultyClient = options.faults.install(createDynamoClient(env));
   options.oracle?.install(faultyClient);
   const runtime = createRuntime({
@@ -43,6 +45,7 @@ export async function startChaosService(options: ChaosServiceOptions): Promise<C
     tables: options.tables,
     receiptHandleSecret: options.receiptHandleSecret,
     clock: options.clock,
+    counters: options.counters ?? false,
     ...(options.shardCount === undefined ? {} : { defaultShardCount: options.shardCount }),
   });
   // The handlers behind the HTTP host read their runtime from here.

@@ -82,7 +82,7 @@ export async function measureCostWork(options: {
 }): Promise<CostMeasurements> {
   const client = createDynamoClient({ DYNAMODB_ENDPOINT: options.dynamodbEndpoint, AWS_REGION: region });
   const meter = meterClient(client, { askCapacity: true });
-  const ctx = benchQueueContext({ client, tables: options.tables, shards: options.shards });
+  const ctx = benchQueueContext({ client, tables: options.tables, shards: options.shards, counters: true });
   try {
     const idle = ref('idle');
     await createQueue(ctx, { ref: idle });

@@ -71,6 +71,8 @@ export interface RuntimeOptions {
   sqsAuth?: SqsAuthMode;
   /** Where bodies above its threshold go (S3); without it every body stays in DynamoDB. */
   bodies?: BodyStore;
+  /** Queues keep counters fed by the messages table's stream (deployed; locally when asked for). */
+  counters?: boolean;
 }
 
 type ArchiveFactory = (options: {
@@ -94,6 +96,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     client: options.client,
     tables: options.tables,
     ...(options.bodies ? { bodies: options.bodies } : {}),
+    counters: options.counters ?? false,
   };
   const store = new DynamoQueueStore(stores);
   const deadLetters = new DynamoDeadLetterStore(stores);
@@ -147,6 +150,8 @@ async function buildRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
     defaultShardCount: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
     sqsAuth: sqsAuthFrom(env),
     ...withBodies(bodyStoreFromEnv(env)),
+    // On AWS (no local endpoint) the stack's counter function keeps them from the stream.
+    counters: env.QUEUE_COUNTERS ? env.QUEUE_COUNTERS === 'on' : !env.DYNAMODB_ENDPOINT,
   });
 }
 

@@ -29,6 +29,12 @@ export interface DynamoStoreOptions {
   onConsumed?: CapacityReport;
   /** Where bodies above its threshold go (deployed: S3); without it every body stays in DynamoDB. */
   bodies?: BodyStore;
+  /**
+   * Whether queues keep counters (counter-reads.ts): deployed, the messages table's stream feeds
+   * them; locally only where that table has a stream (`QUEUE_LOCAL_COUNTERS=1`, and the tests of
+   * counters), since DynamoDB Local's writes slow down with every stream record it holds.
+   */
+  counters?: boolean;
 }
 
 export type TransactResult = { ok: true } | { ok: false; reasons: CancellationReason[] };
@@ -48,18 +54,22 @@ export class DynamoBase {
   private readonly report: CapacityReport | undefined;
   /** The body store of large bodies, if any (large-bodies: see ports/body-store.ts). */
   readonly bodies: BodyStore | undefined;
+  /** Whether new and purged queues get counters (DynamoStoreOptions.counters). */
+  readonly counters: boolean;
 
   constructor(options: {
     client: DynamoDBClient;
     tables: { messages: string; deadLetters?: string };
     onConsumed?: CapacityReport;
     bodies?: BodyStore;
+    counters?: boolean;
   }) {
     this.client = options.client;
     this.messages = options.tables.messages;
     this.deadLetters = options.tables.deadLetters ?? '';
     this.report = options.onConsumed;
     this.bodies = options.bodies;
+    this.counters = options.counters ?? false;
   }
 
   /** A message's items, its body inline, in parts, or bound for the body store by its size. */

@@ -21,6 +21,7 @@ export async function readCounters(
   epoch: number,
   now: number,
 ): Promise<MessageCounts | undefined> {
+  if (!base.counters) return undefined;
   await settleCounters(base);
   const at = bucketOf(now);
   const [range, minute] = await Promise.all([
@@ -75,6 +76,7 @@ export async function readCounters(
  * a reader does not see yet.
  */
 export async function startCounters(base: DynamoBase, queueId: string, epoch: number): Promise<void> {
+  if (!base.counters) return;
   for (const item of [
     { ...totalKey(queueId, epoch), n: N(0) },
     { ...headKey(queueId), pa: N(epoch) },

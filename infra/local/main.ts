@@ -59,6 +59,9 @@ async function main(): Promise<void> {
       env.RECEIPT_HANDLE_SECRET ??
       (inMemory ? randomBytes(32).toString('base64url') : persistentSecret(dataDir)),
     ...(env.QUEUE_SHARDS ? { defaultShardCount: Number(env.QUEUE_SHARDS) } : {}),
+    // Counts from counters kept from the table's stream, as deployed (README "Counts"); off by
+    // default, since DynamoDB Local slows down with every stream record it keeps.
+    counters: env.QUEUE_LOCAL_COUNTERS === '1',
     schedules: {
       everySeconds: env.QUEUE_SWEEP_SECONDS ? { sweeper: Number(env.QUEUE_SWEEP_SECONDS) } : {},
       log: (line) => console.error(line),

@@ -35,6 +35,11 @@ export interface LocalServiceOptions {
   clock?: Clock;
   /** Where large bodies go (an S3-compatible server); without it they stay in DynamoDB Local. */
   bodies?: BodyStore;
+  /**
+   * Queues keep counters from the messages table's stream, as deployed (README "Counts"); off by
+   * default locally: DynamoDB Local's writes slow down with every stream record it keeps.
+   */
+  counters?: boolean;
   /** Run the scheduled functions (sweeper, redrive) on timers; off by default for tests. */
   schedules?: boolean | ScheduleOptions;
   /** Run the push dispatcher (consumers of queues); defaults to on when schedules are. */
@@ -55,7 +60,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   };
   const client = createDynamoClient(env);
   const tables = options.tables ?? tableNames();
-  await ensureTables(client, tables);
+  const counters = options.counters ?? false;
+  await ensureTables(client, tables, { counters });
   const runtime = createRuntime({
     client,
     tables,
@@ -65,6 +71,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     defaultShardCount: options.defaultShardCount,
     clock: options.clock,
     ...(options.bodies ? { bodies: options.bodies } : {}),
+    counters,
   });
   // The handlers read their runtime from here instead of building one from the environment.
   setRuntime(runtime);
@@ -84,11 +91,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     (options.push ?? Boolean(options.schedules)) ? startPushLoop(push.push) : async () => undefined;
   // Counts catch up with the stream before each read; with schedules on, also every 10 s, so the
   // stream (kept 24 hours) never runs ahead unread while nobody counts.
-  const counterTimer = options.schedules
-    ? setInterval(() => {
-        settleLocalCounters(new DynamoBase({ client, tables })).catch(() => undefined);
-      }, 10_000)
-    : undefined;
+  const counterTimer =
+    options.schedules && counters
+      ? setInterval(() => {
+          settleLocalCounters(new DynamoBase({ client, tables })).catch(() => undefined);
+        }, 10_000)
+      : undefined;
   return {
     ...host,
     runtime,

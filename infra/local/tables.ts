@@ -16,17 +16,24 @@ import {
 import { useLocalCounterStream } from './counter-stream';
 
 /**
- * Creates the service's tables from the shared layout, if they do not exist yet, and has this
- * process keep the queues' counters from the messages table's stream (counter-stream.ts), as
- * the counter function does deployed.
+ * Creates the service's tables from the shared layout, if they do not exist yet. With `counters`,
+ * the messages table gets its stream and this process keeps the queues' counters from it
+ * (counter-stream.ts), as the counter function does deployed; without, queues are counted from
+ * their index (DynamoDB Local's writes slow down with every stream record it holds, so tests and
+ * the local service leave it off unless asked).
  */
-export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: TableNames,
+  options: { counters?: boolean } = {},
+): Promise<void> {
+  const messagesLayout = options.counters ? messagesTable : { ...messagesTable, stream: undefined };
   await Promise.all([
-    ensureTable(client, names.messages, messagesTable),
+    ensureTable(client, names.messages, messagesLayout),
     ensureTable(client, names.deadLetters, deadLettersTable),
   ]);
   const endpoint = await client.config.endpoint?.();
-  if (endpoint) {
+  if (endpoint && options.counters) {
     const port = endpoint.port ? `:${endpoint.port}` : '';
     useLocalCounterStream(
       `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`,

@@ -16,7 +16,13 @@ import { capacityLog, dynamoClient, testSecret } from '../support/queue-fixture'
 /** A queue context with FIFO storage over DynamoDB Local and a hand-moved clock. */
 export function fifoContext(
   tables: TableNames,
-  options: { shards?: number; clock?: ManualClock; countedGroups?: number; bodies?: BodyStore } = {},
+  options: {
+    shards?: number;
+    clock?: ManualClock;
+    countedGroups?: number;
+    bodies?: BodyStore;
+    counters?: boolean;
+  } = {},
 ) {
   const clock = options.clock ?? new ManualClock(Date.now());
   const capacity = capacityLog();
@@ -26,6 +32,7 @@ export function fifoContext(
     tables,
     onConsumed: capacity.record,
     ...(options.bodies ? { bodies: options.bodies } : {}),
+    counters: options.counters ?? false,
   };
   const ctx: QueueContext = createQueueContext({
     store: new DynamoQueueStore(storeOptions),

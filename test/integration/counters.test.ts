@@ -20,7 +20,7 @@ import { type Fixture, freshTables, queueContext, queueRef } from '../support/qu
  */
 let tables: TableNames;
 beforeAll(async () => {
-  tables = await freshTables();
+  tables = await freshTables({ counters: true });
 });
 
 const sender = { senderId: 'tester' };
@@ -53,7 +53,7 @@ async function receiveAll(f: Fixture, ref: QueueRef, n: number, visibilityTimeou
 
 describe('counters', () => {
   test('sends, receives, visibility changes, deletes and lease expiry: counts follow each step', async () => {
-    const f = queueContext(tables, { shards: 3 });
+    const f = queueContext(tables, { shards: 3, counters: true });
     const ref = queueRef('steps');
     await createQueue(f.ctx, { ref });
     await sendMany(f, ref, 20);
@@ -77,7 +77,7 @@ describe('counters', () => {
   });
 
   test('a purge empties the counts at once; messages sent after it are counted', async () => {
-    const f = queueContext(tables);
+    const f = queueContext(tables, { counters: true });
     const ref = queueRef('purge');
     await createQueue(f.ctx, { ref });
     await sendMany(f, ref, 30);
@@ -95,7 +95,7 @@ describe('counters', () => {
   });
 
   test('dead-lettering, redrive and expiry move the counts of both queues', async () => {
-    const f = queueContext(tables);
+    const f = queueContext(tables, { counters: true });
     const dlq = queueRef('dlq');
     const source = queueRef('src');
     await createQueue(f.ctx, { ref: dlq });
@@ -131,7 +131,7 @@ describe('counters', () => {
   });
 
   test('a count costs the same two reads at 10 messages as at 1,000', async () => {
-    const f = queueContext(tables, { shards: 8 });
+    const f = queueContext(tables, { shards: 8, counters: true });
     const small = queueRef('small');
     const large = queueRef('large');
     await createQueue(f.ctx, { ref: small });
@@ -154,7 +154,7 @@ describe('counters', () => {
   });
 
   test('FIFO queues are counted the same way', async () => {
-    const f = fifoContext(tables);
+    const f = fifoContext(tables, { counters: true });
     const ref = await newFifoQueue(f.ctx, { contentBasedDeduplication: true });
     for (let i = 0; i < 6; i++) {
       await sendMessage(f.ctx, ref, { body: `m${i}`, groupId: `g${i % 3}` }, sender);
@@ -174,10 +174,10 @@ describe('counters', () => {
 
 describe('applying stream records', () => {
   test('a batch applied twice (a Lambda retry) counts once; a stale checkpoint applies nothing', async () => {
-    const f = queueContext(tables);
+    const f = queueContext(tables, { counters: true });
     const ref = queueRef('retry');
     const { queue } = await createQueue(f.ctx, { ref });
-    const base = new DynamoBase({ client: f.store.client, tables });
+    const base = new DynamoBase({ client: f.store.client, tables, counters: true });
     const now = f.clock.now();
     const image = (id: string, extra: Record<string, { S?: string; N?: string }> = {}) => ({
       pk: { S: `m#${queue.id}#${id}` },

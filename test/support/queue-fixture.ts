@@ -23,9 +23,10 @@ export const testSecret = 'test-secret-0123456789abcdef';
 export const dynamoClient = () =>
   createDynamoClient({ DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), AWS_REGION: 'us-east-1' });
 
-export async function freshTables(): Promise<TableNames> {
+/** With `counters`, the messages table has its stream and contexts over it keep counters. */
+export async function freshTables(options: { counters?: boolean } = {}): Promise<TableNames> {
   const names = tableNames(`t${randomBytes(4).toString('hex')}-`);
-  await ensureTables(dynamoClient(), names);
+  await ensureTables(dynamoClient(), names, options);
   return names;
 }
 
@@ -75,7 +76,7 @@ export interface Fixture {
 /** A queue context over the given tables, with a hand-moved clock. */
 export function queueContext(
   tables: TableNames,
-  options: { shards?: number; clock?: ManualClock; bodies?: BodyStore } = {},
+  options: { shards?: number; clock?: ManualClock; bodies?: BodyStore; counters?: boolean } = {},
 ): Fixture {
   const clock = options.clock ?? new ManualClock(Date.now());
   const capacity = capacityLog();
@@ -85,6 +86,7 @@ export function queueContext(
     tables,
     onConsumed: capacity.record,
     ...bodies,
+    counters: options.counters ?? false,
   });
   const deadLetters = new DynamoDeadLetterStore({
     client: dynamoClient(),
