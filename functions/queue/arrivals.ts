@@ -26,10 +26,14 @@ export interface ArrivalTick {
   value: string;
   /** When it was last bumped (the bumper's clock, ms). */
   at: number;
+  /** The shard of the last bump's message, when the bumper knew it. */
+  shard?: number;
 }
 
 interface KnownEmpty {
   tick: string | undefined;
+  /** What the look covered (the receive's scope): a wider receive now looks again. */
+  scope: string;
   nextVisibleAt: number;
   since: number;
 }
@@ -50,6 +54,7 @@ export class Arrivals {
   private readonly seenTicks = new Map<string, string | undefined>();
   private readonly hotUntil = new Map<string, number>();
   private readonly knownEmpty = new Map<string, KnownEmpty>();
+  private readonly startShards = new Map<string, number>();
 
   /** A message became visible here: wake this process's receivers, which look again. */
   notify(queueId: string): void {
@@ -80,7 +85,10 @@ export class Arrivals {
     const now = performance.now();
     const value = tick?.value;
     if (this.seenTicks.has(queueId)) {
-      if (this.seenTicks.get(queueId) !== value) this.heat(queueId, now + arrivalTiming.hotMs);
+      if (this.seenTicks.get(queueId) !== value) {
+        this.heat(queueId, now + arrivalTiming.hotMs);
+        if (tick?.shard !== undefined) this.startShards.set(queueId, tick.shard);
+      }
     } else if (tick) {
       // First sight in this process: only the bump's age says whether paced sends may follow.
       const left = Math.min(arrivalTiming.hotMs, tick.at + arrivalTiming.hotMs - clockNow);
@@ -89,12 +97,24 @@ export class Arrivals {
     this.seenTicks.set(queueId, value);
   }
 
-  /** False only when a look at the shards is known to find nothing. */
-  mayHaveVisible(queueId: string, clockNow: number): boolean {
+  /**
+   * Where the next look at the queue should start, once: the shard of the message that moved the
+   * tick, so that a receiver woken by it finds it with its first query. (Sends in this process
+   * wake its receivers at once: they need no hint to be quick.)
+   */
+  takeStartShard(queueId: string): number | undefined {
+    const shard = this.startShards.get(queueId);
+    this.startShards.delete(queueId);
+    return shard;
+  }
+
+  /** False only when a look at the shards (as wide as `scope` says) is known to find nothing. */
+  mayHaveVisible(queueId: string, clockNow: number, scope = ''): boolean {
     if ((this.hotUntil.get(queueId) ?? 0) > performance.now()) return true;
     const known = this.knownEmpty.get(queueId);
     return (
       known === undefined ||
+      known.scope !== scope ||
       known.tick !== this.seenTicks.get(queueId) ||
       clockNow >= known.nextVisibleAt ||
       performance.now() - known.since > arrivalTiming.maxKnownEmptyMs
@@ -102,13 +122,14 @@ export class Arrivals {
   }
 
   /** Remembers a look at the shards that found nothing (or forgets, when it found something). */
-  rememberScan(queueId: string, tick: string | undefined, scan: ScanSummary): void {
+  rememberScan(queueId: string, tick: string | undefined, scan: ScanSummary, scope = ''): void {
     if (scan.found > 0 || !scan.complete) {
       this.knownEmpty.delete(queueId);
       return;
     }
     this.knownEmpty.set(queueId, {
       tick,
+      scope,
       nextVisibleAt: scan.nextVisibleAt ?? Number.POSITIVE_INFINITY,
       since: performance.now(),
     });

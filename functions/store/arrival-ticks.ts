@@ -10,6 +10,8 @@ import { messageIdOf } from './items';
  *   pk = `at#<queue id>`  sk = `t`   n   a counter every bump ADDs 1 to
  *                                    at  when it was last bumped (ms): on first sight, whether
  *                                        paced sends may still follow
+ *                                    sh  the shard the last bump's message went to, if known:
+ *                                        where a receiver that saw the move looks first
  *                                    ttl a day after the last bump
  *
  * Senders bump it (at most once a second per process and queue); waiting receivers read it once
@@ -27,16 +29,27 @@ export async function readArrivalTick(base: DynamoBase, queueId: string): Promis
         ...capacity,
         TableName: base.messages,
         Key: tickKey(queueId),
-        ProjectionExpression: 'n, #at',
+        ProjectionExpression: 'n, #at, sh',
         ExpressionAttributeNames: { '#at': 'at' },
       }),
     ),
   );
   const value = out.Item?.n?.N;
-  return value === undefined ? undefined : { value, at: Number(out.Item?.at?.N ?? 0) };
+  if (value === undefined) return undefined;
+  const shard = out.Item?.sh?.N;
+  return {
+    value,
+    at: Number(out.Item?.at?.N ?? 0),
+    ...(shard === undefined ? {} : { shard: Number(shard) }),
+  };
 }
 
-export async function bumpArrivalTick(base: DynamoBase, queueId: string, now: number): Promise<void> {
+export async function bumpArrivalTick(
+  base: DynamoBase,
+  queueId: string,
+  now: number,
+  shard?: number,
+): Promise<void> {
   await base.run('bumpArrivalTick', (capacity) =>
     base.client.send(
       new UpdateItemCommand({
@@ -44,9 +57,13 @@ export async function bumpArrivalTick(base: DynamoBase, queueId: string, now: nu
         TableName: base.messages,
         Key: tickKey(queueId),
         // ADD commutes: bumps of many processes never overwrite each other's change.
-        UpdateExpression: 'SET #ttl = :ttl, #at = :now ADD n :one',
+        UpdateExpression:
+          shard === undefined
+            ? 'SET #ttl = :ttl, #at = :now REMOVE sh ADD n :one'
+            : 'SET #ttl = :ttl, #at = :now, sh = :shard ADD n :one',
         ExpressionAttributeNames: { '#ttl': 'ttl', '#at': 'at' },
         ExpressionAttributeValues: {
+          ...(shard === undefined ? {} : { ':shard': { N: String(shard) } }),
           ':now': { N: String(now) },
           ':ttl': { N: String(Math.ceil(now / 1000) + tickTtlSeconds) },
           ':one': { N: '1' },

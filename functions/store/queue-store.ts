@@ -67,8 +67,8 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
     return readArrivalTick(this, queueId);
   }
 
-  bumpArrivalTick(queueId: string, now: number) {
-    return bumpArrivalTick(this, queueId, now);
+  bumpArrivalTick(queueId: string, now: number, shard?: number) {
+    return bumpArrivalTick(this, queueId, now, shard);
   }
 
   oldestVisibleSince(queueId: string, shard: number, now: number) {

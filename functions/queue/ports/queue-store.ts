@@ -37,8 +37,8 @@ export interface QueueStore {
   ): Promise<{ messageIds: string[]; nextVisibleAt?: number }>;
   /** The queue's arrival tick (shared/idle-poll.ts): a value that changes when senders bump it. */
   readArrivalTick(queueId: string): Promise<ArrivalTick | undefined>;
-  /** Moves the queue's arrival tick on (one small write). */
-  bumpArrivalTick(queueId: string, now: number): Promise<void>;
+  /** Moves the queue's arrival tick on (one small write); `shard`: where receivers should look first. */
+  bumpArrivalTick(queueId: string, now: number, shard?: number): Promise<void>;
   /** When the longest-visible entry of a shard became visible (undefined when none is). */
   oldestVisibleSince(queueId: string, shard: number, now: number): Promise<number | undefined>;
   /** Tries to take a lease; only one concurrent caller can win a given message. */

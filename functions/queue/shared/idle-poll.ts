@@ -3,7 +3,7 @@ import { arrivalTiming, type ScanSummary } from '../arrivals';
 import type { QueueContext } from '../context';
 
 /**
- * Cheap idle receivers for standard queues. Looking at a queue's shards costs one query per
+ * Cheap idle receivers, for both kinds of queue. Looking at a queue's shards costs one query per
  * partition; an idle receiver that did so every poll interval made hundreds of queries per 20-s
  * wait. Instead, a receiver reads the queue's arrival tick (one GetItem, store/arrival-ticks.ts)
  * every 0.8 s and looks at the shards only when something may be there (arrivals.ts): the tick
@@ -23,6 +23,12 @@ export async function watchedLongPoll<T>(
   queueId: string,
   waitTimeSeconds: number,
   attempt: (scan: ScanSummary) => Promise<T[]>,
+  /**
+   * What a look covers beyond the shards, when that depends on the queue record (a FIFO queue
+   * that schedules also looks at its schedule partition): a look known empty in a narrower scope
+   * (an older record) says nothing about this one.
+   */
+  scope = '',
 ): Promise<T[]> {
   // Long polling waits in real time (it is bounded by 20 s), while message times use the clock.
   const deadline = performance.now() + waitTimeSeconds * 1000;
@@ -37,11 +43,11 @@ export async function watchedLongPoll<T>(
       ctx.arrivals.observeTick(queueId, read, ctx.clock.now());
       nextTickRead = started + arrivalTiming.tickIntervalMs;
     }
-    if (ctx.arrivals.mayHaveVisible(queueId, ctx.clock.now())) {
+    if (ctx.arrivals.mayHaveVisible(queueId, ctx.clock.now(), scope)) {
       const scan: ScanSummary = { found: 0, complete: true };
       const received = await attempt(scan);
       if (received.length > 0) return received;
-      ctx.arrivals.rememberScan(queueId, tick, scan);
+      ctx.arrivals.rememberScan(queueId, tick, scan, scope);
     }
     const remaining = deadline - performance.now();
     if (remaining <= 0) return [];
@@ -51,16 +57,18 @@ export async function watchedLongPoll<T>(
 }
 
 /**
- * Messages became visible in a standard queue (sent, moved in, made visible early): wake this
- * process's receivers and, at most once a second per process and queue, bump the queue's tick
- * for receivers elsewhere. Called after the write, so a receiver that sees the bump finds the
- * message in the table (the index may lag: receivers stay hot a while). A failed bump is not the
- * send's failure (the message is stored): the next send of this process bumps again.
+ * Messages became visible in a queue (sent, moved in, made visible early; for FIFO queues also a
+ * group handed on or a scheduled message joining its group): wake this process's receivers and, at
+ * most once every 0.8 s per process and queue, bump the queue's tick for receivers elsewhere;
+ * `shard`, when known, is where they look first. Called after the write, so a receiver that sees
+ * the bump finds the message in the table (the index may lag: receivers stay hot a while). A
+ * failed bump is not the send's failure (the message is stored): the next send of this process
+ * bumps again.
  */
-export async function announceArrival(ctx: QueueContext, queueId: string): Promise<void> {
+export async function announceArrival(ctx: QueueContext, queueId: string, shard?: number): Promise<void> {
   if (ctx.arrivals.takeBumpTurn(queueId)) {
     try {
-      await ctx.store.bumpArrivalTick(queueId, ctx.clock.now());
+      await ctx.store.bumpArrivalTick(queueId, ctx.clock.now(), shard);
     } catch {
       ctx.arrivals.bumpFailed(queueId);
     }
