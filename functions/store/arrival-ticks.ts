@@ -1,8 +1,9 @@
 import { GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { ArrivalTick } from '../queue/arrivals';
+import type { ArrivalTick, IdleMark } from '../queue/arrivals';
 import type { DynamoBase } from './base';
 import { readyInShard } from './conditions';
 import { messageIdOf } from './items';
+import { isConditionFailure } from './sdk-errors';
 
 /**
  * What lets an idle receiver skip its index queries (queue/shared/idle-poll.ts):
@@ -12,7 +13,11 @@ import { messageIdOf } from './items';
  *                                        paced sends may still follow
  *                                    sh  the shard the last bump's message went to, if known:
  *                                        where a receiver that saw the move looks first
- *                                    ttl a day after the last bump
+ *                                    e, ec, es, ev  an idle mark: at tick value `e` ('' before
+ *                                        the first bump), a look of scope `ec` that started at
+ *                                        `es` found nothing visible, the next entry due at `ev`
+ *                                        (queue/shared/idle-marks.ts)
+ *                                    ttl a day after the last bump or mark
  *
  * Senders bump it (at most once a second per process and queue); waiting receivers read it once
  * a second, eventually consistent (0.5 read unit), and query the shards only when it moved. It
@@ -29,19 +34,63 @@ export async function readArrivalTick(base: DynamoBase, queueId: string): Promis
         ...capacity,
         TableName: base.messages,
         Key: tickKey(queueId),
-        ProjectionExpression: 'n, #at, sh',
+        ProjectionExpression: 'n, #at, sh, e, ec, es, ev',
         ExpressionAttributeNames: { '#at': 'at' },
       }),
     ),
   );
-  const value = out.Item?.n?.N;
-  if (value === undefined) return undefined;
-  const shard = out.Item?.sh?.N;
+  const item = out.Item;
+  if (!item) return undefined;
+  const shard = item.sh?.N;
+  const idle: IdleMark | undefined =
+    item.e?.S === undefined || item.es?.N === undefined
+      ? undefined
+      : {
+          tick: item.e.S,
+          scope: item.ec?.S ?? '',
+          since: Number(item.es.N),
+          ...(item.ev?.N === undefined ? {} : { nextVisibleAt: Number(item.ev.N) }),
+        };
   return {
-    value,
-    at: Number(out.Item?.at?.N ?? 0),
+    value: item.n?.N,
+    at: Number(item.at?.N ?? 0),
     ...(shard === undefined ? {} : { shard: Number(shard) }),
+    ...(idle ? { idle } : {}),
   };
+}
+
+/**
+ * Writes an idle mark, on condition that the tick is still at the mark's value: a bump that landed
+ * after the look makes the mark stale, one that landed before it fails the write. False then.
+ */
+export async function markQueueIdle(base: DynamoBase, queueId: string, mark: IdleMark): Promise<boolean> {
+  const next = mark.nextVisibleAt;
+  try {
+    await base.run('markQueueIdle', (capacity) =>
+      base.client.send(
+        new UpdateItemCommand({
+          ...capacity,
+          TableName: base.messages,
+          Key: tickKey(queueId),
+          UpdateExpression: `SET e = :e, ec = :ec, es = :es, #ttl = :ttl${next === undefined ? ' REMOVE ev' : ', ev = :ev'}`,
+          ConditionExpression: mark.tick === '' ? 'attribute_not_exists(n)' : 'n = :n',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':e': { S: mark.tick },
+            ':ec': { S: mark.scope },
+            ':es': { N: String(mark.since) },
+            ':ttl': { N: String(Math.ceil(mark.since / 1000) + tickTtlSeconds) },
+            ...(mark.tick === '' ? {} : { ':n': { N: mark.tick } }),
+            ...(next === undefined ? {} : { ':ev': { N: String(next) } }),
+          },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 export async function bumpArrivalTick(
