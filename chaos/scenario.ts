@@ -7,6 +7,7 @@ import { DynamoQueueStore } from '../functions/store/queue-store';
 import { tableNames } from '../functions/store/table-layout';
 import { countStored, readQueue } from './audit';
 import { type CheckResult, runChecks } from './checks';
+import { checkCounts } from './checks/counts';
 import { violation } from './checks/types';
 import { createQueueClient } from './clients';
 import { ScaledClock, sleepReal } from './clock';
@@ -185,6 +186,18 @@ export async function runChaos(config: ChaosConfig, options: RunOptions): Promis
       retention: await readQueue(service.cleanClient, tables, await record(queues.retention)),
     };
     const checks = runChecks({ ledger, oracle, main, deadLetter, retention, final, auditedAt });
+    const counted = await checkCounts(
+      service.url,
+      [
+        { name: queues.main, stored: final.main },
+        { name: queues.deadLetter, stored: final.deadLetter },
+        { name: queues.retention, stored: final.retention },
+      ],
+      auditedAt,
+      () => clock.now(),
+    );
+    for (const line of counted.figures) log(`counts ${line}`);
+    checks.violations.push(...counted.violations);
     for (const line of serviceLog.unexpected) checks.violations.push(violation('unexpected failure', line));
     checks.violations.push(...scheduledResult.violations);
     return {

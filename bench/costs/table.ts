@@ -141,18 +141,16 @@ export function costRows(
 
   const refresh = measured.consoleRefresh;
   const refreshesPerHour = 3_600 / 5;
-  // Counting reads the ready index, so its read units grow with the backlog: scaled to 100,000.
-  const scale = 100_000 / refresh.backlog;
+  // Counts read the queue's counters: the same read units at any backlog, so nothing is scaled.
   rows.push(
     row('console open on a 100,000-message queue', 'per hour', {
       dynamodb:
-        dynamoDollars({ readUnits: refresh.readUnits * scale, writeUnits: refresh.writeUnits }) *
-        refreshesPerHour,
+        dynamoDollars({ readUnits: refresh.readUnits, writeUnits: refresh.writeUnits }) * refreshesPerHour,
       lambda: 2 * lambdaDollars(refreshesPerHour, assumptions.queuesMiB),
       apiGateway: 2 * apiDollars(refreshesPerHour),
       sqs: refreshesPerHour * prices.sqs.request,
       sqsNote: 'one GetQueueAttributes per refresh',
-      note: `${(refresh.readUnits * scale).toFixed(0)} read units per refresh (measured at ${refresh.backlog.toLocaleString('en-US')} messages, scaled)`,
+      note: `${refresh.readUnits.toFixed(1)} read units per refresh (measured at ${refresh.backlog.toLocaleString('en-US')} messages; counters cost the same at any depth; keeping them: ${refresh.counterWriteUnitsPerMessage.toFixed(3)} write units per message sent in one stream batch)`,
     }),
   );
   return rows;

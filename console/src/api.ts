@@ -1,6 +1,9 @@
 import type {
   ArchiveBrowseQuery,
   ArchivePage,
+  Consumer,
+  ConsumerList,
+  CreateConsumerRequest,
   CreateSubscriptionRequest,
   DeadLetterBrowseQuery,
   DeadLetterPage,
@@ -20,6 +23,7 @@ import type {
   SubscriptionPage,
   Topic,
   TopicPage,
+  UpdateConsumerRequest,
 } from '../../functions/dialects/rest/client-types';
 import { loadCredentials } from './credentials';
 import { signRequest } from './sigv4';
@@ -144,6 +148,13 @@ export const api = {
     call<Replay>('GET', `${q(name)}/replays/${encodeURIComponent(taskId)}`),
   cancelReplay: (name: string, taskId: string) =>
     call<Replay>('DELETE', `${q(name)}/replays/${encodeURIComponent(taskId)}`),
+  listConsumers: (name: string) => call<ConsumerList>('GET', `${q(name)}/consumers`),
+  createConsumer: (name: string, request: CreateConsumerRequest) =>
+    call<Consumer>('POST', `${q(name)}/consumers`, request),
+  updateConsumer: (name: string, id: string, changes: UpdateConsumerRequest) =>
+    call<Consumer>('PATCH', `${q(name)}/consumers/${encodeURIComponent(id)}`, changes),
+  deleteConsumer: (name: string, id: string) =>
+    call<undefined>('DELETE', `${q(name)}/consumers/${encodeURIComponent(id)}`),
   listTopics: (nextToken?: string) => call<TopicPage>('GET', `/topics${query({ nextToken })}`),
   getTopic: (name: string) => call<Topic>('GET', t(name)),
   createTopic: (request: { name: string; fifo?: boolean }) => call<Topic>('POST', '/topics', request),

@@ -2,6 +2,7 @@ import { onAuthenticationNeeded } from './api';
 import { forgetCredentials, loadCredentials } from './credentials';
 import { h, replaceChildren } from './dom';
 import { archivePage } from './pages/archive';
+import { consumersPage } from './pages/consumers';
 import { deadLettersPage } from './pages/dead-letters';
 import type { Page } from './pages/page';
 import { queueListPage } from './pages/queue-list';
@@ -26,6 +27,11 @@ const routes: { pattern: RegExp; page: Page; title: (params: Record<string, stri
     pattern: /^#\/queues\/(?<name>[^/]+)\/archive$/,
     page: archivePage,
     title: (p) => `Archive of ${p.name}`,
+  },
+  {
+    pattern: /^#\/queues\/(?<name>[^/]+)\/consumers$/,
+    page: consumersPage,
+    title: (p) => `Consumers of ${p.name}`,
   },
   { pattern: /^#\/topics\/?$/, page: topicListPage, title: () => 'Topics' },
   { pattern: /^#\/topics\/(?<name>[^/]+)$/, page: topicPage, title: (p) => `Topic ${p.name!}` },

@@ -9,7 +9,7 @@ import {
 import type { StoredMessage } from '../queue/model';
 import type { BodyStore } from '../queue/ports/body-store';
 import { getAll, keyString, writeAll } from './batch';
-import { type CapacityReport, isConditionCancellation, runCall } from './calls';
+import { type CapacityReport, isConditionCancellation, isTransactionConflict, runCall } from './calls';
 import {
   bodyInObjectStore,
   type Item,
@@ -121,6 +121,27 @@ export class DynamoBase {
     } catch (error) {
       if (isConditionCancellation(error)) return false;
       throw error;
+    }
+  }
+
+  /**
+   * An idempotent atomic write (DynamoDB keeps a client request token for 10 minutes): false when
+   * a condition failed; a conflict with a concurrent transaction on the same items is tried again.
+   */
+  async commitWithToken(operation: string, actions: TransactWriteItem[], token: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.run(operation, (c) =>
+          this.client.send(
+            new TransactWriteItemsCommand({ ...c, TransactItems: actions, ClientRequestToken: token }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionCancellation(error)) return false;
+        if (attempt >= 5 || !isTransactionConflict(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+      }
     }
   }
 

@@ -35,3 +35,13 @@ export function isConditionCancellation(error: unknown): boolean {
     codes.every((c) => c === 'ConditionalCheckFailed' || c === 'None')
   );
 }
+
+/** True when a transaction was cancelled because another one was changing the same items. */
+export function isTransactionConflict(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[]; cause?: unknown };
+  if (e?.name === 'TransactionConflictException') return true;
+  if (e?.name === 'TransactionCanceledException') {
+    return (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+  }
+  return e?.cause !== undefined && e.cause !== error && isTransactionConflict(e.cause);
+}

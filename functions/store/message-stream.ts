@@ -24,6 +24,16 @@ export const newMessageFilters = [
 ];
 
 /**
+ * Lambda event filters of the counter function: every change of a message item (a standard or
+ * FIFO-scheduled message `m#...`/`m`, a FIFO message `fm#...`); body parts, counters, queue
+ * records and everything else the table holds never invoke it.
+ */
+export const messageChangeFilters = [
+  { dynamodb: { Keys: { pk: { S: [{ prefix: 'm#' }] }, sk: { S: ['m'] } } } },
+  { dynamodb: { Keys: { pk: { S: [{ prefix: 'fm#' }] } } } },
+];
+
+/**
  * The queues (by id) of inserted messages visible by `now` (a delayed or scheduled message is
  * left to the dispatcher's scheduled pass, which finds it once it is due).
  */

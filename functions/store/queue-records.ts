@@ -10,6 +10,7 @@ import type { QueueRecord, QueueRef } from '../queue/model';
 import type { ListQueuesQuery } from '../queue/ports/queue-store';
 import type { DynamoBase } from './base';
 import { conditions, queueMarkConditions } from './conditions';
+import { startCounters } from './counter-reads';
 import { type Item, itemToQueue, queueKey, queueSortKey, queuesPartition, queueToItem } from './items';
 import { prioritiesUnchanged } from './priority-records';
 import { isConditionFailure } from './sdk-errors';
@@ -32,6 +33,9 @@ export async function createQueue(base: DynamoBase, queue: QueueRecord) {
         }),
       ),
     );
+    // Counters from the first message on (counter-reads.ts); a queue left without them (a failure
+    // right here) is counted from its index.
+    await startCounters(base, queue.id, 0);
     return { created: true as const };
   } catch (error) {
     if (isConditionFailure(error) && error.Item) {

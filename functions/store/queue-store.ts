@@ -18,6 +18,7 @@ import { bumpArrivalTick, findVisibleOrNext, markQueueIdle, readArrivalTick } fr
 import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { conditions, setVisibility, takeLease, visibilityFailure } from './conditions';
+import { readCounters, startCounters } from './counter-reads';
 import { type Item, isTombstone, itemToMessage, messageKey, tombstoneUpdate } from './items';
 import { addPriorities } from './priority-records';
 import { recordPurgeProgress, removePurgedHidden, removePurgedMessages } from './purge-store';
@@ -82,6 +83,14 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
 
   countMessages(queueId: string, shards: readonly number[], now: number) {
     return countMessages(this, queueId, shards, now);
+  }
+
+  readCounters(queueId: string, epoch: number, now: number) {
+    return readCounters(this, queueId, epoch, now);
+  }
+
+  startCounters(queueId: string, epoch: number) {
+    return startCounters(this, queueId, epoch);
   }
 
   purgeMessages(queueId: string, shards: readonly number[], budgetMs: number) {

@@ -37,12 +37,18 @@ export interface TableLayout {
     /** Non-key attributes projected into the index. */
     projected: string[];
   }[];
+  /**
+   * A stream with both images: the queues' counters are kept from it (counter-apply.ts), and push
+   * delivery wakes on inserts.
+   */
+  stream?: 'NEW_AND_OLD_IMAGES';
 }
 
 export const messagesTable: TableLayout = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   ttlAttribute: 'ttl',
+  stream: 'NEW_AND_OLD_IMAGES',
   indexes: [
     {
       name: readyIndexName,

@@ -9,7 +9,7 @@ import { consoleAssetsCommands, openApiCommands } from './package-layout';
  */
 
 /** Functions the route table knows, plus those that only run on a schedule. */
-export type ServiceFunctionName = FunctionName | 'sweeper' | 'dispatcher';
+export type ServiceFunctionName = FunctionName | 'sweeper' | 'dispatcher' | 'counter';
 
 /**
  * DynamoDB IAM actions, without the `dynamodb:` prefix. TransactWriteItems is not among them: IAM
@@ -257,6 +257,19 @@ export const functionCatalog: Record<ServiceFunctionName, FunctionSpec> = {
       readyIndex: ['Query'],
       deadLetters: ['PutItem'],
     },
+    routeAuthorization: 'iam',
+    enabled: true,
+  },
+  counter: {
+    entry: 'functions/handlers/counter.ts',
+    description: "Keeps the queues' message counts from the messages table's stream",
+    memoryMiB: 256,
+    // A batch is a few transactions: seconds at most; a timeout is retried by the stream mapping.
+    timeoutSeconds: 25,
+    // BatchGetItem reads the queues' count epochs; UpdateItem (inside its transactions) adds to
+    // their counters. It reads no message and no body.
+    dynamo: { messages: ['BatchGetItem', 'UpdateItem'] },
+    readsReceiptHandleSecret: false,
     routeAuthorization: 'iam',
     enabled: true,
   },

@@ -23,6 +23,9 @@ export const nagReasons = {
   scheduledFunctionDeadLetters:
     "Its schedule's event carries no data: the next run (a minute later) is the retry, and a failed run " +
     "raises the function's Errors alarm. A dead-letter queue would hold nothing worth replaying.",
+  streamFunctionDeadLetters:
+    'Its stream mapping invokes it synchronously and retries a failed batch from the stream itself; a ' +
+    'dead-letter queue only ever receives asynchronous events, and the mapping takes none.',
   scheduleTargetDeadLetters:
     'The scheduled event carries no data: a delivery that fails is replaced by the next tick, and runs ' +
     "that fail raise the function's Errors alarm.",
@@ -66,9 +69,12 @@ export function acknowledgeNagFindings(service: NagSubject, options: { tracing: 
   for (const fn of service.functions.values()) {
     const scheduled = service.schedules.has(fn.name);
     const api = [...service.httpApi.routes.values()].some((served) => served.functionName === fn.name);
+    // Invoked by an event source mapping on the messages table's stream (push-dispatcher.ts, queue-counters.ts).
+    const streamed = fn.name === 'counter';
     const deadLetterReason = [
       ...(api ? [nagReasons.apiFunctionDeadLetters] : []),
       ...(scheduled ? [nagReasons.scheduledFunctionDeadLetters] : []),
+      ...(streamed ? [nagReasons.streamFunctionDeadLetters] : []),
     ].join(' ');
     Validations.of(fn.function).acknowledge(
       { id: 'AwsSolutions-L1', reason: nagReasons.runtimeVersion },

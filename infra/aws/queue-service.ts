@@ -19,6 +19,7 @@ import { QueueHttpApi } from './http-api';
 import { QueueMonitoring } from './monitoring';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { PushDispatcher } from './push-dispatcher';
+import { QueueCounters } from './queue-counters';
 import { type QueueServiceProps, resolveQueueServiceProps } from './queue-service-props';
 import { ServiceFunction } from './service-function';
 import {
@@ -180,6 +181,9 @@ export class QueueService extends Construct {
           })
         : [],
     });
+
+    const counter = functions.get('counter');
+    if (counter) new QueueCounters(this, 'Counters', { counter, messagesTable: this.messagesTable });
 
     const dispatcher = functions.get('dispatcher');
     if (dispatcher) {

@@ -107,7 +107,8 @@ export class ServiceFunction extends Construct {
       );
     }
     // A function with no data (the console) needs no key either.
-    if (props.encryptionKey && spec.readsReceiptHandleSecret !== false) {
+    const touchesData = Object.values(spec.dynamo).some((actions) => actions && actions.length > 0);
+    if (props.encryptionKey && touchesData) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'UseCustomerManagedKey',

@@ -9,8 +9,10 @@ import '../../functions/handlers/with-archive-store';
 import '../../functions/handlers/topics-runtime';
 import type { Clock } from '../../functions/queue/clock';
 import type { BodyStore } from '../../functions/queue/ports/body-store';
+import { DynamoBase } from '../../functions/store/base';
 import { createDynamoClient } from '../../functions/store/client';
 import { type TableNames, tableNames } from '../../functions/store/table-layout';
+import { settleLocalCounters } from './counter-stream';
 import { type HttpHost, startHttpHost } from './http-host';
 import { moduleInvoker } from './module-invoker';
 import { startPushLoop } from './push-loop';
@@ -80,12 +82,20 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     : () => undefined;
   const stopPush =
     (options.push ?? Boolean(options.schedules)) ? startPushLoop(push.push) : async () => undefined;
+  // Counts catch up with the stream before each read; with schedules on, also every 10 s, so the
+  // stream (kept 24 hours) never runs ahead unread while nobody counts.
+  const counterTimer = options.schedules
+    ? setInterval(() => {
+        settleLocalCounters(new DynamoBase({ client, tables })).catch(() => undefined);
+      }, 10_000)
+    : undefined;
   return {
     ...host,
     runtime,
     push,
     close: async () => {
       stopSchedules();
+      clearInterval(counterTimer);
       await stopPush();
       await host.close();
     },

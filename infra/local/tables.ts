@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,13 +13,26 @@ import {
   type TableLayout,
   type TableNames,
 } from '../../functions/store/table-layout';
+import { useLocalCounterStream } from './counter-stream';
 
-/** Creates the service's tables from the shared layout, if they do not exist yet. */
+/**
+ * Creates the service's tables from the shared layout, if they do not exist yet, and has this
+ * process keep the queues' counters from the messages table's stream (counter-stream.ts), as
+ * the counter function does deployed.
+ */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await Promise.all([
     ensureTable(client, names.messages, messagesTable),
     ensureTable(client, names.deadLetters, deadLettersTable),
   ]);
+  const endpoint = await client.config.endpoint?.();
+  if (endpoint) {
+    const port = endpoint.port ? `:${endpoint.port}` : '';
+    useLocalCounterStream(
+      `${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`,
+      await client.config.region(),
+    );
+  }
 }
 
 async function ensureTable(client: DynamoDBClient, name: string, layout: TableLayout): Promise<void> {
@@ -51,6 +65,7 @@ async function ensureTable(client: DynamoDBClient, name: string, layout: TableLa
           })),
         }
       : {}),
+    ...(layout.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: layout.stream } } : {}),
   };
   try {
     await client.send(new CreateTableCommand(input));
@@ -65,7 +80,18 @@ async function ensureTable(client: DynamoDBClient, name: string, layout: TableLa
   }
   for (let attempt = 0; attempt < 100; attempt++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Table?.TableStatus === 'ACTIVE') {
+      // A table made by an earlier version (a kept local data directory) gets its stream now.
+      if (layout.stream && !Table.StreamSpecification?.StreamEnabled) {
+        await client.send(
+          new UpdateTableCommand({
+            TableName: name,
+            StreamSpecification: { StreamEnabled: true, StreamViewType: layout.stream },
+          }),
+        );
+      }
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Table ${name} did not become active`);

@@ -57,6 +57,8 @@ const expectedDynamoActions: Record<
     bodies: ['PutObject', 'GetObject', 'DeleteObject'],
   },
   consumers: { messages: ['GetItem', 'PutItem', 'DeleteItem', 'Query'] },
+  // Counts: reads the queues' epochs, adds to their counters (in transactions).
+  counter: { messages: ['BatchGetItem', 'UpdateItem'] },
   // Push delivery: receiving, deleting, dead-lettering, consumers and delivery slots (and, below,
   // the messages stream; invoking functions only when the stack names some).
   dispatcher: {
@@ -70,6 +72,8 @@ const expectedDynamoActions: Record<
 
 /** Functions that touch no data: they get no receipt-handle secret and no KMS key either. */
 const withoutData = new Set<ServiceFunctionName>(['console']);
+/** Functions that touch data but no receipt handle: no secret (the KMS key, when there is one, they get). */
+const withoutSecret = new Set<ServiceFunctionName>(['counter']);
 
 interface Statement {
   Sid?: string;
@@ -149,7 +153,7 @@ function expectedStatements(stack: Stack, service: QueueService, name: ServiceFu
       ],
     });
   }
-  if (!withoutData.has(name)) {
+  if (!withoutData.has(name) && !withoutSecret.has(name)) {
     statements.push({
       sid: 'ReadReceiptHandleSecret',
       actions: ['secretsmanager:GetSecretValue'],
@@ -162,7 +166,7 @@ function expectedStatements(stack: Stack, service: QueueService, name: ServiceFu
     actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
     resources: ['*'],
   });
-  if (name === 'dispatcher') {
+  if (name === 'dispatcher' || name === 'counter') {
     statements.push({
       sid: 'ReadMessagesStream',
       actions: [

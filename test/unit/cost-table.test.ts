@@ -37,7 +37,13 @@ const capacity: CapacityResult = {
 
 const measured: CostMeasurements = {
   idleLongPoll: { calls: 400, readUnits: 200, writeUnits: 0, waitSeconds: 20, shards: 4 },
-  consoleRefresh: { calls: 10, readUnits: 26, writeUnits: 0, backlog: 2_000 },
+  consoleRefresh: {
+    calls: 10,
+    readUnits: 2.5,
+    writeUnits: 0,
+    backlog: 2_000,
+    counterWriteUnitsPerMessage: 0.01,
+  },
   fanOutToThree: { calls: 20, readUnits: 2, writeUnits: 25 },
 };
 
@@ -67,8 +73,8 @@ test('an idle receiver for a month and the console for an hour', () => {
   expect(idle.lambda).toBeCloseTo(polls * (0.2e-6 + 0.5 * 20 * 0.0000133334), 6);
   expect(idle.sqs).toBeCloseTo(polls * 0.4e-6, 9);
   const consoleHour = rows.find((r) => r.work.startsWith('console'))!;
-  // 26 read units at 2,000 messages scale to 1,300 at 100,000; 720 refreshes an hour.
-  expect(consoleHour.dynamodb).toBeCloseTo(720 * 1_300 * 0.125e-6, 9);
+  // Counts read counters: 2.5 read units per refresh at any backlog, nothing scaled; 720 refreshes an hour.
+  expect(consoleHour.dynamodb).toBeCloseTo(720 * 2.5 * 0.125e-6, 9);
   const text = costTable(rows);
   expect(text).toContain('push delivery');
   expect(text.split('\n')).toHaveLength(3 + rows.length); // title, header, rule, rows;

@@ -7,6 +7,7 @@ export const queueHref = (name: string) => `#/queues/${encodeURIComponent(name)}
 export const topicHref = (name: string) => `#/topics/${encodeURIComponent(name)}`;
 export const archiveHref = (name: string) => `#/queues/${encodeURIComponent(name)}/archive`;
 export const deadLettersHref = (name: string) => `#/queues/${encodeURIComponent(name)}/dead-letters`;
+export const consumersHref = (name: string) => `#/queues/${encodeURIComponent(name)}/consumers`;
 
 /** Where a page stands: links to the pages above it, then its own name, marked as the current page. */
 export function breadcrumb(above: [label: string, href: string][], current: string): HTMLElement {

@@ -6,6 +6,7 @@ import { h, replaceChildren, uniqueId } from '../dom';
 import { count, oldestMessageAge } from '../format';
 import { errorBox, problemText } from '../problem-view';
 import { refresher } from '../refresher';
+import { consumersLink } from './consumers-link';
 import { fairTiles } from './fair-tiles';
 import { archiveHref, breadcrumb, deadLettersHref, type Page, renderNotFound } from './page';
 import { peekPanel } from './peek-panel';
@@ -35,6 +36,7 @@ export const queuePage: Page = (main, params) => {
   const settings = h('div');
   let queue: Queue | undefined;
   let settingsShown = false;
+  const consumers = consumersLink(name);
 
   async function refreshCounts(): Promise<void> {
     try {
@@ -64,6 +66,7 @@ export const queuePage: Page = (main, params) => {
           ? h('a', { href: archiveHref(name) }, `kept ${count(queue.archiveRetentionSeconds)} s`)
           : 'off',
       ),
+      tile('Consumers', consumers),
       ...fairTiles(queue.messages?.fairness, tile),
     );
     if (!settingsShown) {

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type * as archive from './archive-schemas';
+import type * as consumerRequests from './consumer-schemas';
 import type { browseQuery, startRedriveRequest } from './redrive-schemas';
 import type * as replies from './response-schemas';
 import type {
@@ -59,6 +60,8 @@ export type ReceiveRequest = z.input<typeof receiveRequest>;
 export type DeleteBatchEntry = z.input<typeof deleteBatchRequest>['entries'][number];
 export type ChangeVisibilityRequest = z.input<typeof changeVisibilityRequest>;
 export type RedriveRequest = z.input<typeof startRedriveRequest>;
+export type CreateConsumerRequest = z.input<typeof consumerRequests.createConsumerRequest>;
+export type UpdateConsumerRequest = z.input<typeof consumerRequests.updateConsumerRequest>;
 /** Query parameters of GET /queues/{name}/dead-letters, as numbers and strings before encoding. */
 export type DeadLetterBrowseQuery = z.output<typeof browseQuery>;
 

@@ -7,12 +7,17 @@ import { fifoStore } from './groups';
 
 /** What queue administration and inspection read from a FIFO queue: its groups. */
 
-/** Approximate like every count; `approximate` is set when estimated from a sample of the groups. */
-export function countFifoMessages(
+/**
+ * From the queue's counters (two reads, whatever the queue holds). A queue created before counters
+ * existed is counted from its groups; `approximate` is then set when estimated from a sample.
+ */
+export async function countFifoMessages(
   ctx: QueueContext,
   queue: QueueRecord,
   now = ctx.clock.now(),
 ): Promise<FifoMessageCounts> {
+  const counted = await ctx.store.readCounters(queue.id, queue.purgedAt ?? 0, now);
+  if (counted) return counted;
   return fifoStore(ctx).countMessages(queue.id, queue.shardCount, now, queue.purgedAt);
 }
 

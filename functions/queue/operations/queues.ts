@@ -177,6 +177,8 @@ export async function purgeQueue(
   const now = ctx.clock.now();
   const kind = kindOf(queue);
   const { record, cutOff } = await kind.markPurged(ctx, queue, now);
+  // Counters from now on count only messages sent after the purge (a queue without counters gets them).
+  await ctx.store.startCounters(queue.id, now);
   if (!(await ctx.store.updateQueue(record))) throw queueDoesNotExist(ref);
   ctx.queues.remember(ref, record);
   await kind.purgeMessages(ctx, record, now);

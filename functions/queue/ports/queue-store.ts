@@ -74,6 +74,14 @@ export interface QueueStore {
   changeVisibility(request: VisibilityRequest): Promise<VisibilityOutcome>;
   /** Counts over the given ready-index partitions (shared/priority.ts readyShards). */
   countMessages(queueId: string, shards: readonly number[], now: number): Promise<MessageCountsResult>;
+  /**
+   * Counts from the queue's counters (kept from the messages' changes, whatever the queue holds),
+   * for messages sent after `epoch` (its last purge, 0 before any); undefined for a queue created
+   * before counters existed, which is counted with countMessages.
+   */
+  readCounters(queueId: string, epoch: number, now: number): Promise<MessageCounts | undefined>;
+  /** Counts from now on only messages sent after `epoch` (a purge), or from the queue's creation (0). */
+  startCounters(queueId: string, epoch: number): Promise<void>;
   /** Cancels a message not yet deliverable and never received (shared/schedule.ts), in one write. */
   cancelScheduled(queueId: string, messageId: string, now: number): Promise<CancelOutcome>;
   /**

@@ -7,12 +7,17 @@ import type { MessageCounts } from '../states';
 
 /** What queue administration and inspection read from a standard queue: its ready index. */
 
-/** Two ready-index queries per shard (keys and receive counts only). */
+/**
+ * From the queue's counters (two reads, whatever the queue holds); a queue created before
+ * counters existed: two ready-index queries per shard (keys and receive counts only).
+ */
 export async function countMessages(
   ctx: QueueContext,
   queue: QueueRecord,
   now = ctx.clock.now(),
 ): Promise<MessageCounts> {
+  const counted = await ctx.store.readCounters(queue.id, queue.purgedAt ?? 0, now);
+  if (counted) return counted;
   const raw = await ctx.store.countMessages(queue.id, readyShards(queue), now);
   return withoutPurged(raw, queue.purgePending ?? 0);
 }
@@ -50,12 +55,15 @@ export async function markPurged(
   queue: QueueRecord,
   now: number,
 ): Promise<{ record: QueueRecord; cutOff: number }> {
-  const raw = await ctx.store.countMessages(queue.id, readyShards(queue), now);
-  const before = withoutPurged(raw, queue.purgePending ?? 0);
+  const counted = await ctx.store.readCounters(queue.id, queue.purgedAt ?? 0, now);
+  const raw = counted ?? (await ctx.store.countMessages(queue.id, readyShards(queue), now));
+  const before = counted ?? withoutPurged(raw, queue.purgePending ?? 0);
+  // With counters, `raw` leaves out what an earlier purge cut off: its removal may still be going.
+  const earlier = counted ? (queue.purgePending ?? 0) : 0;
   const record: QueueRecord = {
     ...queue,
     purgedAt: now,
-    purgePending: raw.visible + raw.inFlight + raw.delayed,
+    purgePending: raw.visible + raw.inFlight + raw.delayed + earlier,
   };
   delete record.purgeCursor;
   return { record, cutOff: before.visible + before.inFlight + before.delayed };
