@@ -1,8 +1,9 @@
 import { GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { ArrivalTick } from '../queue/arrivals';
+import type { ArrivalTick, IdleMark } from '../queue/arrivals';
 import type { DynamoBase } from './base';
 import { readyInShard } from './conditions';
 import { messageIdOf } from './items';
+import { isConditionFailure } from './sdk-errors';
 
 /**
  * What lets an idle receiver skip its index queries (queue/shared/idle-poll.ts):
@@ -10,7 +11,13 @@ import { messageIdOf } from './items';
  *   pk = `at#<queue id>`  sk = `t`   n   a counter every bump ADDs 1 to
  *                                    at  when it was last bumped (ms): on first sight, whether
  *                                        paced sends may still follow
- *                                    ttl a day after the last bump
+ *                                    sh  the shard the last bump's message went to, if known:
+ *                                        where a receiver that saw the move looks first
+ *                                    e, ec, es, ev  an idle mark: at tick value `e` ('' before
+ *                                        the first bump), a look of scope `ec` that started at
+ *                                        `es` found nothing visible, the next entry due at `ev`
+ *                                        (queue/shared/idle-marks.ts)
+ *                                    ttl a day after the last bump or mark
  *
  * Senders bump it (at most once a second per process and queue); waiting receivers read it once
  * a second, eventually consistent (0.5 read unit), and query the shards only when it moved. It
@@ -27,16 +34,71 @@ export async function readArrivalTick(base: DynamoBase, queueId: string): Promis
         ...capacity,
         TableName: base.messages,
         Key: tickKey(queueId),
-        ProjectionExpression: 'n, #at',
+        ProjectionExpression: 'n, #at, sh, e, ec, es, ev',
         ExpressionAttributeNames: { '#at': 'at' },
       }),
     ),
   );
-  const value = out.Item?.n?.N;
-  return value === undefined ? undefined : { value, at: Number(out.Item?.at?.N ?? 0) };
+  const item = out.Item;
+  if (!item) return undefined;
+  const shard = item.sh?.N;
+  const idle: IdleMark | undefined =
+    item.e?.S === undefined || item.es?.N === undefined
+      ? undefined
+      : {
+          tick: item.e.S,
+          scope: item.ec?.S ?? '',
+          since: Number(item.es.N),
+          ...(item.ev?.N === undefined ? {} : { nextVisibleAt: Number(item.ev.N) }),
+        };
+  return {
+    value: item.n?.N,
+    at: Number(item.at?.N ?? 0),
+    ...(shard === undefined ? {} : { shard: Number(shard) }),
+    ...(idle ? { idle } : {}),
+  };
 }
 
-export async function bumpArrivalTick(base: DynamoBase, queueId: string, now: number): Promise<void> {
+/**
+ * Writes an idle mark, on condition that the tick is still at the mark's value: a bump that landed
+ * after the look makes the mark stale, one that landed before it fails the write. False then.
+ */
+export async function markQueueIdle(base: DynamoBase, queueId: string, mark: IdleMark): Promise<boolean> {
+  const next = mark.nextVisibleAt;
+  try {
+    await base.run('markQueueIdle', (capacity) =>
+      base.client.send(
+        new UpdateItemCommand({
+          ...capacity,
+          TableName: base.messages,
+          Key: tickKey(queueId),
+          UpdateExpression: `SET e = :e, ec = :ec, es = :es, #ttl = :ttl${next === undefined ? ' REMOVE ev' : ', ev = :ev'}`,
+          ConditionExpression: mark.tick === '' ? 'attribute_not_exists(n)' : 'n = :n',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':e': { S: mark.tick },
+            ':ec': { S: mark.scope },
+            ':es': { N: String(mark.since) },
+            ':ttl': { N: String(Math.ceil(mark.since / 1000) + tickTtlSeconds) },
+            ...(mark.tick === '' ? {} : { ':n': { N: mark.tick } }),
+            ...(next === undefined ? {} : { ':ev': { N: String(next) } }),
+          },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function bumpArrivalTick(
+  base: DynamoBase,
+  queueId: string,
+  now: number,
+  shard?: number,
+): Promise<void> {
   await base.run('bumpArrivalTick', (capacity) =>
     base.client.send(
       new UpdateItemCommand({
@@ -44,9 +106,13 @@ export async function bumpArrivalTick(base: DynamoBase, queueId: string, now: nu
         TableName: base.messages,
         Key: tickKey(queueId),
         // ADD commutes: bumps of many processes never overwrite each other's change.
-        UpdateExpression: 'SET #ttl = :ttl, #at = :now ADD n :one',
+        UpdateExpression:
+          shard === undefined
+            ? 'SET #ttl = :ttl, #at = :now REMOVE sh ADD n :one'
+            : 'SET #ttl = :ttl, #at = :now, sh = :shard ADD n :one',
         ExpressionAttributeNames: { '#ttl': 'ttl', '#at': 'at' },
         ExpressionAttributeValues: {
+          ...(shard === undefined ? {} : { ':shard': { N: String(shard) } }),
           ':now': { N: String(now) },
           ':ttl': { N: String(Math.ceil(now / 1000) + tickTtlSeconds) },
           ':one': { N: '1' },

@@ -22,6 +22,7 @@ import type { DeleteOutcome, VisibilityOutcome } from '../queue/ports/queue-stor
 import { DynamoBase, type DynamoStoreOptions } from './base';
 import { groupConditions, groupUpdates, setVisibility, takeLease, visibilityFailure } from './conditions';
 import { append, lastSequence } from './fifo-append';
+import { findAvailableGroupsOrNext, findDueScheduledOrNext } from './fifo-arrivals';
 import { claimAttempt, dropAttempt, finishAttempt, getAttempt } from './fifo-attempts';
 import { countedGroupsLimit, countFifoMessages } from './fifo-counts';
 import { fifoMessageKey, groupKey } from './fifo-items';
@@ -53,6 +54,10 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
     return findDueScheduled(this, queueId, now, limit);
   }
 
+  findDueScheduledOrNext(queueId: string, now: number, limit: number) {
+    return findDueScheduledOrNext(this, queueId, now, limit);
+  }
+
   promoteScheduled(request: PromoteRequest) {
     return promoteScheduled(this, request);
   }
@@ -67,6 +72,10 @@ export class DynamoFifoStore extends DynamoBase implements FifoStore {
 
   findAvailableGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {
     return findAvailableGroups(this, queueId, shard, now, limit, cursor);
+  }
+
+  findAvailableGroupsOrNext(queueId: string, shard: number, now: number, limit: number) {
+    return findAvailableGroupsOrNext(this, queueId, shard, now, limit);
   }
 
   findExpiringGroups(queueId: string, shard: number, now: number, limit: number, cursor?: string) {

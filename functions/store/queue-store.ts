@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { IdleMark } from '../queue/arrivals';
 import { limits } from '../queue/limits';
 import type { QueueRecord, QueueRef, StoredMessage } from '../queue/model';
 import type {
@@ -13,7 +14,7 @@ import type {
   VisibilityRequest,
 } from '../queue/ports/queue-store';
 import { undeliverable } from '../queue/states';
-import { bumpArrivalTick, findVisibleOrNext, readArrivalTick } from './arrival-ticks';
+import { bumpArrivalTick, findVisibleOrNext, markQueueIdle, readArrivalTick } from './arrival-ticks';
 import { DynamoBase } from './base';
 import { keyString } from './batch';
 import { conditions, setVisibility, takeLease, visibilityFailure } from './conditions';
@@ -68,8 +69,12 @@ export class DynamoQueueStore extends DynamoBase implements QueueStore {
     return readArrivalTick(this, queueId);
   }
 
-  bumpArrivalTick(queueId: string, now: number) {
-    return bumpArrivalTick(this, queueId, now);
+  markQueueIdle(queueId: string, mark: IdleMark) {
+    return markQueueIdle(this, queueId, mark);
+  }
+
+  bumpArrivalTick(queueId: string, now: number, shard?: number) {
+    return bumpArrivalTick(this, queueId, now, shard);
   }
 
   oldestVisibleSince(queueId: string, shard: number, now: number) {

@@ -21,6 +21,8 @@ const reads = new Set([
   'fifoGetMessage',
   'fifoLastSequence',
   'fifoGetAttempt',
+  'fifoFindDue',
+  'readArrivalTick',
 ]);
 
 describe('FIFO capacity', () => {

@@ -2,9 +2,10 @@ import type { QueueContext } from '../context';
 import { isQueueError, type QueueError } from '../errors';
 import type { QueueRecord } from '../model';
 import type { DeleteOutcome, VisibilityOutcome } from '../ports/queue-store';
+import { announceArrival } from '../shared/idle-poll';
 import { exhausted } from '../states';
 import { visibleFrom } from './group-head';
-import { fifoStore } from './groups';
+import { fifoStore, groupShard } from './groups';
 import { decodeFifoHandle, type FifoHandle } from './handles';
 
 /**
@@ -69,12 +70,17 @@ export async function changeFifoVisibility(
     now,
     visibleAt: now + seconds * 1000,
   };
-  const outcome = await store.changeGroupVisibility(request);
-  if (!anyLease || (outcome !== 'stale' && outcome !== 'notInFlight')) return outcome;
-  // An earlier lease's handle: it acts on the group as long as its message is still queued
-  // (a read and a second write, on this path only).
-  if (!(await store.getMessage(queue.id, handle.groupId, handle.sequenceNumber))) return 'gone';
-  return store.changeGroupVisibility({ ...request, anyLease: true });
+  let outcome = await store.changeGroupVisibility(request);
+  if (anyLease && (outcome === 'stale' || outcome === 'notInFlight')) {
+    // An earlier lease's handle: it acts on the group as long as its message is still queued
+    // (a read and a second write, on this path only).
+    if (!(await store.getMessage(queue.id, handle.groupId, handle.sequenceNumber))) return 'gone';
+    outcome = await store.changeGroupVisibility({ ...request, anyLease: true });
+  }
+  // The group may be available sooner than idle receivers elsewhere expect (shared/idle-poll.ts).
+  if (outcome === 'changed')
+    await announceArrival(ctx, queue.id, groupShard(handle.groupId, queue.shardCount));
+  return outcome;
 }
 
 /**
@@ -89,12 +95,15 @@ async function releaseIfDone(ctx: QueueContext, queue: QueueRecord, handle: Fifo
   const lease = { queueId: queue.id, groupId: handle.groupId, token: handle.token };
   if (!head && (await store.retireGroup({ ...lease, lastSequence: handle.last }))) return;
   const now = ctx.clock.now();
-  await store.releaseGroup({
+  const released = await store.releaseGroup({
     ...lease,
     availableAt: head ? visibleFrom(head, now) : now,
     // The same write resets the sweeper's hint to the new head (an early hint costs it a read).
     ...(head ? { oldestExpiry: exhausted(queue, head) ? now : head.expiresAt } : {}),
   });
+  // The group's next messages are available before its lease would have ended: idle receivers
+  // elsewhere saw that end as the group's next moment (shared/idle-poll.ts).
+  if (released) await announceArrival(ctx, queue.id, groupShard(handle.groupId, queue.shardCount));
 }
 
 /** A FIFO group has one lease: a batch's changes apply in the order given, so the last one wins. */

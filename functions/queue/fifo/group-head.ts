@@ -2,9 +2,10 @@ import type { QueueContext } from '../context';
 import type { QueueRecord, ReceivedMessage } from '../model';
 import type { FifoMessage } from '../ports/fifo-store';
 import { newLeaseToken } from '../receipt-handle';
+import { announceArrival } from '../shared/idle-poll';
 import { exhausted, undeliverable } from '../states';
 import { moveExhaustedFifo } from './dead-letters';
-import { fifoStore } from './groups';
+import { fifoStore, groupShard } from './groups';
 import { encodeFifoHandle } from './handles';
 
 /**
@@ -89,11 +90,15 @@ export async function serveGroup(
   }
   if (next.kind === 'stuck') return service; // the lease keeps receivers off until it ends
   const request = { queueId: queue.id, groupId, token };
+  let released = false;
   if (next.kind === 'waiting') {
-    await store.releaseGroup({ ...request, availableAt: next.at, oldestExpiry: next.expiresAt });
+    released = await store.releaseGroup({ ...request, availableAt: next.at, oldestExpiry: next.expiresAt });
   } else if (!(await store.retireGroup({ ...request, lastSequence: lease.lastSequence }))) {
-    await store.releaseGroup({ ...request, availableAt: now });
+    released = await store.releaseGroup({ ...request, availableAt: now });
   }
+  // Released before its lease's end: receivers elsewhere that saw the lease wait for that end
+  // unless told (shared/idle-poll.ts).
+  if (released) await announceArrival(ctx, queue.id, groupShard(groupId, queue.shardCount));
   return service;
 }
 

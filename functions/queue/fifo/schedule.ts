@@ -1,6 +1,8 @@
+import type { ScanSummary } from '../arrivals';
 import type { QueueContext } from '../context';
 import type { QueueRecord } from '../model';
-import type { FifoMessage } from '../ports/fifo-store';
+import type { DueScheduled, FifoMessage } from '../ports/fifo-store';
+import { announceArrival, noteShardLook } from '../shared/idle-poll';
 import { pause } from '../shared/long-poll';
 import { fifoStore, groupShard } from './groups';
 import { nextSequences } from './sequence';
@@ -52,9 +54,19 @@ export async function promoteDue(
   ctx: QueueContext,
   queue: QueueRecord,
   limit = promotionsPerReceive,
+  scan?: ScanSummary,
 ): Promise<{ found: number; promoted: number }> {
   const store = fifoStore(ctx);
-  const due = await store.findDueScheduled(queue.id, ctx.clock.now(), limit);
+  const now = ctx.clock.now();
+  let due: DueScheduled[];
+  if (scan) {
+    // A receive also learns when the next scheduled message is due: an idle receiver looks again then.
+    const look = await store.findDueScheduledOrNext(queue.id, now, limit);
+    due = look.due;
+    noteShardLook(scan, { messageIds: due.map((entry) => entry.messageId), nextVisibleAt: look.nextDueAt });
+  } else {
+    due = await store.findDueScheduled(queue.id, now, limit);
+  }
   let promoted = 0;
   for (let i = 0; i < due.length; i += parallelPromotions) {
     const moved = await Promise.all(
@@ -62,6 +74,8 @@ export async function promoteDue(
     );
     promoted += moved.filter(Boolean).length;
   }
+  // A message joined its group: receivers elsewhere (idle, or waiting for its due time) hear of it.
+  if (promoted > 0) await announceArrival(ctx, queue.id);
   return { found: due.length, promoted };
 }
 

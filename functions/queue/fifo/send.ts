@@ -4,6 +4,7 @@ import { invalidParameter, isQueueError, QueueError } from '../errors';
 import type { BatchResult, OutgoingMessage, QueueRecord } from '../model';
 import type { FifoMessage } from '../ports/fifo-store';
 import { contentDeduplicationId, requireGroupId, validateFifoId } from '../shared/identifiers';
+import { announceArrival } from '../shared/idle-poll';
 import { pause } from '../shared/long-poll';
 import { prepare } from '../shared/prepare';
 import { refusePriority } from '../shared/priority';
@@ -40,8 +41,9 @@ export async function sendFifoMessage(
     ? [await sendScheduledFifo(ctx, queue, prepared)]
     : await appendAll(ctx, queue, [{ index: 0, message: prepared }]);
   if (isQueueError(outcome)) throw outcome;
-  ctx.arrivals.notify(queue.id);
   const { message: stored, duplicate } = outcome!;
+  // Idle receivers elsewhere hear of it through the queue's arrival tick (shared/idle-poll.ts).
+  if (!duplicate) await announceArrival(ctx, queue.id, groupShard(stored.groupId, queue.shardCount));
   return {
     sent: { messageId: stored.id, bodyBytes: Buffer.byteLength(stored.body), message: stored },
     duplicate,
@@ -88,6 +90,7 @@ export async function sendFifoBatch(
     ),
   );
   const outcomes = prepared.map((p) => (ahead(p) ? scheduled.shift()! : appended.shift()!));
+  let announced: FifoMessage | undefined;
   prepared.forEach(({ index }, n) => {
     const id = entries[index]!.id;
     const outcome = outcomes[n]!;
@@ -101,9 +104,11 @@ export async function sendFifoBatch(
     } else {
       result.successful.push({ id, messageId: outcome.message.id, message: outcome.message });
       if (outcome.duplicate) duplicates.push(id);
+      else announced ??= outcome.message;
     }
   });
-  if (result.successful.length > 0) ctx.arrivals.notify(queue.id);
+  // Idle receivers elsewhere hear of it through the queue's arrival tick (shared/idle-poll.ts).
+  if (announced) await announceArrival(ctx, queue.id, groupShard(announced.groupId, queue.shardCount));
   return { result, duplicates };
 }
 

@@ -1,6 +1,7 @@
 import type { QueueContext } from '../context';
 import type { QueueRecord } from '../model';
 import type { FifoMessage } from '../ports/fifo-store';
+import { announceArrival } from '../shared/idle-poll';
 import { fifoStore, groupShard } from './groups';
 import { nextSequences } from './sequence';
 
@@ -33,7 +34,7 @@ export async function transferToGroup(
     });
     if (outcome.status === 'moved') {
       ctx.sequenceGuesses.set(target.id, message.groupId, sequenceNumber);
-      ctx.arrivals.notify(target.id);
+      await announceArrival(ctx, target.id, groupShard(message.groupId, target.shardCount));
       return 'moved';
     }
     if (outcome.status === 'skipped') return 'skipped';

@@ -20,6 +20,17 @@ export interface FifoStore {
     limit: number,
     cursor?: string,
   ): Promise<{ groupIds: string[]; cursor?: string }>;
+  /**
+   * Like findAvailableGroups from the start of the shard, and when fewer than `limit` are available,
+   * when the next group becomes available (a lease ends, a delayed head is due): idle receivers wait
+   * for that instead of asking again (shared/idle-poll.ts).
+   */
+  findAvailableGroupsOrNext(
+    queueId: string,
+    shard: number,
+    now: number,
+    limit: number,
+  ): Promise<{ groupIds: string[]; nextAvailableAt?: number }>;
   /** Available groups whose oldest message may have expired (`x`, a hint, <= now): the sweeper's. */
   findExpiringGroups(
     queueId: string,
@@ -77,6 +88,12 @@ export interface FifoStore {
   putScheduled(request: ScheduleRequest): Promise<ScheduleOutcome>;
   /** Scheduled messages due at `now`, earliest first (eventually consistent). */
   findDueScheduled(queueId: string, now: number, limit: number): Promise<DueScheduled[]>;
+  /** Like findDueScheduled, and when fewer than `limit` are due, when the next one will be. */
+  findDueScheduledOrNext(
+    queueId: string,
+    now: number,
+    limit: number,
+  ): Promise<{ due: DueScheduled[]; nextDueAt?: number }>;
   /** Moves a due scheduled message to the end of its group, in one transaction. */
   promoteScheduled(request: PromoteRequest): Promise<PromoteOutcome>;
   /** Counts from every group's partition, or from a sample of the groups scaled up (`approximate`). */

@@ -1,4 +1,4 @@
-import type { ArrivalTick } from '../arrivals';
+import type { ArrivalTick, IdleMark } from '../arrivals';
 import type { QueueRecord, QueueRef, StoredMessage } from '../model';
 import type { MessageCounts } from '../states';
 
@@ -37,8 +37,10 @@ export interface QueueStore {
   ): Promise<{ messageIds: string[]; nextVisibleAt?: number }>;
   /** The queue's arrival tick (shared/idle-poll.ts): a value that changes when senders bump it. */
   readArrivalTick(queueId: string): Promise<ArrivalTick | undefined>;
-  /** Moves the queue's arrival tick on (one small write). */
-  bumpArrivalTick(queueId: string, now: number): Promise<void>;
+  /** Shares a look that found the queue empty (shared/idle-marks.ts); false when the tick moved meanwhile. */
+  markQueueIdle(queueId: string, mark: IdleMark): Promise<boolean>;
+  /** Moves the queue's arrival tick on (one small write); `shard`: where receivers should look first. */
+  bumpArrivalTick(queueId: string, now: number, shard?: number): Promise<void>;
   /** When the longest-visible entry of a shard became visible (undefined when none is). */
   oldestVisibleSince(queueId: string, shard: number, now: number): Promise<number | undefined>;
   /** Tries to take a lease; only one concurrent caller can win a given message. */
