@@ -9,7 +9,7 @@ export const repositoryRoot = packageRoot;
 export const functionRuntime = Runtime.NODEJS_22_X;
 
 /** A function's minified bundle above this many bytes fails the bundle-size test. */
-export const bundleBudgetBytes = 275 * 1024;
+export const bundleBudgetBytes = 285 * 1024;
 
 /**
  * Packages the Lambda Node.js runtime provides (AWS SDK for JavaScript v3 and the Smithy packages

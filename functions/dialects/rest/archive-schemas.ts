@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { DocumentedOperation } from './openapi';
+import type { DocumentedOperation } from './documented-operation';
 import { queryInteger } from './query-params';
 
 /**

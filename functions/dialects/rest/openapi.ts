@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { routes } from '../../routes';
 import { archiveOpenApi } from './archive-schemas';
 import * as consumers from './consumer-schemas';
+import type { DocumentedOperation } from './documented-operation';
 import * as inspection from './inspection-schemas';
 import * as redrive from './redrive-schemas';
 import * as replies from './response-schemas';
@@ -13,13 +14,7 @@ import { topicOpenApi } from './topic-schemas';
  * validates with and the response schemas its representations are typed by, so it describes what
  * the service accepts and answers.
  */
-export type DocumentedOperation = {
-  summary: string;
-  request?: z.ZodType;
-  query?: z.ZodObject;
-  /** The body of each success status (null: no body, or not JSON). */
-  responses: Record<number, z.ZodType | null>;
-};
+export type { DocumentedOperation };
 
 export const documentedOperations: Record<string, DocumentedOperation> = {
   openApi: { summary: 'This document', responses: { 200: null } },
