@@ -10,6 +10,7 @@ import { newMessageFilters } from '../../functions/store/message-stream';
 import type { QueueMonitoring } from './monitoring';
 import type { ServiceFunction } from './service-function';
 import { serviceMetrics } from './service-metrics';
+import { allowMessagesStreamRead } from './stream-reader';
 
 export interface PushDispatcherProps {
   dispatcher: ServiceFunction;
@@ -40,20 +41,7 @@ export class PushDispatcher extends Construct {
     const fn = props.dispatcher;
     const streamArn = props.messagesTable.tableStreamArn;
     if (!streamArn) throw new Error('Push delivery needs the messages table stream (NEW_AND_OLD_IMAGES)');
-    // The four actions Lambda's poller uses, on this stream only (DynamoDB Developer Guide, "IAM
-    // policy to allow an AWS Lambda function to access DynamoDB stream records").
-    fn.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadMessagesStream',
-        actions: [
-          'dynamodb:DescribeStream',
-          'dynamodb:GetRecords',
-          'dynamodb:GetShardIterator',
-          'dynamodb:ListStreams',
-        ],
-        resources: [streamArn],
-      }),
-    );
+    allowMessagesStreamRead(fn, streamArn);
     if (props.pushFunctionArns.length > 0) {
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({

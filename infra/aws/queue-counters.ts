@@ -1,10 +1,10 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EventSourceMapping, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { messageChangeFilters } from '../../functions/store/message-stream';
 import type { ServiceFunction } from './service-function';
+import { allowMessagesStreamRead } from './stream-reader';
 
 /**
  * The deployed side of the queues' counts (functions/handlers/counter.ts): the messages table's
@@ -21,20 +21,7 @@ export class QueueCounters extends Construct {
     const fn = props.counter;
     const streamArn = props.messagesTable.tableStreamArn;
     if (!streamArn) throw new Error('Counts need the messages table stream (NEW_AND_OLD_IMAGES)');
-    // The four actions Lambda's poller uses, on this stream only (DynamoDB Developer Guide, "IAM
-    // policy to allow an AWS Lambda function to access DynamoDB stream records").
-    fn.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadMessagesStream',
-        actions: [
-          'dynamodb:DescribeStream',
-          'dynamodb:GetRecords',
-          'dynamodb:GetShardIterator',
-          'dynamodb:ListStreams',
-        ],
-        resources: [streamArn],
-      }),
-    );
+    allowMessagesStreamRead(fn, streamArn);
     this.eventSource = new EventSourceMapping(this, 'MessageChanges', {
       target: fn.function,
       eventSourceArn: streamArn,

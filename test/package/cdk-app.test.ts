@@ -210,8 +210,8 @@ describe('the packed package in a user CDK app', () => {
 
     // Every function is an asset esbuild bundled here, from the installed package.
     const functions = template.findResources('AWS::Lambda::Function');
-    // The eight queue functions, topics, and push delivery's consumers and dispatcher.
-    expect(Object.keys(functions)).toHaveLength(11);
+    // The eight queue functions, topics, push delivery's consumers and dispatcher, and the counter.
+    expect(Object.keys(functions)).toHaveLength(12);
     const bundles = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
     const withCode = bundles.filter((dir) => existsSync(join(outdir, dir, 'index.mjs')));
     expect(withCode.length).toBeGreaterThanOrEqual(8);
