@@ -11,10 +11,10 @@ import { parseQueueArn } from './subscriptions';
 
 /**
  * Delivers a published message to its targets (queues through the queue's own send, the one the
- * REST and SQS dialects use; http(s) endpoints by POST), and returns the targets still owed: those whose delivery failed in a way a
- * retry can fix (throttling, storage unavailable). A target that can never succeed (its queue is
- * gone, or refuses the message as too large) is dropped and counted, as SNS drops deliveries to a
- * deleted queue.
+ * REST and SQS dialects use; http(s) endpoints by POST), and returns the targets still owed: those
+ * whose delivery failed in a way a retry can fix (throttling, storage unavailable). A target that
+ * can never succeed (its queue is gone, or refuses the message as too large) is dropped and
+ * counted, as SNS drops deliveries to a deleted queue.
  *
  * Repeated deliveries (a sweeper finishing a fan-out that died midway) reach FIFO queues with the
  * same deduplication id, so FIFO queues store them once within SQS's 5-minute window, and standard
@@ -57,6 +57,7 @@ async function deliver(
 ): Promise<Outcome> {
   // An http(s) retry waiting for its delay stays owed, untouched.
   if (target.retryAt !== undefined && target.retryAt > ctx.clock.now()) return { kind: 'retry', target };
+  if (target.deadLetterOnly && target.deadLetterQueue !== undefined) return deadLetter(ctx, message, target);
   let outcome: Outcome;
   if (target.protocol === 'sqs') outcome = await deliverToQueue(ctx, message, target, target.endpoint);
   else if (target.protocol === 'http' || target.protocol === 'https') {
@@ -64,12 +65,21 @@ async function deliver(
   } else if (target.protocol === 'lambda') outcome = await deliverToFunction(ctx, message, target);
   else outcome = dropped;
   // A delivery that can never succeed goes to the subscription's dead-letter queue, if it has one.
-  if (outcome.kind === 'dropped' && target.deadLetterQueue !== undefined) {
-    const dead = await deliverToQueue(ctx, message, target, target.deadLetterQueue);
-    if (dead.kind === 'delivered') warn('delivery dead-lettered', message, target, 'DeadLettered');
-    return dead.kind === 'retry' ? { kind: 'retry', target } : dead.kind === 'delivered' ? dropped : dead;
-  }
+  if (outcome.kind === 'dropped' && target.deadLetterQueue !== undefined)
+    return deadLetter(ctx, message, target);
   return outcome;
+}
+
+/** The dead-letter send; when it must be tried again, only it is owed, never the endpoint again. */
+async function deadLetter(
+  ctx: TopicsContext,
+  message: PublishedMessage,
+  target: DeliveryTarget,
+): Promise<Outcome> {
+  const dead = await deliverToQueue(ctx, message, target, target.deadLetterQueue!);
+  if (dead.kind === 'retry') return { kind: 'retry', target: { ...target, deadLetterOnly: true } };
+  if (dead.kind === 'delivered') warn('delivery dead-lettered', message, target, 'DeadLettered');
+  return dropped;
 }
 
 async function deliverToQueue(

@@ -68,6 +68,8 @@ export interface DeliveryTarget {
   attempts?: number;
   /** Not to be tried again before this time (ms). */
   retryAt?: number;
+  /** The delivery failed for good and only its dead-letter send is owed (that send met a retryable error). */
+  deadLetterOnly?: true;
 }
 
 /** SNS's healthy retry policy, as far as this service applies it (delivery-policy.ts). */

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fetchEndpoints } from '../../functions/dialects/sns/http-endpoints';
 import type { TableNames } from '../../functions/store/table-layout';
@@ -6,7 +7,7 @@ import { publish } from '../../functions/topics/publish';
 import { confirmSubscription, subscribe } from '../../functions/topics/subscriptions';
 import { sweepOutbox } from '../../functions/topics/sweep';
 import { createTopic } from '../../functions/topics/topics';
-import { freshTables } from '../support/queue-fixture';
+import { dynamoClient, freshTables } from '../support/queue-fixture';
 import { account, newQueue, queueArn, receiveAll, region, topicsFixture } from './fixture';
 import { startEndpoint, type TestEndpoint } from './http-endpoint';
 
@@ -27,8 +28,8 @@ afterAll(() => endpoint.close());
 const baseUrl = 'http://127.0.0.1:9324';
 const grace = 60_000;
 
-async function confirmedHook(name: string, attributes: Record<string, string>) {
-  const f = topicsFixture(tables, { endpoints: fetchEndpoints });
+async function confirmedHook(name: string, attributes: Record<string, string>, client?: DynamoDBClient) {
+  const f = topicsFixture(tables, { endpoints: fetchEndpoints, ...(client ? { client } : {}) });
   const ref = { account, region, name };
   await createTopic(f.topics, ref);
   endpoint.answer(200);
@@ -87,6 +88,49 @@ describe('http delivery retries', () => {
     f.clock.advance(grace * 10);
     expect((await sweep(f)).entries).toBe(0);
     expect(endpoint.requests).toHaveLength(0);
+  });
+
+  test('a dead-letter send that is throttled is tried again alone: the endpoint is not called again', async () => {
+    // DynamoDB Local never throttles: the next message write (the dead-letter send) is refused once.
+    const client = dynamoClient();
+    let throttleNextMessageWrite = false;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const item = (args.input as { Item?: { pk?: { S?: string } } }).Item;
+        if (throttleNextMessageWrite && item?.pk?.S?.startsWith('m#')) {
+          throttleNextMessageWrite = false;
+          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+            name: 'ProvisionedThroughputExceededException',
+            $fault: 'client',
+            $metadata: {},
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'throttleOnce' },
+    );
+    const f = await confirmedHook(
+      'retry-dlq-throttled',
+      {
+        DeliveryPolicy: JSON.stringify({ healthyRetryPolicy: { numRetries: 0 } }),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn('hook-dlq-3') }),
+      },
+      client,
+    );
+    const dlq = await newQueue(f.topics, 'hook-dlq-3');
+    endpoint.answer(500);
+    throttleNextMessageWrite = true;
+    await publish(f.topics, f.ref, { body: 'invoice 9' }, baseUrl);
+    expect(endpoint.requests.splice(0)).toHaveLength(1);
+    expect(throttleNextMessageWrite).toBe(false);
+    expect(await receiveAll(f.topics, dlq)).toHaveLength(0);
+
+    // The outbox still owes the dead-letter send, and only it.
+    f.clock.advance(grace + 1);
+    expect(await sweep(f)).toMatchObject({ stillPending: 0, dropped: 1 });
+    expect(endpoint.requests).toHaveLength(0);
+    const dead = await receiveAll(f.topics, dlq);
+    expect(dead.map((m) => JSON.parse(m.body).Message)).toEqual(['invoice 9']);
   });
 
   test('an endpoint that recovers gets the message once, raw when asked, and no dead letter', async () => {
