@@ -66,8 +66,9 @@ export async function applyCounterRecords(
   // With a checkpoint, the caller keeps runs small enough for one transaction (counter-stream.ts).
   if (checkpoint && chunks.length > 1) throw new Error('too many counter changes for one checkpointed run');
   for (const [index, part] of chunks.entries()) {
-    // The checkpoint moves with the first part: a reader that loses it to another reader of the
-    // shard writes nothing; one that wins writes the other parts (each idempotent by its token).
+    // With a checkpoint there is one part and the checkpoint moves in it: a reader that lost these
+    // records to another reader of the shard writes nothing. Without (Lambda), parts are idempotent
+    // by their tokens, so a retried batch rewrites none of those already in.
     const items = index === 0 && checkpoint ? [checkpointUpdate(base, checkpoint), ...part] : part;
     const token = createHash('sha256').update(`${seed}|${index}`).digest('hex').slice(0, 36);
     const ok = await base.commitWithToken('applyCounters', items, token);
