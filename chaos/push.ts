@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setPushRuntime, withPush } from '../functions/handlers/push-runtime';
 import { DynamoQueueStore } from '../functions/store/queue-store';
-import { tableNames } from '../functions/store/table-layout';
 import { moduleInvoker } from '../infra/local/module-invoker';
 import { startPushLoop } from '../infra/local/push-loop';
 import { readQueue } from './audit';
-import { ScaledClock, sleepReal } from './clock';
+import { sleepReal } from './clock';
 import type { ChaosConfig } from './config';
-import { FaultInjector } from './faults';
 import { startChaosPushTarget } from './push-target';
 import { call, rest } from './rest-calls';
-import { startChaosService } from './service';
+import { startScenarioService } from './service';
 
 /**
  * The push scenario: producers send through the REST dialect to a queue with a push consumer, a
@@ -41,17 +38,7 @@ export async function runPushChaos(
   config: ChaosConfig,
   options: { dynamodbEndpoint: string; log?: (line: string) => void },
 ): Promise<PushChaosResult> {
-  const log = options.log ?? (() => undefined);
-  const runId = randomBytes(3).toString('hex');
-  const tables = tableNames(`chaos-push-${runId}-`);
-  const faults = new FaultInjector(config.faults);
-  const service = await startChaosService({
-    dynamodbEndpoint: options.dynamodbEndpoint,
-    tables,
-    receiptHandleSecret: randomBytes(32).toString('base64url'),
-    clock: new ScaledClock(1),
-    faults,
-  });
+  const { log, runId, tables, faults, service } = await startScenarioService('push', config.faults, options);
   // Consumers' own records through the clean client; receives and deletes through the faulty one.
   const push = withPush(service.runtime, {
     client: service.cleanClient,

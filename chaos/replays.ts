@@ -1,16 +1,13 @@
 // The archive store, as the functions that read archives register it (the service alone does not).
 import '../functions/handlers/with-archive-store';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { runReplays } from '../functions/queue/archive/run-replays';
 import { DynamoQueueStore } from '../functions/store/queue-store';
-import { tableNames } from '../functions/store/table-layout';
 import { readQueue } from './audit';
-import { ScaledClock, sleepReal } from './clock';
+import { sleepReal } from './clock';
 import type { ChaosConfig } from './config';
-import { FaultInjector } from './faults';
 import { call, rest } from './rest-calls';
-import { startChaosService } from './service';
+import { startScenarioService } from './service';
 
 /**
  * The replay scenario: a queue with an archive gets 200 messages (without faults, so the archive's
@@ -36,17 +33,11 @@ export async function runReplayChaos(
   config: ChaosConfig,
   options: { dynamodbEndpoint: string; log?: (line: string) => void },
 ): Promise<ReplayChaosResult> {
-  const log = options.log ?? (() => undefined);
-  const runId = randomBytes(3).toString('hex');
-  const tables = tableNames(`chaos-replays-${runId}-`);
-  const faults = new FaultInjector(config.faults);
-  const service = await startChaosService({
-    dynamodbEndpoint: options.dynamodbEndpoint,
-    tables,
-    receiptHandleSecret: randomBytes(32).toString('base64url'),
-    clock: new ScaledClock(1),
-    faults,
-  });
+  const { log, runId, tables, faults, service } = await startScenarioService(
+    'replays',
+    config.faults,
+    options,
+  );
   const started = performance.now();
   const violations: string[] = [];
   let sliceFailures = 0;

@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRuntime, type Runtime, setRuntime } from '../functions/handlers/runtime';
 import '../functions/handlers/topics-runtime';
 import type { Clock } from '../functions/queue/clock';
 import { createDynamoClient } from '../functions/store/client';
-import type { TableNames } from '../functions/store/table-layout';
+import { type TableNames, tableNames } from '../functions/store/table-layout';
 import { startHttpHost } from '../infra/local/http-host';
 import { ensureTables } from '../infra/local/tables';
-import type { FaultInjector } from './faults';
+import { ScaledClock } from './clock';
+import { FaultInjector } from './faults';
 import type { StorageOracle } from './oracle';
 
 /**
@@ -61,4 +63,27 @@ export async function startChaosService(options: ChaosServiceOptions): Promise<C
       cleanClient.destroy();
     },
   };
+}
+
+/**
+ * The start every side scenario (topics, push, replays) shares: a run id, its own tables, a fault
+ * injector from the run's settings and a service on a real-time clock.
+ */
+export async function startScenarioService(
+  scenario: string,
+  faultSettings: ConstructorParameters<typeof FaultInjector>[0],
+  options: { dynamodbEndpoint: string; log?: (line: string) => void },
+) {
+  const log = options.log ?? (() => undefined);
+  const runId = randomBytes(3).toString('hex');
+  const tables = tableNames(`chaos-${scenario}-${runId}-`);
+  const faults = new FaultInjector(faultSettings);
+  const service = await startChaosService({
+    dynamodbEndpoint: options.dynamodbEndpoint,
+    tables,
+    receiptHandleSecret: randomBytes(32).toString('base64url'),
+    clock: new ScaledClock(1),
+    faults,
+  });
+  return { log, runId, tables, faults, service };
 }

@@ -1,16 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DynamoQueueStore } from '../functions/store/queue-store';
-import { tableNames } from '../functions/store/table-layout';
 import { DynamoTopicStore } from '../functions/store/topic-store';
 import { sweepOutbox } from '../functions/topics/sweep';
 import { readQueue } from './audit';
-import { ScaledClock, sleepReal } from './clock';
+import { sleepReal } from './clock';
 import type { ChaosConfig } from './config';
-import { FaultInjector } from './faults';
 import { startChaosHook } from './http-hook';
 import { call, rest } from './rest-calls';
-import { startChaosService } from './service';
+import { startScenarioService } from './service';
 import { ServiceLog } from './service-log';
 
 /**
@@ -73,17 +70,11 @@ export async function runTopicChaos(
   config: ChaosConfig,
   options: { dynamodbEndpoint: string; log?: (line: string) => void },
 ): Promise<TopicChaosResult> {
-  const log = options.log ?? (() => undefined);
-  const runId = randomBytes(3).toString('hex');
-  const tables = tableNames(`chaos-topics-${runId}-`);
-  const faults = new FaultInjector(config.faults);
-  const service = await startChaosService({
-    dynamodbEndpoint: options.dynamodbEndpoint,
-    tables,
-    receiptHandleSecret: randomBytes(32).toString('base64url'),
-    clock: new ScaledClock(1),
-    faults,
-  });
+  const { log, runId, tables, faults, service } = await startScenarioService(
+    'topics',
+    config.faults,
+    options,
+  );
   const started = performance.now();
   const violations: string[] = [];
   const hook = await startChaosHook(0.2);
